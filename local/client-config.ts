@@ -1,0 +1,11 @@
+/**
+ * SDK v3 client configuration for an emulated endpoint (embedded or LocalStack): its
+ * endpoint, a region, and the dummy credentials emulators accept.
+ */
+export function emulatorClientConfig(endpoint: string, region = 'us-east-1') {
+  return {
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  }
+}

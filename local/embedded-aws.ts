@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createDynalite } from './dynamodb/dynalite.ts'
+import { createGateway } from './gateway.ts'
+import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
+
+export interface EmbeddedAwsOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (LocalStack's) */
+  readonly port?: number
+  /** Folder to keep state in across restarts. @default - in memory */
+  readonly dataDir?: string
+  /** Region for ARNs and queue URLs when a request names none. @default 'us-east-1' */
+  readonly region?: string
+}
+
+export interface EmbeddedAws {
+  /** `http://127.0.0.1:<port>`: give it to SDK clients as `endpoint` or to the `aws` CLI as `--endpoint-url`. */
+  readonly endpoint: string
+  readonly port: number
+  readonly region: string
+  readonly startedAt: Date
+  /** fauxqs's SQS store, for inspection by local tooling. */
+  readonly sqsStore: SqsStoreView
+  stop(): Promise<void>
+}
+
+export const defaultPort = 4566
+export const loopback = '127.0.0.1'
+
+/** The error thrown when the port is taken, with what to do about it. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError'
+  constructor(port: number, options?: ErrorOptions) {
+    super(
+      `Port ${port} on ${loopback} is already in use (another embedded AWS, LocalStack, or other server). ` +
+        `Stop it, or choose another port with --port <n> (--port 0 picks a free one).`,
+      options,
+    )
+  }
+}
+
+/**
+ * Starts SNS, SQS (fauxqs) and DynamoDB (dynalite) in this process behind one endpoint on
+ * 127.0.0.1, like LocalStack's gateway.
+ */
+export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
+  const region = options.region ?? 'us-east-1'
+  const snsSqs = await createSnsSqs({
+    dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
+    defaultRegion: region,
+  })
+  const dynamodb = createDynalite({ dataDir: options.dataDir && join(options.dataDir, 'dynamodb') })
+
+  const health = JSON.stringify({
+    services: { sns: 'running', sqs: 'running', dynamodb: 'running' },
+  })
+  const server = createServer(
+    { keepAliveTimeout: 60_000 },
+    createGateway(
+      { 'sns-sqs': snsSqs.handler, dynamodb: dynamodb.handler },
+      {
+        '/_pipeline/health': (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(health)
+        },
+      },
+    ),
+  )
+  try {
+    await listen(server, options.port ?? defaultPort)
+  } catch (error) {
+    await Promise.all([snsSqs.close(), dynamodb.close()])
+    throw error
+  }
+  const port = (server.address() as AddressInfo).port
+  let stopped: Promise<void> | undefined
+
+  return {
+    endpoint: `http://${loopback}:${port}`,
+    port,
+    region,
+    startedAt: new Date(),
+    sqsStore: snsSqs.sqsStore,
+    stop() {
+      stopped ??= (async () => {
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        await Promise.all([snsSqs.close(), dynamodb.close()])
+      })()
+      return stopped
+    },
+  }
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: error }) : error)
+    }
+    server.once('error', onError)
+    server.listen(port, loopback, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
