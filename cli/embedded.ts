@@ -1,0 +1,68 @@
+import type { Command } from 'commander'
+import { defaultPort, type EmbeddedAws, startEmbeddedAws } from '../local/embedded-aws.ts'
+
+export interface EmbeddedCommandOptions {
+  readonly port: number
+  readonly dataDir?: string
+}
+
+/** Starts the embedded AWS, prints how to reach it, and runs until Ctrl-C. */
+export async function runEmbedded(options: EmbeddedCommandOptions): Promise<EmbeddedAws> {
+  const aws = await startEmbeddedAws({ port: options.port, dataDir: options.dataDir })
+  console.log(describeEmbeddedAws(aws, options.dataDir))
+  stopOnSignal(aws)
+  return aws
+}
+
+export function describeEmbeddedAws(aws: EmbeddedAws, dataDir?: string): string {
+  const memoryMiB = Math.round(process.memoryUsage().rss / 2 ** 20)
+  const e = aws.endpoint
+  return [
+    `Embedded AWS (SNS, SQS, DynamoDB, DynamoDB Streams) on ${e}`,
+    `  started ${aws.startedAt.toISOString()}, ${memoryMiB} MiB resident, ${dataDir ? `state in ${dataDir}` : 'state in memory'}`,
+    '',
+    'AWS SDK for JavaScript v3:',
+    `  new SQSClient({ endpoint: '${e}', region: '${aws.region}', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } })`,
+    `  or: export AWS_ENDPOINT_URL=${e} AWS_REGION=${aws.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`,
+    'aws CLI:',
+    `  aws --endpoint-url ${e} --region ${aws.region} sns create-topic --name demo`,
+    `  aws --endpoint-url ${e} --region ${aws.region} dynamodb list-tables`,
+    '  (with AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test, or any credentials)',
+    '',
+    'Ctrl-C stops it.',
+  ].join('\n')
+}
+
+export function stopOnSignal(aws: { stop(): Promise<void> }): void {
+  const stop = () => {
+    console.log('\nstopping…')
+    aws.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error)
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+export function registerEmbeddedCommand(program: Command): void {
+  program
+    .command('embedded')
+    .description('start the embedded AWS (SNS, SQS, DynamoDB) on one endpoint and keep it running')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
+    .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
+    .action(async (options: EmbeddedCommandOptions) => {
+      await runEmbedded(options)
+    })
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535, got '${value}'`)
+  }
+  return port
+}
