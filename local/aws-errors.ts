@@ -44,5 +44,5 @@ export function sendAwsError(
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  return text.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
 }
