@@ -58,7 +58,11 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
   const server = createServer(
     { keepAliveTimeout: 60_000 },
     createGateway(
-      { 'sns-sqs': snsSqs.handler, dynamodb: dynamodb.handler },
+      {
+        'sns-sqs': snsSqs.handler,
+        'sqs-query': snsSqs.sqsQueryHandler,
+        dynamodb: dynamodb.handler,
+      },
       {
         '/_pipeline/health': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(health)

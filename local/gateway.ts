@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { sendAwsError } from './aws-errors.ts'
 
 /** The services the embedded AWS serves, each behind one request handler. */
-export type Service = 'dynamodb' | 'sns-sqs'
+export type Service = 'dynamodb' | 'sns-sqs' | 'sqs-query'
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
@@ -46,15 +46,8 @@ export function routeRequest(method: string, url: string, headers: IncomingHttpH
 
   const contentType = header(headers, 'content-type') ?? ''
   const scope = credentialScopeService(header(headers, 'authorization'))
-  if (scope === 'sqs' && contentType.includes('x-www-form-urlencoded')) {
-    return {
-      unroutable:
-        "SQS over the Query protocol is not served by the embedded AWS; use a client that speaks SQS's JSON protocol (AWS SDK for JavaScript v3, aws CLI 1.34+ or 2.15+).",
-      protocol: 'query',
-      code: 'InvalidAction',
-      status: 400,
-    }
-  }
+  if (scope === 'sqs' && contentType.includes('x-www-form-urlencoded'))
+    return { service: 'sqs-query' }
   if (scope && queryScopes.has(scope)) return { service: 'sns-sqs' }
   if (scope === 'dynamodb') {
     return {

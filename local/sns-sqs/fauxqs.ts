@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { buildApp } from 'fauxqs'
+import { sendAwsError } from '../aws-errors.ts'
 import type { RequestHandler } from '../gateway.ts'
+import {
+  jsonToQueryError,
+  jsonToQueryResponse,
+  QueryProtocolError,
+  queryToJsonRequest,
+} from './sqs-query-protocol.ts'
 
 /** The parts of fauxqs's SQS store the embedded AWS and its tools read. */
 export interface SqsStoreView {
@@ -17,6 +24,8 @@ export interface SqsStoreView {
 
 export interface SnsSqs {
   readonly handler: RequestHandler
+  /** SQS over the Query protocol, translated to the JSON protocol fauxqs serves. */
+  readonly sqsQueryHandler: RequestHandler
   readonly sqsStore: SqsStoreView
   close(): Promise<void>
 }
@@ -71,6 +80,58 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
 
   return {
     handler: (req, res) => app.routing(req, res),
+    sqsQueryHandler: (req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', async () => {
+        const requestId = crypto.randomUUID()
+        try {
+          const host = req.headers.host ?? '127.0.0.1'
+          const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+          const { action, body } = queryToJsonRequest(
+            form,
+            new URL(req.url ?? '/', 'http://x').pathname,
+            host,
+          )
+          const response = await app.inject({
+            method: 'POST',
+            url: '/',
+            headers: {
+              host,
+              authorization: req.headers.authorization ?? '',
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amz-target': `AmazonSQS.${action}`,
+            },
+            payload: JSON.stringify(body),
+          })
+          const json = response.body ? JSON.parse(response.body) : {}
+          const xml =
+            response.statusCode < 300
+              ? jsonToQueryResponse(action, json, requestId)
+              : jsonToQueryError(
+                  response.statusCode,
+                  json,
+                  response.headers['x-amzn-query-error'] as string | undefined,
+                  requestId,
+                )
+          res
+            .writeHead(response.statusCode, {
+              'content-type': 'text/xml',
+              'x-amzn-requestid': requestId,
+            })
+            .end(xml)
+        } catch (error) {
+          const code = error instanceof QueryProtocolError ? error.code : 'InternalFailure'
+          sendAwsError(
+            res,
+            'query',
+            error instanceof QueryProtocolError ? 400 : 500,
+            code,
+            String((error as Error).message),
+          )
+        }
+      })
+    },
     sqsStore,
     async close() {
       await app.close()

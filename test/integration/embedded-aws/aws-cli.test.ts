@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { awsCli, awsCliMissing } from '../../support/aws-cli.ts'
+import { awsCli, awsCliMissing, awsClis } from '../../support/aws-cli.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 
 interface Received {
@@ -10,13 +10,27 @@ describe('the real aws CLI against the embedded endpoint', () => {
   const embedded = useEmbeddedAws()
 
   it.skipIf(awsCliMissing)(
-    `creates a topic and a queue, subscribes, publishes and receives ${awsCliMissing ? `(skipped: ${awsCliMissing})` : ''}`,
-    async () => {
-      const aws = (...args: string[]) => awsCli(embedded.endpoint, args)
-      const { TopicArn } = (await aws('sns', 'create-topic', '--name', 'cli-events')) as {
+    `is installed ${awsCliMissing ? `(skipped: ${awsCliMissing})` : ''}`,
+    () => {
+      expect(awsClis.length).toBeGreaterThan(0)
+    },
+  )
+
+  // Each installed CLI: awscli 1.34+/2.15+ speak SQS's JSON protocol, Debian's 2.9 its Query protocol.
+  it.each(awsClis)(
+    '$version ($command) creates a topic and a queue, subscribes, publishes and receives',
+    async ({ command, version }) => {
+      const aws = (...args: string[]) => awsCli(embedded.endpoint, args, command)
+      const suffix = version.replace(/\W/g, '-')
+      const { TopicArn } = (await aws('sns', 'create-topic', '--name', `events-${suffix}`)) as {
         TopicArn: string
       }
-      const { QueueUrl } = (await aws('sqs', 'create-queue', '--queue-name', 'cli-inbox')) as {
+      const { QueueUrl } = (await aws(
+        'sqs',
+        'create-queue',
+        '--queue-name',
+        `inbox-${suffix}`,
+      )) as {
         QueueUrl: string
       }
       expect(QueueUrl.startsWith(embedded.endpoint)).toBe(true)

@@ -35,18 +35,28 @@ describe('embedded AWS gateway', () => {
     expect(text).toContain("'kinesis'")
   })
 
-  it('tells an SQS Query-protocol client to use the JSON protocol', async () => {
-    const res = await fetch(embedded.endpoint, {
+  it("serves SQS's Query protocol for older clients, answering in XML", async () => {
+    const signedSqs = {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+    }
+    const created = await fetch(embedded.endpoint, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
-      },
-      body: 'Action=ListQueues',
+      headers: signedSqs,
+      body: 'Action=CreateQueue&QueueName=query-q&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=7',
     })
-    expect(res.status).toBe(400)
-    expect(await res.text()).toContain('JSON protocol')
+    expect(created.status).toBe(200)
+    const xml = await created.text()
+    expect(xml).toContain(`<QueueUrl>${embedded.endpoint}/000000000000/query-q</QueueUrl>`)
+
+    const missing = await fetch(embedded.endpoint, {
+      method: 'POST',
+      headers: signedSqs,
+      body: `Action=GetQueueUrl&QueueName=no-such-queue`,
+    })
+    expect(missing.status).toBe(400)
+    expect(await missing.text()).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>')
   })
 
   it('answers an unsigned request it cannot place with a clear error, and keeps serving', async () => {
