@@ -1,0 +1,9 @@
+import type { z } from 'zod'
+
+/** zod issues as short readable lines: `payload.items.0.quantity: Too small: expected …`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.')
+    return path ? `${path}: ${issue.message}` : issue.message
+  })
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod'
+
+/**
+ * What every event on the bus carries around its payload. `eventId` is the producer's id
+ * (consumers deduplicate on it); `correlationId` ties a chain of events to the request that
+ * began it; `causationId` is the id of the event (or command) that caused this one, absent
+ * on the first event of a chain.
+ */
+export const eventEnvelope = z.object({
+  eventId: z.string().min(1).max(128),
+  eventType: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/, 'a dotted name like order.placed'),
+  version: z.int().positive(),
+  timestamp: z.iso.datetime({ offset: true }),
+  source: z.string().min(1).max(256),
+  correlationId: z.string().min(1).max(128),
+  causationId: z.string().min(1).max(128).optional(),
+  payload: z.unknown(),
+})
+
+/** An event envelope with a typed payload. */
+export interface EventEnvelope<
+  TType extends string = string,
+  TVersion extends number = number,
+  TPayload = unknown,
+> {
+  readonly eventId: string
+  readonly eventType: TType
+  readonly version: TVersion
+  /** ISO 8601 with an offset, e.g. `2026-05-01T12:00:00.000Z`. */
+  readonly timestamp: string
+  /** The producing service, e.g. `orders`. */
+  readonly source: string
+  readonly correlationId: string
+  readonly causationId?: string
+  readonly payload: TPayload
+}

@@ -1,0 +1,28 @@
+export { catalogue, findEvent } from './catalogue.ts'
+export { createEvent, type EventOrigin } from './create-event.ts'
+export {
+  defineEvent,
+  type EventDefinition,
+  type EventOf,
+  type PayloadOf,
+} from './define-event.ts'
+export { type EventEnvelope, eventEnvelope } from './envelope.ts'
+export {
+  CatalogueError,
+  EventTooLargeError,
+  EventValidationError,
+  PublishError,
+  UnknownEventError,
+} from './errors.ts'
+export { eventMessageAttributes } from './message-attributes.ts'
+export { OrderCancelledV1 } from './order-cancelled.ts'
+export { OrderPlacedV1, orderLine } from './order-placed.ts'
+export {
+  createPublisher,
+  type PublishedEvent,
+  type Publisher,
+  type PublisherOptions,
+  snsMaxBatchEntries,
+  snsMaxPayloadBytes,
+} from './publisher.ts'
+export { validateEvent } from './validate-event.ts'

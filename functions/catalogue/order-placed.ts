@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { defineEvent } from './define-event.ts'
+
+/** An amount of money in the currency's major unit with at most two decimals, e.g. 19.99. */
+const money = z.number().nonnegative().multipleOf(0.01)
+
+const cents = (amount: number) => Math.round(amount * 100)
+
+export const orderLine = z.object({
+  sku: z.string().min(1).max(64),
+  quantity: z.int().positive(),
+  unitPrice: money,
+})
+
+/**
+ * `order.placed` v1: a customer placed an order. `total` must equal the sum of
+ * quantity × unitPrice over the lines (compared in cents, so 0.1 + 0.2 is 0.3).
+ */
+export const OrderPlacedV1 = defineEvent({
+  type: 'order.placed',
+  version: 1,
+  payload: z
+    .object({
+      orderId: z.string().min(1).max(64),
+      customerId: z.string().min(1).max(64),
+      items: z.array(orderLine).min(1).max(100),
+      total: money,
+    })
+    .check((ctx) => {
+      const { items, total } = ctx.value
+      const sum = items.reduce((acc, line) => acc + line.quantity * cents(line.unitPrice), 0)
+      if (sum !== cents(total)) {
+        ctx.issues.push({
+          code: 'custom',
+          input: total,
+          path: ['total'],
+          message: `total ${total} is not the sum of the lines (${(sum / 100).toFixed(2)})`,
+        })
+      }
+    }),
+})

@@ -1,0 +1,189 @@
+import {
+  type MessageAttributeValue,
+  PublishBatchCommand,
+  type PublishBatchCommandOutput,
+  type PublishBatchRequestEntry,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns'
+import { catalogue } from './catalogue.ts'
+import type { EventDefinition } from './define-event.ts'
+import type { EventEnvelope } from './envelope.ts'
+import { CatalogueError, EventTooLargeError, PublishError } from './errors.ts'
+import { eventMessageAttributes } from './message-attributes.ts'
+import { validateEvent } from './validate-event.ts'
+
+/** SNS's limit for one message with its attributes, and for one PublishBatch request. */
+export const snsMaxPayloadBytes = 262_144
+/** SNS's limit of entries in one PublishBatch request. */
+export const snsMaxBatchEntries = 10
+
+export interface PublisherOptions {
+  readonly topicArn: string
+  /** @default - one SNSClient per process, endpoint and region from the environment */
+  readonly sns?: SNSClient
+  /** What events may be published. @default catalogue */
+  readonly definitions?: readonly EventDefinition[]
+  /**
+   * The message group of an event, for FIFO topics (ARN ending in `.fifo`), where it is
+   * required. The deduplication id is the eventId. @default - none (standard topics)
+   */
+  readonly messageGroupId?: (event: EventEnvelope) => string
+}
+
+export interface PublishedEvent {
+  readonly eventId: string
+  readonly messageId: string
+}
+
+export interface Publisher {
+  /** Validates then publishes one event. */
+  publish(event: unknown): Promise<PublishedEvent>
+  /**
+   * Validates every event, then publishes them with PublishBatch (10 a request, within
+   * 256 KiB). Nothing is published when one is invalid; a `PublishError` names the events
+   * SNS did not accept, and which were published.
+   */
+  publishAll(events: readonly unknown[]): Promise<PublishedEvent[]>
+}
+
+let defaultSns: SNSClient | undefined
+
+/** Publishes catalogue events to an SNS topic with the attributes filter policies match. */
+export function createPublisher(options: PublisherOptions): Publisher {
+  const definitions = options.definitions ?? catalogue
+  const fifo = options.topicArn.endsWith('.fifo')
+  if (fifo && !options.messageGroupId) {
+    throw new CatalogueError(
+      `topic ${options.topicArn} is FIFO: give the publisher a messageGroupId(event) function`,
+    )
+  }
+  const sns = () => options.sns ?? processSnsClient()
+
+  const prepare = (raw: unknown) => {
+    const event = validateEvent(raw, definitions)
+    const message = JSON.stringify(event)
+    const attributes = eventMessageAttributes(event)
+    const bytes = Buffer.byteLength(message) + attributesBytes(attributes)
+    if (bytes > snsMaxPayloadBytes) {
+      throw new EventTooLargeError(event.eventId, bytes, snsMaxPayloadBytes)
+    }
+    return {
+      event,
+      bytes,
+      message,
+      attributes,
+      ...(fifo
+        ? { MessageGroupId: options.messageGroupId!(event), MessageDeduplicationId: event.eventId }
+        : {}),
+    }
+  }
+
+  return {
+    async publish(raw) {
+      const { event, message, attributes, ...fifoIds } = prepare(raw)
+      const result = await sns().send(
+        new PublishCommand({
+          TopicArn: options.topicArn,
+          Message: message,
+          MessageAttributes: attributes,
+          ...withoutBytes(fifoIds),
+        }),
+      )
+      return { eventId: event.eventId, messageId: result.MessageId ?? '' }
+    },
+
+    async publishAll(raws) {
+      const prepared = raws.map(prepare)
+      const published: PublishedEvent[] = []
+      const failed: { eventId: string; code: string; message: string }[] = []
+      for (const chunk of chunks(prepared)) {
+        const entries: PublishBatchRequestEntry[] = chunk.map((p, i) => ({
+          Id: String(i),
+          Message: p.message,
+          MessageAttributes: p.attributes,
+          ...(p.MessageGroupId === undefined
+            ? {}
+            : {
+                MessageGroupId: p.MessageGroupId,
+                MessageDeduplicationId: p.MessageDeduplicationId,
+              }),
+        }))
+        let result: PublishBatchCommandOutput
+        try {
+          result = await sns().send(
+            new PublishBatchCommand({
+              TopicArn: options.topicArn,
+              PublishBatchRequestEntries: entries,
+            }),
+          )
+        } catch (error) {
+          const unsent = prepared.slice(published.length + failed.length)
+          throw new PublishError(
+            unsent.map((p) => ({
+              eventId: p.event.eventId,
+              code: (error as Error).name,
+              message: (error as Error).message,
+            })),
+            published.map((p) => p.eventId),
+            { cause: error },
+          )
+        }
+        for (const ok of result.Successful ?? []) {
+          published.push({
+            eventId: chunk[Number(ok.Id)]!.event.eventId,
+            messageId: ok.MessageId ?? '',
+          })
+        }
+        for (const bad of result.Failed ?? []) {
+          failed.push({
+            eventId: chunk[Number(bad.Id)]!.event.eventId,
+            code: bad.Code ?? 'Unknown',
+            message: bad.Message ?? '',
+          })
+        }
+      }
+      if (failed.length > 0)
+        throw new PublishError(
+          failed,
+          published.map((p) => p.eventId),
+        )
+      return published
+    },
+  }
+}
+
+/** One client per process, created on first use; SDK v3 reads AWS_ENDPOINT_URL and the region. */
+function processSnsClient(): SNSClient {
+  defaultSns ??= new SNSClient({})
+  return defaultSns
+}
+
+function attributesBytes(attributes: Record<string, MessageAttributeValue>): number {
+  let bytes = 0
+  for (const [name, value] of Object.entries(attributes)) {
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '')
+    bytes += Buffer.byteLength(value.StringValue ?? '')
+  }
+  return bytes
+}
+
+/** Groups of at most 10 entries whose sizes add up to at most 256 KiB. */
+function* chunks<T extends { bytes: number }>(items: readonly T[]): Generator<T[]> {
+  let chunk: T[] = []
+  let bytes = 0
+  for (const item of items) {
+    if (chunk.length === snsMaxBatchEntries || bytes + item.bytes > snsMaxPayloadBytes) {
+      yield chunk
+      chunk = []
+      bytes = 0
+    }
+    chunk.push(item)
+    bytes += item.bytes
+  }
+  if (chunk.length > 0) yield chunk
+}
+
+function withoutBytes<T extends { bytes: number }>({ bytes: _, ...rest }: T): Omit<T, 'bytes'> {
+  return rest
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto'
+import { Logger } from '@aws-lambda-powertools/logger'
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
+import { Metrics } from '@aws-lambda-powertools/metrics'
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
+import middy, { type MiddyfiedHandler } from '@middy/core'
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import type { EventDefinition, EventOf } from '../catalogue/define-event.ts'
+import type { EventEnvelope } from '../catalogue/envelope.ts'
+import { ConsumerConfigError } from './errors.ts'
+import { IdempotencyStore } from './idempotency-store.ts'
+import { processBatch } from './process-batch.ts'
+import { type ConsumerClients, processClients } from './process-clients.ts'
+import type { ConsumerRuntime, EventHandler } from './process-record.ts'
+import { type RuntimeSettings, resolveConfig, settingNames } from './resolve-config.ts'
+import { runtimeDefaults } from './runtime-defaults.ts'
+
+/** The event a handler receives: the union of its definitions' envelopes. */
+export type ConsumedEvent<TEvents extends Readonly<Record<string, EventDefinition>>> = {
+  [K in keyof TEvents]: EventOf<TEvents[K]>
+}[keyof TEvents]
+
+export interface ConsumerOptions<TEvents extends Readonly<Record<string, EventDefinition>>>
+  extends RuntimeSettings {
+  /** The consumer's name: part of every idempotency key, a metric dimension. */
+  readonly name: string
+  /** The events it handles, keyed by event type: `{ 'order.placed': OrderPlacedV1 }`. */
+  readonly events: TEvents
+  /** Handles one valid, not yet processed event. Throw `PermanentError` or `TransientError` to choose how it is retried. */
+  readonly handle: EventHandler<ConsumedEvent<TEvents>>
+  /** @default - one SQS and one DynamoDB client per process (processClients) */
+  readonly clients?: Partial<ConsumerClients>
+  /** @default - a Powertools Logger for the POWERTOOLS_SERVICE_NAME service */
+  readonly logger?: Logger
+  /** @default - Powertools Metrics in POWERTOOLS_METRICS_NAMESPACE, dimension `consumer` */
+  readonly metrics?: Metrics
+  /** The clock, epoch ms; for tests. @default Date.now */
+  readonly now?: () => number
+  /** Jitter source in [0, 1); for tests. @default Math.random */
+  readonly random?: () => number
+  /** Where settings not given as options are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv
+}
+
+const optionNames = new Set<string>([
+  'name',
+  'events',
+  'handle',
+  'clients',
+  'logger',
+  'metrics',
+  'now',
+  'random',
+  'env',
+  ...settingNames,
+])
+
+/**
+ * A Lambda handler for an SQS event source: each record parsed and validated on its own,
+ * processed at most once per event (fenced idempotency on DynamoDB), failures dead-lettered
+ * with metadata or retried with backoff, a partial batch response. A middy handler: add
+ * middlewares with `.use()`.
+ *
+ * ```ts
+ * export const handler = consumer({
+ *   name: 'inventory',
+ *   events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+ *   async handle(event, { logger }) {
+ *     if (event.eventType === 'order.placed') await reserve(event.payload.items)
+ *   },
+ * })
+ * ```
+ */
+export function consumer<const TEvents extends Readonly<Record<string, EventDefinition>>>(
+  options: ConsumerOptions<TEvents>,
+): MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
+  const problems = [
+    ...Object.keys(options)
+      .filter((key) => !optionNames.has(key))
+      .map((key) => `unknown option '${key}' (known: ${[...optionNames].join(', ')})`),
+    ...Object.entries(options.events ?? {})
+      .filter(([type, definition]) => definition?.type !== type)
+      .map(([type, definition]) => `events['${type}'] is the definition of '${definition?.type}'`),
+    ...(Object.keys(options.events ?? {}).length === 0
+      ? ['events must name at least one event']
+      : []),
+    ...(typeof options.handle === 'function' ? [] : ['handle must be a function']),
+  ]
+  if (problems.length > 0) throw new ConsumerConfigError(String(options.name), problems)
+
+  const env = options.env ?? process.env
+  const logger =
+    options.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? options.name })
+  const metrics =
+    options.metrics ??
+    new Metrics({
+      namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? runtimeDefaults.metricsNamespace,
+      serviceName: env.POWERTOOLS_SERVICE_NAME ?? options.name,
+      defaultDimensions: { consumer: options.name },
+    })
+  let runtime: ConsumerRuntime | undefined
+  // Settings come from the environment, read on the first invocation, once.
+  const runtimeFor = (): ConsumerRuntime => {
+    if (runtime) return runtime
+    const config = resolveConfig(options.name, pickSettings(options), env)
+    const shared = options.clients?.sqs && options.clients.dynamodb ? undefined : processClients()
+    const dynamodb = options.clients?.dynamodb ?? shared!.dynamodb
+    const now = options.now ?? Date.now
+    runtime = {
+      config,
+      definitions: new Map(Object.entries(options.events)),
+      handle: options.handle as EventHandler<EventEnvelope>,
+      store: new IdempotencyStore({
+        dynamodb,
+        tableName: config.idempotencyTable,
+        dedupeWindowSeconds: config.dedupeWindowSeconds,
+        now,
+        newOwner: randomUUID,
+      }),
+      sqs: options.clients?.sqs ?? shared!.sqs,
+      logger,
+      metrics,
+      now,
+      random: options.random ?? Math.random,
+    }
+    return runtime
+  }
+
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler((event, context) => processBatch(runtimeFor(), event, context))
+}
+
+function pickSettings(options: RuntimeSettings): RuntimeSettings {
+  const settings: Record<string, unknown> = {}
+  for (const name of settingNames) {
+    if (options[name] !== undefined) settings[name] = options[name]
+  }
+  return settings as RuntimeSettings
+}

@@ -1,0 +1,268 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
+import { EffectsRejectedError, LeaseLostError, TransientError } from './errors.ts'
+import { awsLimits } from './runtime-defaults.ts'
+
+/** DynamoDB writes a handler returns to commit with its idempotency record, all or nothing. */
+export type EffectWrites = NonNullable<TransactWriteCommandInput['TransactItems']>
+
+/** Proof of holding an event's lease: completing or releasing is conditional on `owner`. */
+export interface Lock {
+  readonly key: string
+  readonly owner: string
+  /** Epoch seconds. */
+  readonly leaseExpiresAt: number
+}
+
+export type Acquisition =
+  | { readonly status: 'acquired'; readonly lock: Lock }
+  | { readonly status: 'completed' }
+  | { readonly status: 'in-progress'; readonly leaseExpiresAt: number }
+
+/** What the record remembers of an event's failures, for dead-letter metadata. */
+export interface FailureHistory {
+  /** Epoch seconds. */
+  readonly firstFailureAt: number
+  readonly failures: number
+}
+
+export interface IdempotencyStoreOptions {
+  readonly dynamodb: DynamoDBClient
+  /** Partition key `id` (S); TTL attribute `expiresAt` (epoch seconds). */
+  readonly tableName: string
+  readonly dedupeWindowSeconds: number
+  /** Epoch milliseconds. */
+  readonly now: () => number
+  readonly newOwner: () => string
+}
+
+const IN_PROGRESS = 'IN_PROGRESS'
+const COMPLETED = 'COMPLETED'
+const RELEASED = 'RELEASED'
+
+/**
+ * Idempotency records on DynamoDB conditional writes: a fenced lock per event (owner
+ * token + lease), then a completed record kept for the dedupe window. Every time is epoch
+ * seconds; `expiresAt` is the table's TTL attribute.
+ *
+ * Record: `id`, `status` (IN_PROGRESS | COMPLETED | RELEASED), `owner`, `leaseExpiresAt`,
+ * `expiresAt`, `completedAt`, `firstFailureAt`, `lastFailureAt`, `failures`.
+ */
+export class IdempotencyStore {
+  readonly #options: IdempotencyStoreOptions
+  #documents: DynamoDBDocumentClient | undefined
+
+  constructor(options: IdempotencyStoreOptions) {
+    this.#options = options
+  }
+
+  /**
+   * Takes the event's lease when nobody holds it: no record, a released one, an expired
+   * lease, or a completed record past its dedupe window (TTL deletes lazily). One
+   * conditional UpdateItem; a refusal returns what holds it.
+   */
+  async acquire(key: string, leaseSeconds: number): Promise<Acquisition> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.#nowSeconds()
+      const lock: Lock = {
+        key,
+        owner: this.#options.newOwner(),
+        leaseExpiresAt: now + leaseSeconds,
+      }
+      try {
+        await this.#options.dynamodb.send(
+          new UpdateItemCommand({
+            TableName: this.#options.tableName,
+            Key: { id: { S: key } },
+            UpdateExpression:
+              'SET #status = :inProgress, #owner = :owner, leaseExpiresAt = :lease, expiresAt = :expires',
+            ConditionExpression:
+              'attribute_not_exists(id) OR expiresAt <= :now OR #status = :released OR (#status = :inProgress AND leaseExpiresAt <= :now)',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+            ExpressionAttributeValues: {
+              ':inProgress': { S: IN_PROGRESS },
+              ':released': { S: RELEASED },
+              ':owner': { S: lock.owner },
+              ':lease': { N: String(lock.leaseExpiresAt) },
+              ':expires': { N: String(lock.leaseExpiresAt + this.#options.dedupeWindowSeconds) },
+              ':now': { N: String(now) },
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        return { status: 'acquired', lock }
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error
+        const holder = error.Item ?? (await this.#read(key))
+        const refusal = holder && refusalOf(holder, this.#nowSeconds())
+        if (refusal) return refusal
+        // The holder changed between our write and our read: try again.
+      }
+    }
+    throw new TransientError(`could not acquire ${key}: its record kept changing`)
+  }
+
+  /** Marks the event completed for the dedupe window, if this lock still owns it. */
+  async complete(lock: Lock): Promise<void> {
+    try {
+      await this.#options.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.#options.tableName,
+          Key: { id: { S: lock.key } },
+          ...this.#completion(lock),
+        }),
+      )
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError(lock.key, 'complete', { cause: error })
+      }
+      throw error
+    }
+  }
+
+  /**
+   * Commits the handler's writes and the completion of the record in one
+   * TransactWriteItems: all or nothing, and nothing when the lease was lost.
+   */
+  async completeWith(lock: Lock, writes: EffectWrites): Promise<void> {
+    if (writes.length > awsLimits.maxTransactItems - 1) {
+      throw new EffectsRejectedError(
+        `${lock.key}: the handler returned ${writes.length} writes; one transaction takes at most ${awsLimits.maxTransactItems - 1} besides the idempotency record`,
+      )
+    }
+    const completion = this.#completion(lock)
+    this.#documents ??= DynamoDBDocumentClient.from(this.#options.dynamodb)
+    try {
+      await this.#documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...writes,
+            {
+              Update: {
+                TableName: this.#options.tableName,
+                Key: { id: lock.key },
+                UpdateExpression: completion.UpdateExpression,
+                ConditionExpression: completion.ConditionExpression,
+                ExpressionAttributeNames: completion.ExpressionAttributeNames,
+                ExpressionAttributeValues: unmarshalled(completion.ExpressionAttributeValues),
+              },
+            },
+          ],
+        }),
+      )
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error
+      const reasons = error.CancellationReasons ?? []
+      if (reasons[writes.length]?.Code === 'ConditionalCheckFailed') {
+        throw new LeaseLostError(lock.key, 'commit the effects of', { cause: error })
+      }
+      const rejected = reasons
+        .map((reason, index) => ({ index, code: reason.Code }))
+        .filter((reason) => reason.code && reason.code !== 'None')
+        .map((reason) => `write ${reason.index}: ${reason.code}`)
+      throw new EffectsRejectedError(
+        `${lock.key}: the transaction was cancelled (${rejected.join(', ') || error.message})`,
+        { cause: error },
+      )
+    }
+  }
+
+  /**
+   * Gives the lease back after a failure so a later receive can take it, counting the
+   * failure; returns the failure history for dead-letter metadata.
+   */
+  async release(lock: Lock): Promise<FailureHistory> {
+    const now = this.#nowSeconds()
+    try {
+      const result = await this.#options.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.#options.tableName,
+          Key: { id: { S: lock.key } },
+          UpdateExpression:
+            'SET #status = :released, lastFailureAt = :now, firstFailureAt = if_not_exists(firstFailureAt, :now), failures = if_not_exists(failures, :zero) + :one REMOVE #owner, leaseExpiresAt',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':released': { S: RELEASED },
+            ':owner': { S: lock.owner },
+            ':now': { N: String(now) },
+            ':zero': { N: '0' },
+            ':one': { N: '1' },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      )
+      return {
+        firstFailureAt: Number(result.Attributes?.firstFailureAt?.N ?? now),
+        failures: Number(result.Attributes?.failures?.N ?? 1),
+      }
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new LeaseLostError(lock.key, 'release', { cause: error })
+      }
+      throw error
+    }
+  }
+
+  #completion(lock: Lock) {
+    const now = this.#nowSeconds()
+    return {
+      UpdateExpression:
+        'SET #status = :completed, completedAt = :now, expiresAt = :expires REMOVE #owner, leaseExpiresAt',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: {
+        ':completed': { S: COMPLETED },
+        ':owner': { S: lock.owner },
+        ':now': { N: String(now) },
+        ':expires': { N: String(now + this.#options.dedupeWindowSeconds) },
+      } satisfies Record<string, AttributeValue>,
+    }
+  }
+
+  async #read(key: string): Promise<Record<string, AttributeValue> | undefined> {
+    const result = await this.#options.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.#options.tableName,
+        Key: { id: { S: key } },
+        ConsistentRead: true,
+      }),
+    )
+    return result.Item
+  }
+
+  #nowSeconds(): number {
+    return Math.floor(this.#options.now() / 1000)
+  }
+}
+
+/** Why an existing record refuses a new owner, or undefined when it no longer does. */
+function refusalOf(item: Record<string, AttributeValue>, now: number): Acquisition | undefined {
+  const status = item.status?.S
+  const expiresAt = Number(item.expiresAt?.N ?? 0)
+  if (expiresAt <= now) return undefined
+  if (status === COMPLETED) return { status: 'completed' }
+  const leaseExpiresAt = Number(item.leaseExpiresAt?.N ?? 0)
+  if (status === IN_PROGRESS && leaseExpiresAt > now)
+    return { status: 'in-progress', leaseExpiresAt }
+  return undefined
+}
+
+function unmarshalled(values: Record<string, AttributeValue>): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [name, value] of Object.entries(values)) {
+    out[name] = value.N !== undefined ? Number(value.N) : (value.S ?? '')
+  }
+  return out
+}

@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SQSClient } from '@aws-sdk/client-sqs'
+
+/** The AWS clients the runtime calls. */
+export interface ConsumerClients {
+  readonly sqs: SQSClient
+  readonly dynamodb: DynamoDBClient
+}
+
+let clients: ConsumerClients | undefined
+
+/**
+ * One SQS and one DynamoDB client per process, created on first use so that warm
+ * invocations reuse their connections. No endpoint here: SDK v3 reads AWS_ENDPOINT_URL
+ * (the embedded AWS or LocalStack) and the region from the environment.
+ */
+export function processClients(): ConsumerClients {
+  clients ??= { sqs: new SQSClient({}), dynamodb: new DynamoDBClient({}) }
+  return clients
+}

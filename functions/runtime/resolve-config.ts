@@ -1,0 +1,153 @@
+import { ConsumerConfigError } from './errors.ts'
+import { awsLimits, runtimeDefaults } from './runtime-defaults.ts'
+
+/** Settings a consumer may pass; each overrides its environment variable or default. */
+export interface RuntimeSettings {
+  /** The consumer's queue. @default env QUEUE_URL */
+  readonly queueUrl?: string
+  /** Its dead-letter queue. @default env DLQ_URL */
+  readonly dlqUrl?: string
+  /** The queue's redrive maxReceiveCount; the runtime dead-letters on that receive. @default env MAX_RECEIVE_COUNT */
+  readonly maxReceiveCount?: number
+  /** Table with partition key `id` (S) and TTL on `expiresAt`. @default env IDEMPOTENCY_TABLE */
+  readonly idempotencyTable?: string
+  /** Records (or FIFO groups) in flight at once, 1 to 1000. @default runtimeDefaults.concurrency */
+  readonly concurrency?: number
+  /** @default runtimeDefaults.backoffBaseSeconds */
+  readonly backoffBaseSeconds?: number
+  /** At most 43,200 (12 h, SQS's visibility limit). @default runtimeDefaults.backoffCapSeconds */
+  readonly backoffCapSeconds?: number
+  /** @default - the invocation's remaining time, else runtimeDefaults.leaseSeconds */
+  readonly leaseSeconds?: number
+  /** @default runtimeDefaults.dedupeWindowSeconds */
+  readonly dedupeWindowSeconds?: number
+  /** @default runtimeDefaults.deadlineMarginMs */
+  readonly deadlineMarginMs?: number
+  /** @default runtimeDefaults.maxBodyBytes */
+  readonly maxBodyBytes?: number
+  /** `ignore` acknowledges records of types the consumer does not handle. @default runtimeDefaults.unknownEvents */
+  readonly unknownEvents?: 'dead-letter' | 'ignore'
+}
+
+export interface RuntimeConfig {
+  readonly name: string
+  readonly queueUrl: string
+  readonly dlqUrl: string
+  readonly maxReceiveCount: number
+  readonly idempotencyTable: string
+  readonly concurrency: number
+  readonly backoffBaseSeconds: number
+  readonly backoffCapSeconds: number
+  readonly leaseSeconds: number | undefined
+  readonly dedupeWindowSeconds: number
+  readonly deadlineMarginMs: number
+  readonly maxBodyBytes: number
+  readonly unknownEvents: 'dead-letter' | 'ignore'
+}
+
+export const settingNames = [
+  'queueUrl',
+  'dlqUrl',
+  'maxReceiveCount',
+  'idempotencyTable',
+  'concurrency',
+  'backoffBaseSeconds',
+  'backoffCapSeconds',
+  'leaseSeconds',
+  'dedupeWindowSeconds',
+  'deadlineMarginMs',
+  'maxBodyBytes',
+  'unknownEvents',
+] as const satisfies readonly (keyof RuntimeSettings)[]
+
+/**
+ * Settings, then the Lambda environment, then defaults. Validates everything and throws
+ * one `ConsumerConfigError` listing every problem, each with its range and the value.
+ */
+export function resolveConfig(
+  name: string,
+  settings: RuntimeSettings,
+  env: NodeJS.ProcessEnv,
+): RuntimeConfig {
+  const number = (value: number | undefined, variable: string) =>
+    value ??
+    (env[variable] === undefined || env[variable] === '' ? Number.NaN : Number(env[variable]))
+  const config: RuntimeConfig = {
+    name,
+    queueUrl: settings.queueUrl ?? env.QUEUE_URL ?? '',
+    dlqUrl: settings.dlqUrl ?? env.DLQ_URL ?? '',
+    maxReceiveCount: number(settings.maxReceiveCount, 'MAX_RECEIVE_COUNT'),
+    idempotencyTable: settings.idempotencyTable ?? env.IDEMPOTENCY_TABLE ?? '',
+    concurrency: settings.concurrency ?? runtimeDefaults.concurrency,
+    backoffBaseSeconds: settings.backoffBaseSeconds ?? runtimeDefaults.backoffBaseSeconds,
+    backoffCapSeconds: settings.backoffCapSeconds ?? runtimeDefaults.backoffCapSeconds,
+    leaseSeconds: settings.leaseSeconds,
+    dedupeWindowSeconds: settings.dedupeWindowSeconds ?? runtimeDefaults.dedupeWindowSeconds,
+    deadlineMarginMs: settings.deadlineMarginMs ?? runtimeDefaults.deadlineMarginMs,
+    maxBodyBytes: settings.maxBodyBytes ?? runtimeDefaults.maxBodyBytes,
+    unknownEvents: settings.unknownEvents ?? runtimeDefaults.unknownEvents,
+  }
+  const integer = (value: number, min: number, max: number) =>
+    Number.isInteger(value) && value >= min && value <= max
+  const rules: { condition: boolean; message: string }[] = [
+    {
+      condition: /^[A-Za-z0-9_-]{1,64}$/.test(name),
+      message: `name must be 1-64 letters, digits, - or _ (got '${name}')`,
+    },
+    {
+      condition: config.queueUrl !== '',
+      message: 'queueUrl is required (option queueUrl or env QUEUE_URL)',
+    },
+    {
+      condition: config.dlqUrl !== '',
+      message: 'dlqUrl is required (option dlqUrl or env DLQ_URL)',
+    },
+    {
+      condition: config.idempotencyTable !== '',
+      message: 'idempotencyTable is required (option idempotencyTable or env IDEMPOTENCY_TABLE)',
+    },
+    {
+      condition: integer(config.maxReceiveCount, 1, 1000),
+      message: `maxReceiveCount must be an integer from 1 to 1000, the queue's redrive maxReceiveCount (option maxReceiveCount or env MAX_RECEIVE_COUNT; got ${env.MAX_RECEIVE_COUNT ?? settings.maxReceiveCount})`,
+    },
+    {
+      condition: integer(config.concurrency, 1, 1000),
+      message: `concurrency must be an integer from 1 to 1000 (got ${config.concurrency})`,
+    },
+    {
+      condition: integer(config.backoffBaseSeconds, 0, awsLimits.maxVisibilitySeconds),
+      message: `backoffBaseSeconds must be an integer from 0 to ${awsLimits.maxVisibilitySeconds} (got ${config.backoffBaseSeconds})`,
+    },
+    {
+      condition: integer(
+        config.backoffCapSeconds,
+        config.backoffBaseSeconds,
+        awsLimits.maxVisibilitySeconds,
+      ),
+      message: `backoffCapSeconds must be an integer from backoffBaseSeconds (${config.backoffBaseSeconds}) to ${awsLimits.maxVisibilitySeconds}, SQS's 12 hours (got ${config.backoffCapSeconds})`,
+    },
+    {
+      condition: config.leaseSeconds === undefined || integer(config.leaseSeconds, 1, 86_400),
+      message: `leaseSeconds must be an integer from 1 to 86400 (got ${config.leaseSeconds})`,
+    },
+    {
+      condition: integer(config.dedupeWindowSeconds, 1, 366 * 86_400),
+      message: `dedupeWindowSeconds must be an integer from 1 to ${366 * 86_400} (got ${config.dedupeWindowSeconds})`,
+    },
+    {
+      condition: integer(config.deadlineMarginMs, 0, 900_000),
+      message: `deadlineMarginMs must be an integer from 0 to 900000 (got ${config.deadlineMarginMs})`,
+    },
+    {
+      condition: integer(config.maxBodyBytes, 1, 1_048_576),
+      message: `maxBodyBytes must be an integer from 1 to 1048576 (got ${config.maxBodyBytes})`,
+    },
+    {
+      condition: config.unknownEvents === 'dead-letter' || config.unknownEvents === 'ignore',
+      message: `unknownEvents must be 'dead-letter' or 'ignore' (got '${config.unknownEvents}')`,
+    },
+  ]
+  const problems = rules.filter((rule) => !rule.condition).map((rule) => rule.message)
+  if (problems.length > 0) throw new ConsumerConfigError(name, problems)
+  return config
+}

@@ -1,0 +1,36 @@
+/**
+ * Every default of the consumer runtime, declared here and nowhere else. Options and
+ * environment variables override them (see `resolveConfig`).
+ */
+export const runtimeDefaults = {
+  /** Records (standard queues) or message groups (FIFO) handled at once. */
+  concurrency: 10,
+  /** First retry delay of a transient failure; doubles each receive, full jitter. */
+  backoffBaseSeconds: 1,
+  /** Longest retry delay. */
+  backoffCapSeconds: 900,
+  /** How long a completed event is remembered, so its duplicates are skipped. */
+  dedupeWindowSeconds: 86_400,
+  /**
+   * Lease of an in-progress record when the invocation's remaining time is unknown; in
+   * Lambda the lease is the remaining time of the invocation (no owner can work longer).
+   */
+  leaseSeconds: 60,
+  /** Stop taking records when less than this is left of the invocation. */
+  deadlineMarginMs: 1_000,
+  /** Largest record body accepted: what SNS accepts in one publish. */
+  maxBodyBytes: 262_144,
+  /** What to do with a record of an event type the consumer does not handle. */
+  unknownEvents: 'dead-letter',
+  metricsNamespace: 'EventPipeline',
+} as const
+
+/** Limits AWS sets, not choices of ours (SQS and DynamoDB). */
+export const awsLimits = {
+  /** ChangeMessageVisibility: 0 to 12 hours. */
+  maxVisibilitySeconds: 43_200,
+  /** Message attributes a message may carry. */
+  maxMessageAttributes: 10,
+  /** Items in one TransactWriteItems request. */
+  maxTransactItems: 100,
+} as const
