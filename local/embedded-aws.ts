@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createDynalite } from './dynamodb/dynalite.ts'
+import { createDynamoDbLayer } from './dynamodb/layer.ts'
 import { createGateway } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
 
@@ -12,6 +12,11 @@ export interface EmbeddedAwsOptions {
   readonly dataDir?: string
   /** Region for ARNs and queue URLs when a request names none. @default 'us-east-1' */
   readonly region?: string
+  /**
+   * How often DynamoDB's time-to-live sweeper deletes expired items, in ms; 0 turns it off
+   * (tests call `dynamodb.sweepExpiredItems()`). @default 30000
+   */
+  readonly dynamoDbTtlSweepIntervalMs?: number
 }
 
 export interface EmbeddedAws {
@@ -22,6 +27,11 @@ export interface EmbeddedAws {
   readonly startedAt: Date
   /** fauxqs's SQS store, for inspection by local tooling. */
   readonly sqsStore: SqsStoreView
+  /** The embedded DynamoDB's controls that have no AWS API. */
+  readonly dynamodb: {
+    /** Runs the time-to-live sweeper now (as if at `now`); resolves to how many items it deleted. */
+    sweepExpiredItems(now?: Date): Promise<number>
+  }
   stop(): Promise<void>
 }
 
@@ -50,7 +60,11 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
     defaultRegion: region,
   })
-  const dynamodb = createDynalite({ dataDir: options.dataDir && join(options.dataDir, 'dynamodb') })
+  const dynamodb = await createDynamoDbLayer({
+    dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
+    region,
+    ttlSweepIntervalMs: options.dynamoDbTtlSweepIntervalMs,
+  })
 
   const health = JSON.stringify({
     services: { sns: 'running', sqs: 'running', dynamodb: 'running' },
@@ -85,6 +99,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     region,
     startedAt: new Date(),
     sqsStore: snsSqs.sqsStore,
+    dynamodb: { sweepExpiredItems: (now) => dynamodb.sweepExpiredItems(now) },
     stop() {
       stopped ??= (async () => {
         server.closeAllConnections()

@@ -134,23 +134,27 @@ declare module 'dynalite/validations/index.js' {
   export type FieldSpec = Record<string, unknown> | string
   export type Custom = (data: ValidatedRequest, store: Store) => string | undefined
 
-  export function checkTypes(data: unknown, types: Record<string, FieldSpec>): ValidatedRequest
+  export function checkTypes(
+    data: unknown,
+    types: Record<string, FieldSpec | undefined>,
+  ): ValidatedRequest
   export function checkValidations(
     data: ValidatedRequest,
-    types: Record<string, FieldSpec>,
+    types: Record<string, FieldSpec | undefined>,
     custom: Custom | undefined,
     store: Store,
   ): void
 }
 
 declare module 'dynalite/validations/*.js' {
-  import type { FieldSpec, Custom } from 'dynalite/validations/index.js'
-  export const types: Record<string, FieldSpec>
+  import type { Custom, FieldSpec } from 'dynalite/validations/index.js'
+  export const types: Record<string, FieldSpec | undefined>
   export const custom: Custom | undefined
 }
 
 declare module 'dynalite/actions/*.js' {
   import type { Callback, Store, ValidatedRequest } from 'dynalite/db/index.js'
+
   const action: (store: Store, data: ValidatedRequest, cb: Callback<unknown>) => void
   export default action
 }

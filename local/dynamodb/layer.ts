@@ -1,0 +1,91 @@
+import type { RequestHandler } from '../gateway.ts'
+import type { LayerContext } from './context.ts'
+import { closeDynaliteStore, openDynaliteStore } from './dynalite-store.ts'
+import { createDynamoDbRouter } from './router.ts'
+import { StreamLog } from './stream-log.ts'
+import { TableSettingsStore } from './table-settings.ts'
+import { TransactionTokens } from './transaction-tokens.ts'
+import { sweepExpiredItems } from './ttl-sweeper.ts'
+
+export interface DynamoDbLayerOptions {
+  /** Folder for the LevelDB store: items, tables, stream records and settings. @default - in memory */
+  readonly dataDir?: string
+  /** Region in table and stream ARNs and stream records. @default 'us-east-1' */
+  readonly region?: string
+  /**
+   * How often the time-to-live sweeper deletes expired items (and drops stream records older
+   * than 24 h), in ms; 0 turns it off (call `sweepExpiredItems` yourself). @default 30000
+   */
+  readonly ttlSweepIntervalMs?: number
+}
+
+export interface DynamoDbLayer {
+  /** Serves DynamoDB_20120810.* and DynamoDBStreams_20120810.* requests. */
+  readonly handler: RequestHandler
+  /**
+   * Runs the time-to-live sweeper now, as if the time were `now`: deletes expired items with
+   * their stream REMOVE records. Resolves to how many items it deleted.
+   */
+  sweepExpiredItems(now?: Date): Promise<number>
+  close(): Promise<void>
+}
+
+export const defaultTtlSweepIntervalMs = 30_000
+
+/**
+ * The embedded DynamoDB: dynalite's store, validations and item actions called in process, with
+ * transactions, Streams, time to live and ReturnValuesOnConditionCheckFailure added around them.
+ */
+export async function createDynamoDbLayer(
+  options: DynamoDbLayerOptions = {},
+): Promise<DynamoDbLayer> {
+  const region = options.region ?? 'us-east-1'
+  const store = openDynaliteStore({ dataDir: options.dataDir, region })
+  const context: LayerContext = {
+    store,
+    region,
+    settings: new TableSettingsStore(store.db),
+    streams: new StreamLog(store.db, region),
+    tokens: new TransactionTokens(),
+  }
+  await context.settings.load()
+  await context.streams.load()
+
+  let sweeping: Promise<number> | undefined
+  const sweep = (nowMs: number): Promise<number> => {
+    // One sweep at a time; a caller during a sweep waits for it, then runs its own.
+    const run = (sweeping ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(async () => {
+        const deleted = await sweepExpiredItems(context, nowMs)
+        await store.db.batch(context.streams.trim(nowMs))
+        context.tokens.expire(nowMs)
+        return deleted
+      })
+    sweeping = run
+    return run
+  }
+  const interval = options.ttlSweepIntervalMs ?? defaultTtlSweepIntervalMs
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          sweep(Date.now()).catch((error: unknown) =>
+            console.error('[embedded DynamoDB] time-to-live sweep failed:', error),
+          )
+        }, interval).unref()
+      : undefined
+
+  let closed: Promise<void> | undefined
+  return {
+    handler: createDynamoDbRouter(context),
+    sweepExpiredItems: (now = new Date()) => sweep(now.getTime()),
+    close() {
+      closed ??= (async () => {
+        clearInterval(timer)
+        await sweeping?.catch(() => 0)
+        await closeDynaliteStore(store)
+      })()
+      return closed
+    },
+  }
+}
