@@ -1,0 +1,80 @@
+/**
+ * How an event is stored in the events table, which is also the outbox: the outbox
+ * publisher reads these items from the table's stream and puts their envelopes on the bus.
+ *
+ * | attribute       | type | meaning                                                  |
+ * | --------------- | ---- | -------------------------------------------------------- |
+ * | `pk`            | S    | stream id, e.g. `payment-o-123`                           |
+ * | `sk`            | N    | the event's version in its stream, 1, 2, ...             |
+ * | `eventId`       | S    | the envelope's eventId                                   |
+ * | `eventType`     | S    | e.g. `payment.authorized`                                |
+ * | `version`       | N    | the event's schema version                               |
+ * | `timestamp`     | S    | ISO 8601                                                 |
+ * | `source`        | S    | the producing service                                    |
+ * | `correlationId` | S    |                                                          |
+ * | `causationId`   | S    | optional                                                 |
+ * | `payload`       | M    | the payload                                              |
+ */
+
+/** The envelope as it goes on the bus. */
+export interface BusEvent {
+  readonly eventId: string
+  readonly eventType: string
+  readonly version: number
+  readonly timestamp: string
+  readonly source: string
+  readonly correlationId: string
+  readonly causationId?: string
+  readonly payload: unknown
+}
+
+/** An events-table item. */
+export interface StoredEvent extends BusEvent {
+  readonly pk: string
+  readonly sk: number
+}
+
+/** The item that stores `event` as version `streamVersion` of stream `streamId`. */
+export function toStoredEvent(
+  streamId: string,
+  streamVersion: number,
+  event: BusEvent,
+): StoredEvent {
+  return { pk: streamId, sk: streamVersion, ...event }
+}
+
+const REQUIRED_STRINGS = ['eventId', 'eventType', 'timestamp', 'source', 'correlationId'] as const
+
+/**
+ * The envelope of a stored event, from an unmarshalled stream image. Throws an error naming
+ * every missing or mistyped attribute.
+ */
+export function toBusEvent(item: Record<string, unknown>): BusEvent {
+  const problems: string[] = []
+  for (const name of REQUIRED_STRINGS) {
+    if (typeof item[name] !== 'string' || item[name] === '')
+      problems.push(`${name} (a non-empty string)`)
+  }
+  if (!Number.isInteger(item.version) || (item.version as number) < 1) {
+    problems.push('version (a positive integer)')
+  }
+  if (item.causationId !== undefined && typeof item.causationId !== 'string') {
+    problems.push('causationId (a string when present)')
+  }
+  if (!('payload' in item)) problems.push('payload')
+  if (problems.length > 0) {
+    throw new Error(
+      `stored event ${String(item.pk)}@${String(item.sk)} lacks or mistypes: ${problems.join(', ')}`,
+    )
+  }
+  return {
+    eventId: item.eventId as string,
+    eventType: item.eventType as string,
+    version: item.version as number,
+    timestamp: item.timestamp as string,
+    source: item.source as string,
+    correlationId: item.correlationId as string,
+    ...(item.causationId !== undefined ? { causationId: item.causationId as string } : {}),
+    payload: item.payload,
+  }
+}

@@ -1,0 +1,47 @@
+import { App, RemovalPolicy } from 'aws-cdk-lib'
+import { OrderPipelineStack } from './order-pipeline-stack.ts'
+import { STACK_ID } from './outputs.ts'
+
+/** Options of {@link createPipelineApp}. */
+export interface PipelineAppOptions {
+  /**
+   * CDK context, e.g. `{ 'aws:cdk:bundling-stacks': [] }` to skip bundling functions when
+   * only the template is needed.
+   * @default - none besides what cdk.json and the CLI pass
+   */
+  readonly context?: Record<string, unknown>
+  /**
+   * Where to write the cloud assembly.
+   * @default - the CDK CLI's output directory, or a temporary directory
+   */
+  readonly outdir?: string
+}
+
+/**
+ * The context key that chooses what happens to the domain tables when the stack is
+ * deleted: `retain` (the default) or `destroy` (throwaway environments, e.g.
+ * `cdklocal deploy -c dataRemovalPolicy=destroy`).
+ */
+export const DATA_REMOVAL_POLICY_CONTEXT = 'dataRemovalPolicy'
+
+/** The CDK app: one {@link OrderPipelineStack} with id {@link STACK_ID}. */
+export function createPipelineApp(options: PipelineAppOptions = {}): {
+  app: App
+  stack: OrderPipelineStack
+} {
+  const app = new App({ context: options.context, outdir: options.outdir })
+  const removal = app.node.tryGetContext(DATA_REMOVAL_POLICY_CONTEXT) ?? 'retain'
+  if (removal !== 'retain' && removal !== 'destroy') {
+    throw new Error(
+      `context ${DATA_REMOVAL_POLICY_CONTEXT} must be 'retain' or 'destroy' (got '${removal}')`,
+    )
+  }
+  const stack = new OrderPipelineStack(app, STACK_ID, {
+    dataRemovalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT,
+      region: process.env.CDK_DEFAULT_REGION,
+    },
+  })
+  return { app, stack }
+}

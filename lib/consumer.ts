@@ -1,0 +1,408 @@
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib'
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb'
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
+import { type Subscription, SubscriptionFilter } from 'aws-cdk-lib/aws-sns'
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs'
+import { Construct } from 'constructs'
+import type { EventBus } from './event-bus.ts'
+import {
+  EVENT_MESSAGE_ATTRIBUTES,
+  type EventSelector,
+  isValidSelector,
+  splitSelectors,
+} from './message-attributes.ts'
+import { PipelineFunction } from './pipeline-function.ts'
+import { isBelow, outOfRange, validateProps } from './validation.ts'
+
+/** The CloudWatch namespace of the consumer runtime's EMF metrics. */
+export const METRICS_NAMESPACE = 'EventPipeline'
+
+/** How long a dead-letter queue keeps messages: SQS's maximum, so it outlives its source. */
+export const DEAD_LETTER_RETENTION = Duration.days(14)
+
+/**
+ * The prefix of a consumer's keys in the shared idempotency table. The consumer's role may
+ * only touch items whose partition key starts with it (IAM `dynamodb:LeadingKeys`).
+ */
+export function idempotencyKeyPrefix(consumerName: string): string {
+  return `${consumerName}#`
+}
+
+/** The environment variables every consumer function gets (names are a contract with the runtime). */
+export const CONSUMER_ENVIRONMENT = {
+  consumerName: 'CONSUMER_NAME',
+  queueUrl: 'QUEUE_URL',
+  deadLetterQueueUrl: 'DLQ_URL',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  idempotencyTable: 'IDEMPOTENCY_TABLE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const
+
+const RESERVED_ENVIRONMENT = new Set<string>([
+  ...Object.values(CONSUMER_ENVIRONMENT),
+  'NODE_OPTIONS',
+  'EVENTS_TABLE',
+  'SNAPSHOTS_TABLE',
+])
+
+/** SNS allows at most 150 values across a subscription's filter policy. */
+const MAX_FILTER_VALUES = 150
+
+/** Consumer names in use per bus, to reject a second consumer with the same name. */
+const consumerNamesByBus = new WeakMap<EventBus, Set<string>>()
+
+/** Props of a {@link Consumer}. */
+export interface ConsumerProps {
+  /** The bus to subscribe to. */
+  readonly bus: EventBus
+  /**
+   * The consumer's name: lowercase letters, digits and hyphens, starting with a letter, at
+   * most 40 characters; unique on its bus. It names the queues' outputs, the metrics'
+   * `service` dimension and the consumer's idempotency keys.
+   */
+  readonly consumerName: string
+  /**
+   * The event types to receive: exact types (`order.placed`) or prefixes (`order.*`). At
+   * least one; SNS allows at most 150 values in a filter policy.
+   */
+  readonly events: readonly EventSelector[]
+  /** The handler's TypeScript entry, relative to the repository root. */
+  readonly entry: string
+  /**
+   * The exported handler name.
+   * @default 'handler'
+   */
+  readonly handler?: string
+  /**
+   * The function timeout. Lambda allows 1 second to 15 minutes.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration
+  /**
+   * The function memory in MB (128 to 10240).
+   * @default 256
+   */
+  readonly memorySize?: number
+  /**
+   * The queue's visibility timeout: at least the function timeout (Lambda rejects a shorter
+   * one); SQS allows up to 12 hours.
+   * @default - 6 x the function timeout, AWS's recommendation for Lambda consumers
+   */
+  readonly visibilityTimeout?: Duration
+  /**
+   * Receives before SQS moves a message to the DLQ (1 to 1000).
+   * @default 5
+   */
+  readonly maxReceiveCount?: number
+  /**
+   * How long the queue keeps a message: from 1 minute to less than the DLQ's 14 days, so a
+   * dead-lettered message never expires before its source copy would have.
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration
+  /**
+   * Records per invocation: 1 to 10 without a batching window (and on FIFO queues), up to
+   * 10000 with one.
+   * @default 10
+   */
+  readonly batchSize?: number
+  /**
+   * How long Lambda gathers records before invoking (up to 5 minutes). Not supported on
+   * FIFO queues.
+   * @default - none: invoke as soon as records are available
+   */
+  readonly maxBatchingWindow?: Duration
+  /**
+   * The most concurrent invocations the event source mapping starts (2 to 1000).
+   * @default 5
+   */
+  readonly maxConcurrency?: number
+  /**
+   * The shared idempotency table. The consumer may read and write only its own items there
+   * (partition keys starting with {@link idempotencyKeyPrefix}).
+   * @default - no idempotency table
+   */
+  readonly idempotencyTable?: ITable
+  /**
+   * The tables the consumer owns, by the environment variable that carries each table's
+   * name (e.g. `{ INVENTORY_TABLE: inventory }`). The consumer gets read and write access.
+   * @default - none
+   */
+  readonly tables?: Readonly<Record<string, ITable>>
+  /**
+   * More environment variables for the function.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>
+}
+
+/**
+ * One subscriber of the event bus: an SQS queue with its dead-letter queue, a subscription
+ * whose filter policy selects the consumer's event types, and a Lambda function that
+ * consumes the queue through an event source mapping.
+ *
+ * - Queue: SSE-SQS, TLS only, RedrivePolicy to the DLQ after `maxReceiveCount` receives,
+ *   visibility timeout 6 x the function timeout by default.
+ * - DLQ: 14 days retention (longer than the queue's), RedriveAllowPolicy `byQueue` naming
+ *   only this queue.
+ * - Subscription: raw message delivery, filter policy on the `eventType` message attribute
+ *   (exact types and `prefix` matches), and its own DLQ for messages SNS fails to deliver.
+ * - Event source mapping: ReportBatchItemFailures, batch size, batching window and
+ *   maximum concurrency.
+ * - Function: see {@link PipelineFunction}; it may consume only this queue, send only to
+ *   this DLQ (the runtime dead-letters poison messages itself) and write only its tables.
+ */
+export class Consumer extends Construct {
+  /** The consumer's name. */
+  readonly consumerName: string
+  /** The queue the function consumes. */
+  readonly queue: Queue
+  /** Where messages go after `maxReceiveCount` receives, and where the runtime dead-letters. */
+  readonly deadLetterQueue: Queue
+  /** Where SNS puts messages it could not deliver to {@link queue}. */
+  readonly deliveryDeadLetterQueue: Queue
+  /** The bus subscription. */
+  readonly subscription: Subscription
+  /** The consuming function. */
+  readonly function: PipelineFunction
+  /** The event source mapping. */
+  readonly eventSource: SqsEventSource
+  /** Receives before a message is dead-lettered. */
+  readonly maxReceiveCount: number
+  /** The SNS filter policy on `eventType`, as synthesized. */
+  readonly eventSelectors: readonly EventSelector[]
+
+  constructor(scope: Construct, id: string, props: ConsumerProps) {
+    super(scope, id)
+    const fifo = props.bus.fifo
+    const timeout = props.timeout ?? Duration.seconds(30)
+    const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(timeout.toSeconds() * 6)
+    const maxReceiveCount = props.maxReceiveCount ?? 5
+    const retentionPeriod = props.retentionPeriod ?? Duration.days(4)
+    const batchSize = props.batchSize ?? 10
+    const maxConcurrency = props.maxConcurrency ?? 5
+    const { exact, prefixes } = splitSelectors(props.events)
+    const namesOnBus = consumerNamesByBus.get(props.bus) ?? new Set<string>()
+    consumerNamesByBus.set(props.bus, namesOnBus)
+    const tableVariables = Object.keys(props.tables ?? {})
+    const badSelectors = props.events.filter((selector) => !isValidSelector(selector))
+    const seconds = (duration: Duration | undefined) => duration?.toSeconds()
+
+    validateProps(this, [
+      {
+        failed: !/^[a-z][a-z0-9-]{0,39}$/.test(props.consumerName),
+        message: `consumerName must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter (got '${props.consumerName}')`,
+      },
+      {
+        failed: namesOnBus.has(props.consumerName),
+        message: `consumerName '${props.consumerName}' is already used by another consumer on this bus; give each consumer a unique name`,
+      },
+      {
+        failed: props.events.length === 0,
+        message:
+          'events is empty, so the filter policy would match nothing; list event types (order.placed) or prefixes (order.*)',
+      },
+      {
+        failed: badSelectors.length > 0,
+        message: `events must be exact types (order.placed) or prefixes ending in .* (order.*); fix ${badSelectors.map((s) => `'${s}'`).join(', ')}`,
+      },
+      {
+        failed: exact.length + prefixes.length > MAX_FILTER_VALUES,
+        message: `events has ${exact.length + prefixes.length} distinct values; an SNS filter policy allows at most ${MAX_FILTER_VALUES}: use prefixes (order.*) to cover several types`,
+      },
+      {
+        failed: isBelow(seconds(visibilityTimeout), seconds(timeout)),
+        message: `visibilityTimeout (${visibilityTimeout.toHumanString()}) is shorter than the function timeout (${timeout.toHumanString()}), which Lambda rejects; make it at least the timeout, ideally 6 x`,
+      },
+      {
+        failed: isBelow(43200, seconds(visibilityTimeout)),
+        message: `visibilityTimeout must be at most 12 hours, SQS's limit (got ${visibilityTimeout.toHumanString()})`,
+      },
+      {
+        failed: outOfRange(maxReceiveCount, 1, 1000),
+        message: `maxReceiveCount must be an integer from 1 to 1000 (got ${maxReceiveCount})`,
+      },
+      {
+        failed:
+          isBelow(seconds(retentionPeriod), 60) ||
+          !isBelow(seconds(retentionPeriod), DEAD_LETTER_RETENTION.toSeconds()),
+        message: `retentionPeriod must be from 1 minute to less than the DLQ's 14 days, so the DLQ keeps messages longer than the queue (got ${retentionPeriod.toHumanString()})`,
+      },
+      {
+        failed: outOfRange(batchSize, 1, 10000),
+        message: `batchSize must be an integer from 1 to 10000 (got ${batchSize})`,
+      },
+      {
+        failed:
+          !Token.isUnresolved(batchSize) &&
+          batchSize > 10 &&
+          !fifo &&
+          (props.maxBatchingWindow === undefined || props.maxBatchingWindow.toSeconds() === 0),
+        message: `batchSize ${batchSize} is over 10 without a batching window, which Lambda rejects; set maxBatchingWindow (e.g. Duration.seconds(1)) or a batchSize of at most 10`,
+      },
+      {
+        failed: fifo && !Token.isUnresolved(batchSize) && batchSize > 10,
+        message: `batchSize must be at most 10 on a FIFO queue (got ${batchSize})`,
+      },
+      {
+        failed: fifo && props.maxBatchingWindow !== undefined,
+        message:
+          'maxBatchingWindow is not supported on FIFO queues; remove it (the bus is FIFO, so this consumer is too)',
+      },
+      {
+        failed: isBelow(300, seconds(props.maxBatchingWindow)),
+        message: `maxBatchingWindow must be at most 5 minutes (got ${props.maxBatchingWindow?.toHumanString()})`,
+      },
+      {
+        failed: outOfRange(maxConcurrency, 2, 1000),
+        message: `maxConcurrency must be an integer from 2 to 1000, Lambda's range (got ${maxConcurrency})`,
+      },
+      {
+        failed: tableVariables.some(
+          (name) => !/^[A-Z][A-Z0-9_]*$/.test(name) || RESERVED_ENVIRONMENT.has(name),
+        ),
+        message: `tables keys are environment variable names: upper case, not one of ${[...RESERVED_ENVIRONMENT].join(', ')} (got ${tableVariables.join(', ')})`,
+      },
+    ])
+    namesOnBus.add(props.consumerName)
+    this.consumerName = props.consumerName
+    this.maxReceiveCount = maxReceiveCount
+    this.eventSelectors = [...props.events]
+
+    // The DLQ's RedriveAllowPolicy names the queue and the queue's RedrivePolicy names the
+    // DLQ; a Ref either way would be a circular dependency, so the queue gets a physical
+    // name and the DLQ names it by a formatted ARN.
+    const suffix = fifo ? '.fifo' : ''
+    const queueName = `${Names.uniqueResourceName(this, { maxLength: 80 - suffix.length, separator: '-' })}${suffix}`
+    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: queueName })
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      fifo: fifo || undefined,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, 'SourceQueueRef', queueArn)],
+      },
+    })
+    this.queue = new Queue(this, 'Queue', {
+      queueName,
+      fifo: fifo || undefined,
+      visibilityTimeout,
+      retentionPeriod,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    })
+    this.deliveryDeadLetterQueue = new Queue(this, 'DeliveryDeadLetterQueue', {
+      fifo: fifo || undefined,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    })
+
+    this.subscription = props.bus.topic.addSubscription(
+      new SqsSubscription(this.queue, {
+        rawMessageDelivery: true,
+        deadLetterQueue: this.deliveryDeadLetterQueue,
+        filterPolicy: {
+          [EVENT_MESSAGE_ATTRIBUTES.eventType.name]: SubscriptionFilter.stringFilter({
+            ...(exact.length > 0 ? { allowlist: exact } : {}),
+            ...(prefixes.length > 0 ? { matchPrefixes: prefixes } : {}),
+          }),
+        },
+      }),
+    )
+
+    this.function = new PipelineFunction(this, 'Handler', {
+      entry: props.entry,
+      handler: props.handler,
+      timeout,
+      memorySize: props.memorySize,
+      description: `Event pipeline consumer '${props.consumerName}' (${props.events.join(', ')})`,
+      environment: {
+        ...props.environment,
+        [CONSUMER_ENVIRONMENT.consumerName]: props.consumerName,
+        [CONSUMER_ENVIRONMENT.queueUrl]: this.queue.queueUrl,
+        [CONSUMER_ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        [CONSUMER_ENVIRONMENT.maxReceiveCount]: String(maxReceiveCount),
+        [CONSUMER_ENVIRONMENT.serviceName]: props.consumerName,
+        [CONSUMER_ENVIRONMENT.metricsNamespace]: METRICS_NAMESPACE,
+        ...(props.idempotencyTable
+          ? { [CONSUMER_ENVIRONMENT.idempotencyTable]: props.idempotencyTable.tableName }
+          : {}),
+        ...Object.fromEntries(
+          Object.entries(props.tables ?? {}).map(([name, table]) => [name, table.tableName]),
+        ),
+      },
+    })
+
+    this.eventSource = new SqsEventSource(this.queue, {
+      batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      maxConcurrency,
+      reportBatchItemFailures: true,
+    })
+    this.function.function.addEventSource(this.eventSource)
+
+    this.grantDeadLettering()
+    if (props.idempotencyTable) this.grantIdempotencyRecords(props.idempotencyTable)
+    for (const table of Object.values(props.tables ?? {})) table.grantReadWriteData(this.function)
+
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is the dead-letter queue, the end of the line; it is redriven by hand.',
+    })
+    Validations.of(this.deliveryDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This is the subscription dead-letter queue for SNS delivery failures; cdk-nag only recognises queue and function DLQs.',
+    })
+    Validations.of(this.deliveryDeadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This is a dead-letter queue, the end of the line; it is redriven by hand.',
+    })
+    Validations.of(this.function.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings do not support on-failure destinations; the queue RedrivePolicy moves failed messages to the DLQ.',
+    })
+  }
+
+  /**
+   * Lets the function move a poison message to this consumer's DLQ itself: sqs:SendMessage,
+   * sqs:GetQueueAttributes and sqs:GetQueueUrl on the DLQ only.
+   */
+  private grantDeadLettering(): void {
+    this.deadLetterQueue.grantSendMessages(this.function)
+  }
+
+  /**
+   * Lets the function keep its own idempotency records: GetItem, PutItem, UpdateItem,
+   * DeleteItem and ConditionCheckItem (the last for TransactWriteItems) on the table, only
+   * for partition keys that start with the consumer's prefix.
+   */
+  private grantIdempotencyRecords(table: ITable): void {
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [`${idempotencyKeyPrefix(this.consumerName)}*`],
+          },
+        },
+      }),
+    )
+  }
+}

@@ -1,0 +1,46 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib'
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb'
+import { Construct } from 'constructs'
+
+/** The idempotency table's schema: a contract with the consumer runtime. */
+export const IDEMPOTENCY_TABLE_SCHEMA = {
+  /** Partition key (S): `<consumer>#<eventId>`, see `idempotencyKeyPrefix`. */
+  partitionKey: 'id',
+  /** TTL attribute (N, epoch seconds): DynamoDB deletes a record after it. */
+  timeToLiveAttribute: 'expiresAt',
+} as const
+
+/** Props of an {@link IdempotencyTable}. */
+export interface IdempotencyTableProps {
+  /**
+   * What happens to the table when it leaves the stack. Records are short-lived (TTL), so
+   * losing them only reopens the dedupe window.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy
+}
+
+/**
+ * The table where consumers keep one record per processed event: partition key `id` (S),
+ * TTL on `expiresAt`, on-demand billing. Shared by all consumers; each may only touch the
+ * items under its own key prefix (see `Consumer`).
+ */
+export class IdempotencyTable extends Construct {
+  /** The table. */
+  readonly table: Table
+
+  constructor(scope: Construct, id: string, props: IdempotencyTableProps = {}) {
+    super(scope, id)
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: IDEMPOTENCY_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE_SCHEMA.timeToLiveAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    })
+    Validations.of(this.table).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'Idempotency records expire within the dedupe window (TTL); restoring them to a point in time has no use, so point-in-time recovery is not paid for.',
+    })
+  }
+}

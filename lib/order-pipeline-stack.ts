@@ -1,0 +1,171 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
+import type { Construct } from 'constructs'
+import { Consumer } from './consumer.ts'
+import { EventBus } from './event-bus.ts'
+import { EventStore } from './event-store.ts'
+import { IdempotencyTable } from './idempotency-table.ts'
+import { OrderReadModels } from './order-read-models.ts'
+import {
+  CONSUMER_OUTPUT_FIELDS,
+  type ConsumerOutputField,
+  consumerOutputKey,
+  OUTPUT_KEYS,
+} from './outputs.ts'
+import { PipelineMonitoring } from './pipeline-monitoring.ts'
+
+/** Props of the {@link OrderPipelineStack}. */
+export interface OrderPipelineStackProps extends StackProps {
+  /**
+   * What happens to the domain tables (events, snapshots, read models) when the stack is
+   * deleted. Use DESTROY for throwaway environments such as LocalStack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly dataRemovalPolicy?: RemovalPolicy
+}
+
+/**
+ * The demo e-commerce order pipeline: the event bus, the event store with its outbox
+ * publisher, the idempotency and read-model tables, four consumers, and monitoring.
+ *
+ * | consumer      | events                          | owns (env var)                       |
+ * | ------------- | ------------------------------- | ------------------------------------ |
+ * | inventory     | order.placed, order.cancelled   | INVENTORY_TABLE                      |
+ * | payments      | order.placed                    | PAYMENTS_TABLE, appends to EVENTS_TABLE |
+ * | notifications | order.* (prefix)                | NOTIFICATIONS_TABLE                  |
+ * | projections   | order.* (prefix)                | READ_MODEL_TABLE                     |
+ *
+ * Every resource a CLI needs is a stack output; the keys are in `./outputs.ts`.
+ */
+export class OrderPipelineStack extends Stack {
+  readonly bus: EventBus
+  readonly eventStore: EventStore
+  readonly idempotency: IdempotencyTable
+  readonly readModels: OrderReadModels
+  readonly consumers: readonly Consumer[]
+  readonly monitoring: PipelineMonitoring
+
+  constructor(scope: Construct, id: string, props: OrderPipelineStackProps = {}) {
+    super(scope, id, {
+      description:
+        'event-pipeline: SNS fan-out to SQS consumers, event store with outbox (demo order domain)',
+      ...props,
+    })
+    const removalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN
+
+    this.bus = new EventBus(this, 'EventBus', { displayName: 'Order pipeline events' })
+    this.eventStore = new EventStore(this, 'EventStore', { bus: this.bus, removalPolicy })
+    this.idempotency = new IdempotencyTable(this, 'Idempotency')
+    this.readModels = new OrderReadModels(this, 'ReadModels', { removalPolicy })
+
+    const common = {
+      bus: this.bus,
+      idempotencyTable: this.idempotency.table,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      maxConcurrency: 5,
+      timeout: Duration.seconds(30),
+    }
+    const inventory = new Consumer(this, 'Inventory', {
+      ...common,
+      consumerName: 'inventory',
+      events: ['order.placed', 'order.cancelled'],
+      entry: 'functions/consumers/inventory/handler.ts',
+      tables: { INVENTORY_TABLE: this.readModels.inventory },
+    })
+    const payments = new Consumer(this, 'Payments', {
+      ...common,
+      consumerName: 'payments',
+      events: ['order.placed'],
+      entry: 'functions/consumers/payments/handler.ts',
+      tables: { PAYMENTS_TABLE: this.readModels.payments },
+      // Payments records the authorization and appends payment.authorized in one transaction.
+      environment: { EVENTS_TABLE: this.eventStore.eventsTable.tableName },
+    })
+    this.eventStore.grantAppend(payments.function)
+    const notifications = new Consumer(this, 'Notifications', {
+      ...common,
+      consumerName: 'notifications',
+      events: ['order.*'],
+      entry: 'functions/consumers/notifications/handler.ts',
+      tables: { NOTIFICATIONS_TABLE: this.readModels.notifications },
+    })
+    const projections = new Consumer(this, 'Projections', {
+      ...common,
+      consumerName: 'projections',
+      events: ['order.*'],
+      entry: 'functions/consumers/projections/handler.ts',
+      tables: { READ_MODEL_TABLE: this.readModels.orders },
+    })
+    this.consumers = [inventory, payments, notifications, projections]
+
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring')
+    for (const consumer of this.consumers) this.monitoring.monitorConsumer(consumer)
+    this.monitoring.monitorEventStore(this.eventStore)
+
+    this.addOutputs()
+  }
+
+  private addOutputs(): void {
+    const output = (key: string, value: string, description: string) => {
+      const cfnOutput = new CfnOutput(this, key, { value, description })
+      cfnOutput.overrideLogicalId(key)
+    }
+    output(OUTPUT_KEYS.eventTopicArn, this.bus.topicArn, 'ARN of the event bus topic')
+    output(
+      OUTPUT_KEYS.consumerNames,
+      this.consumers.map((c) => c.consumerName).join(','),
+      'Consumer names, comma-separated',
+    )
+    output(OUTPUT_KEYS.idempotencyTableName, this.idempotency.table.tableName, 'Idempotency table')
+    output(OUTPUT_KEYS.eventsTableName, this.eventStore.eventsTable.tableName, 'Events table')
+    output(
+      OUTPUT_KEYS.snapshotsTableName,
+      this.eventStore.snapshotsTable.tableName,
+      'Snapshots table',
+    )
+    output(OUTPUT_KEYS.inventoryTableName, this.readModels.inventory.tableName, 'Inventory table')
+    output(OUTPUT_KEYS.paymentsTableName, this.readModels.payments.tableName, 'Payments table')
+    output(
+      OUTPUT_KEYS.notificationsTableName,
+      this.readModels.notifications.tableName,
+      'Notifications table',
+    )
+    output(OUTPUT_KEYS.ordersTableName, this.readModels.orders.tableName, 'Orders read-model table')
+    output(
+      OUTPUT_KEYS.outboxPublisherFunctionName,
+      this.eventStore.publisher.function.functionName,
+      'Outbox publisher function',
+    )
+    output(
+      OUTPUT_KEYS.outboxFailureQueueUrl,
+      this.eventStore.failureQueue.queueUrl,
+      'Records the outbox publisher gave up on',
+    )
+    output(OUTPUT_KEYS.dashboardName, this.monitoring.dashboardName, 'CloudWatch dashboard')
+    output(
+      OUTPUT_KEYS.alarmTopicArn,
+      this.monitoring.alarmTopic.topicArn,
+      'Topic every alarm notifies',
+    )
+
+    for (const consumer of this.consumers) {
+      const values: Record<ConsumerOutputField, string> = {
+        queueUrl: consumer.queue.queueUrl,
+        queueArn: consumer.queue.queueArn,
+        queueName: consumer.queue.queueName,
+        deadLetterQueueUrl: consumer.deadLetterQueue.queueUrl,
+        deadLetterQueueArn: consumer.deadLetterQueue.queueArn,
+        deadLetterQueueName: consumer.deadLetterQueue.queueName,
+        deliveryDeadLetterQueueUrl: consumer.deliveryDeadLetterQueue.queueUrl,
+        functionName: consumer.function.function.functionName,
+      }
+      for (const field of Object.keys(CONSUMER_OUTPUT_FIELDS) as ConsumerOutputField[]) {
+        output(
+          consumerOutputKey(consumer.consumerName, field),
+          values[field],
+          `${consumer.consumerName}: ${field}`,
+        )
+      }
+    }
+  }
+}
