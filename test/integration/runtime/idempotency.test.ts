@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import { consumer, IdempotencyStore, LeaseLostError } from '../../../functions/runtime/index.ts'
+import { useEmbeddedAws } from '../../support/embedded-aws.ts'
+import { orderPlaced } from './events.ts'
+import {
+  createConsumerResources,
+  lambdaContext,
+  pollOnce,
+  queueDepth,
+  receive,
+  sendBodies,
+  settingsFor,
+  toSqsEvent,
+} from './fixture.ts'
+
+const aws = useEmbeddedAws()
+
+/** A clock tests move by hand, epoch ms. */
+function manualClock(start = Date.now()) {
+  let now = start
+  return { now: () => now, advance: (seconds: number) => (now += seconds * 1000) }
+}
+
+describe('duplicates', () => {
+  it('processes an event delivered twice, one after the other, once', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const calls: string[] = []
+    const handler = consumer({
+      name: 'payments',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      async handle(event) {
+        calls.push(event.eventId)
+      },
+    })
+    const event = orderPlaced('o-1')
+    for (let i = 0; i < 2; i++) {
+      await sendBodies(resources.sqs, resources.queueUrl, [{ body: JSON.stringify(event) }])
+      const invocation = await pollOnce(handler, resources)
+      expect(invocation).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    }
+    expect(calls).toEqual([event.eventId])
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
+  })
+
+  it('keys by consumer: another consumer processes the same event too', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const calls: string[] = []
+    const make = (name: string) =>
+      consumer({
+        name,
+        events: { 'order.placed': OrderPlacedV1 },
+        ...settingsFor(resources),
+        async handle() {
+          calls.push(name)
+        },
+      })
+    const event = orderPlaced('o-2')
+    for (const handler of [make('payments'), make('inventory')]) {
+      await sendBodies(resources.sqs, resources.queueUrl, [{ body: JSON.stringify(event) }])
+      await pollOnce(handler, resources)
+    }
+    expect(calls).toEqual(['payments', 'inventory'])
+  })
+
+  it('processes concurrent duplicates once; the other is retried after the lease, then skipped', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    let calls = 0
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let started!: () => void
+    const running = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    const handler = consumer({
+      name: 'payments',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      leaseSeconds: 2,
+      async handle() {
+        calls++
+        started()
+        await gate
+      },
+    })
+    const event = orderPlaced('o-3')
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(event) },
+      { body: JSON.stringify(event) },
+    ])
+    const messages = await receive(resources.sqs, resources.queueUrl)
+    expect(messages).toHaveLength(2)
+    // Two invocations at once, one copy each (Lambda runs batches concurrently).
+    const first = handler(toSqsEvent([messages[0]!], resources.queueArn), lambdaContext())
+    await running
+    const second = await handler(
+      toSqsEvent([messages[1]!], resources.queueArn),
+      lambdaContext(),
+    ).then(
+      () => 'resolved',
+      (error: Error) => error.name,
+    )
+    expect(second).toBe('BatchFailedError') // its only record is retried later
+    release()
+    await expect(first).resolves.toEqual({ batchItemFailures: [] })
+    expect(calls).toBe(1)
+
+    // The retried copy is hidden until the lease would have ended (2 s), then is a duplicate.
+    expect(await receive(resources.sqs, resources.queueUrl)).toHaveLength(0)
+    const again = await pollOnce(handler, resources, { waitTimeSeconds: 4 })
+    expect(again).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    expect(again.messages).toHaveLength(1)
+    expect(calls).toBe(1)
+  })
+
+  it('processes two copies in one batch once', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    let calls = 0
+    const handler = consumer({
+      name: 'payments',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      async handle() {
+        calls++
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      },
+    })
+    const event = orderPlaced('o-4')
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(event) },
+      { body: JSON.stringify(event) },
+      { body: JSON.stringify(orderPlaced('o-5')) },
+    ])
+    const invocation = await pollOnce(handler, resources)
+    if (!invocation.ok) throw invocation.error
+    expect(invocation.response.batchItemFailures).toHaveLength(1)
+    expect(calls).toBe(2)
+  })
+})
+
+describe('leases', () => {
+  it('lets a new owner take an expired lease; the stale owner can neither complete nor release', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const clock = manualClock()
+    const store = new IdempotencyStore({
+      dynamodb: resources.dynamodb,
+      tableName: resources.table,
+      dedupeWindowSeconds: 3600,
+      now: clock.now,
+      newOwner: randomUUID,
+    })
+    const key = `inventory#${randomUUID()}`
+    const stale = await store.acquire(key, 10)
+    expect(stale.status).toBe('acquired')
+    expect(await store.acquire(key, 10)).toMatchObject({ status: 'in-progress' })
+
+    clock.advance(11)
+    const fresh = await store.acquire(key, 10)
+    expect(fresh.status).toBe('acquired')
+    if (stale.status !== 'acquired' || fresh.status !== 'acquired') return
+    await expect(store.complete(stale.lock)).rejects.toThrow(LeaseLostError)
+    await expect(store.release(stale.lock)).rejects.toThrow(
+      /cannot release inventory#.*: the lease was taken over by another owner/,
+    )
+    await store.complete(fresh.lock)
+    expect(await store.acquire(key, 10)).toEqual({ status: 'completed' })
+  })
+
+  it('forgets a completed event after the dedupe window', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const clock = manualClock()
+    const store = new IdempotencyStore({
+      dynamodb: resources.dynamodb,
+      tableName: resources.table,
+      dedupeWindowSeconds: 60,
+      now: clock.now,
+      newOwner: randomUUID,
+    })
+    const key = `inventory#${randomUUID()}`
+    const first = await store.acquire(key, 10)
+    if (first.status !== 'acquired') throw new Error('not acquired')
+    await store.complete(first.lock)
+    clock.advance(59)
+    expect(await store.acquire(key, 10)).toEqual({ status: 'completed' })
+    clock.advance(2)
+    expect((await store.acquire(key, 10)).status).toBe('acquired')
+  })
+
+  it('takes over a released record and keeps its failure history', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const clock = manualClock()
+    const store = new IdempotencyStore({
+      dynamodb: resources.dynamodb,
+      tableName: resources.table,
+      dedupeWindowSeconds: 60,
+      now: clock.now,
+      newOwner: randomUUID,
+    })
+    const key = `inventory#${randomUUID()}`
+    const first = await store.acquire(key, 10)
+    if (first.status !== 'acquired') throw new Error('not acquired')
+    const firstFailure = await store.release(first.lock)
+    clock.advance(5)
+    const second = await store.acquire(key, 10)
+    if (second.status !== 'acquired') throw new Error('not acquired')
+    expect(await store.release(second.lock)).toEqual({
+      firstFailureAt: firstFailure.firstFailureAt,
+      failures: 2,
+    })
+  })
+
+  it('reports a handler that outlived its lease as a failure, and the new owner completes', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const clock = manualClock()
+    const calls: string[] = []
+    let proceed!: () => void
+    const gate = new Promise<void>((resolve) => {
+      proceed = resolve
+    })
+    let started!: () => void
+    const running = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    const make = (name: string, wait: boolean) =>
+      consumer({
+        name: 'inventory',
+        events: { 'order.placed': OrderPlacedV1 },
+        ...settingsFor(resources),
+        leaseSeconds: 5,
+        now: clock.now,
+        async handle() {
+          calls.push(name)
+          if (wait) {
+            started()
+            await gate
+          }
+        },
+      })
+    const event = orderPlaced('o-lease')
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(event) },
+      { body: JSON.stringify(event) },
+    ])
+    const [a, b] = await receive(resources.sqs, resources.queueUrl)
+    const stale = make('stale', true)(toSqsEvent([a!], resources.queueArn), lambdaContext())
+    await running
+    clock.advance(6)
+    await expect(
+      make('fresh', false)(toSqsEvent([b!], resources.queueArn), lambdaContext()),
+    ).resolves.toEqual({ batchItemFailures: [] })
+    proceed()
+    await expect(stale).rejects.toThrow(/all 1 record\(s\) of the batch failed/)
+    expect(calls).toEqual(['stale', 'fresh'])
+  })
+})

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import { consumer, TransientError } from '../../../functions/runtime/index.ts'
+import { useEmbeddedAws } from '../../support/embedded-aws.ts'
+import { orderPlaced } from './events.ts'
+import { createConsumerResources, pollOnce, receive, sendBodies, settingsFor } from './fixture.ts'
+
+const aws = useEmbeddedAws()
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('retries', () => {
+  it('hides a transient failure for its backoff, then delivers it again', async () => {
+    const resources = await createConsumerResources(aws.endpoint, { visibilityTimeout: 30 })
+    let calls = 0
+    const handler = consumer({
+      name: 'notifications',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      backoffBaseSeconds: 2,
+      // Full jitter at its top: the delay is the whole exponential ceiling, 2 s on receive 1.
+      random: () => 0.999,
+      async handle() {
+        calls++
+        if (calls === 1) throw new TransientError('mail server busy')
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('o-1')) },
+    ])
+    const started = Date.now()
+    const first = await pollOnce(handler, resources)
+    expect(first.ok).toBe(false)
+
+    await sleep(1_500)
+    expect(await receive(resources.sqs, resources.queueUrl)).toHaveLength(0) // not before
+    const [again] = await receive(resources.sqs, resources.queueUrl, 1, 3)
+    const elapsed = Date.now() - started
+    expect(again).toBeDefined() // after 2 s, well before the queue's 30 s visibility timeout
+    expect(elapsed).toBeGreaterThanOrEqual(1_900)
+    expect(elapsed).toBeLessThan(5_000)
+    expect(again!.Attributes!.ApproximateReceiveCount).toBe('2')
+  })
+
+  it('stops taking records when the invocation is about to time out and reports them', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const handled: string[] = []
+    const aborted: boolean[] = []
+    const handler = consumer({
+      name: 'notifications',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      concurrency: 1,
+      deadlineMarginMs: 1_000,
+      async handle(event, { signal }) {
+        handled.push(event.payload.orderId)
+        // Each record takes 400 ms; with 1.9 s left and a 1 s margin, two or three start.
+        await new Promise((resolve) => setTimeout(resolve, 400))
+        aborted.push(signal.aborted)
+      },
+    })
+    await sendBodies(
+      resources.sqs,
+      resources.queueUrl,
+      ['a', 'b', 'c', 'd', 'e'].map((id) => ({ body: JSON.stringify(orderPlaced(id)) })),
+    )
+    const invocation = await pollOnce(handler, resources, { remainingMs: 1_900 })
+    if (!invocation.ok) throw invocation.error
+    expect(handled.length).toBeGreaterThanOrEqual(2)
+    expect(handled.length).toBeLessThanOrEqual(3)
+    expect(invocation.response.batchItemFailures).toHaveLength(5 - handled.length)
+    // A handler still running at the deadline sees its signal aborted.
+    expect(aborted[0]).toBe(false)
+    if (handled.length === 3) expect(aborted[2]).toBe(true)
+  })
+})
