@@ -66,6 +66,12 @@ export const motoDynamoDb: DynamoDbTarget = {
       'ignores ClientRequestToken: a repeat writes again, a changed request is accepted',
     'transact-get-projection': 'ignores ProjectionExpression in TransactGetItems',
     'transact-get-same-item': 'accepts two gets of one item in TransactGetItems',
+    'streams-no-op-writes': 'records a MODIFY for a write that changed nothing',
+    'streams-update-table':
+      'answers ResourceInUseException, not ValidationException, to enabling an enabled stream',
+    'streams-spec-validation': 'accepts StreamEnabled without a StreamViewType',
+    'streams-iterator-validation':
+      'accepts AT_SEQUENCE_NUMBER without a SequenceNumber, or a malformed shard iterator',
   },
   async start() {
     const moto = await motoTarget.start()
