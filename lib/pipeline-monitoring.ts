@@ -21,14 +21,17 @@ import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /**
  * The consumer runtime's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimension
- * `service` = consumer name, as Powertools Metrics emits them). Counts are per record;
- * latencies are in milliseconds.
+ * `service` = consumer name, as Powertools Metrics emits them; the names are the ones
+ * functions/runtime/process-record.ts emits). Counts are per record; latencies and the
+ * event's age are in milliseconds.
  */
 export const RUNTIME_METRICS = {
   processed: 'processed',
   failed: 'failed',
   retried: 'retried',
   deadLettered: 'deadLettered',
+  duplicate: 'duplicate',
+  ignored: 'ignored',
   processingLatency: 'processingLatency',
   eventAge: 'eventAge',
 } as const
@@ -207,9 +210,9 @@ export class PipelineMonitoring extends Construct {
         metricGroups: [
           {
             title: 'Records',
-            metrics: (['processed', 'failed', 'retried', 'deadLettered'] as const).map((metric) =>
-              this.runtimeMetric(name, RUNTIME_METRICS[metric], 'Sum'),
-            ),
+            metrics: (
+              ['processed', 'failed', 'retried', 'deadLettered', 'duplicate', 'ignored'] as const
+            ).map((metric) => this.runtimeMetric(name, RUNTIME_METRICS[metric], 'Sum')),
           },
           {
             title: 'Processing latency (ms)',

@@ -75,7 +75,9 @@ describe('EventBus', () => {
       {
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        Resource: [{ 'Fn::GetAtt': [stack.getLogicalId(bus.key.node.defaultChild as never), 'Arn'] }],
+        Resource: [
+          { 'Fn::GetAtt': [stack.getLogicalId(bus.key.node.defaultChild as never), 'Arn'] },
+        ],
       },
     ])
   })

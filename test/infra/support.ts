@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib'
-import { Template } from 'aws-cdk-lib/assertions'
+import type { Template } from 'aws-cdk-lib/assertions'
 
 /** Context that skips bundling functions: the template is all these tests need. */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
