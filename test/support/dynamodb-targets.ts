@@ -2,9 +2,9 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { afterAll, beforeAll, it } from 'vitest'
@@ -66,6 +66,11 @@ export const motoDynamoDb: DynamoDbTarget = {
       'ignores ClientRequestToken: a repeat writes again, a changed request is accepted',
     'transact-get-projection': 'ignores ProjectionExpression in TransactGetItems',
     'transact-get-same-item': 'accepts two gets of one item in TransactGetItems',
+    'return-values-on-failure-enum':
+      'accepts a ReturnValuesOnConditionCheckFailure outside ALL_OLD and NONE',
+    'ttl-repeat': 'accepts enabling time to live twice and disabling it when it is off',
+    'ttl-missing-table':
+      "answers 'ResourceNotFound', not ResourceNotFoundException, for a missing table",
     'streams-no-op-writes': 'records a MODIFY for a write that changed nothing',
     'streams-update-table':
       'answers ResourceInUseException, not ValidationException, to enabling an enabled stream',
@@ -164,12 +169,20 @@ export function useDynamoDb(target: DynamoDbTarget) {
         new CreateTableCommand({ BillingMode: 'PAY_PER_REQUEST', ...input, TableName }),
       )
       tables.push(TableName)
-      await waitUntilTableExists(
-        { client: get().ddb, maxWaitTime: 120, minDelay: 1, maxDelay: 2 },
-        { TableName },
-      )
+      await waitUntilActive(get().ddb, TableName)
       return TableName
     },
+  }
+}
+
+/** Polls DescribeTable every 50 ms (the SDK's waiter sleeps a whole second) until ACTIVE. */
+async function waitUntilActive(ddb: DynamoDBClient, TableName: string): Promise<void> {
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }))
+    if (Table?.TableStatus === 'ACTIVE') return
+    if (Date.now() > deadline) throw new Error(`table ${TableName} is not ACTIVE after 120 s`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
