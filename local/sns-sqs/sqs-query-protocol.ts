@@ -52,8 +52,12 @@ export function queryToJsonRequest(form: URLSearchParams, path: string, host: st
     const parts = key.split('.')
     let node = tree
     for (const part of parts.slice(0, -1)) {
-      const next = node[part]
-      node = typeof next === 'object' ? next : (node[part] = Object.create(null) as Tree)
+      let next = node[part]
+      if (typeof next !== 'object') {
+        next = Object.create(null) as Tree
+        node[part] = next
+      }
+      node = next
     }
     node[parts.at(-1)!] = value
   }
@@ -149,7 +153,7 @@ function element(name: string, value: Json, isEntryList = false): string {
       return Object.entries(value)
         .map(
           ([k, v]) =>
-            `<${tag}><${keyName}>${escape(k)}</${keyName}>${element(valueName, v)}</${tag}>`,
+            `<${tag}><${keyName}>${escapeXml(k)}</${keyName}>${element(valueName, v)}</${tag}>`,
         )
         .join('')
     }
@@ -157,7 +161,7 @@ function element(name: string, value: Json, isEntryList = false): string {
       .map(([k, v]) => element(k, v))
       .join('')}</${name}>`
   }
-  return `<${name}>${escape(String(value))}</${name}>`
+  return `<${name}>${escapeXml(String(value))}</${name}>`
 }
 
 /** A JSON-protocol error → the Query protocol's `<ErrorResponse>`, keeping the legacy code. */
@@ -172,7 +176,7 @@ export function jsonToQueryError(
   const type = fault ?? (status >= 500 ? 'Receiver' : 'Sender')
   return (
     `<?xml version="1.0"?><ErrorResponse xmlns="${namespace}"><Error><Type>${type}</Type>` +
-    `<Code>${escape(code ?? '')}</Code><Message>${escape(body.message ?? '')}</Message><Detail/></Error>` +
+    `<Code>${escapeXml(code ?? '')}</Code><Message>${escapeXml(body.message ?? '')}</Message><Detail/></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   )
 }
@@ -192,6 +196,6 @@ function lookup<T>(table: Record<string, T>): (name: string) => T | undefined {
   return (name) => entries.get(name)
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
 }
