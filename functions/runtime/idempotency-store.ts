@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb'
 import {
@@ -81,26 +82,7 @@ export class IdempotencyStore {
         leaseExpiresAt: now + leaseSeconds,
       }
       try {
-        await this.#options.dynamodb.send(
-          new UpdateItemCommand({
-            TableName: this.#options.tableName,
-            Key: { id: { S: key } },
-            UpdateExpression:
-              'SET #status = :inProgress, #owner = :owner, leaseExpiresAt = :lease, expiresAt = :expires',
-            ConditionExpression:
-              'attribute_not_exists(id) OR expiresAt <= :now OR #status = :released OR (#status = :inProgress AND leaseExpiresAt <= :now)',
-            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
-            ExpressionAttributeValues: {
-              ':inProgress': { S: IN_PROGRESS },
-              ':released': { S: RELEASED },
-              ':owner': { S: lock.owner },
-              ':lease': { N: String(lock.leaseExpiresAt) },
-              ':expires': { N: String(lock.leaseExpiresAt + this.#options.dedupeWindowSeconds) },
-              ':now': { N: String(now) },
-            },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        )
+        await this.#options.dynamodb.send(new UpdateItemCommand(this.#acquisitionUpdate(lock, now)))
         return { status: 'acquired', lock }
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error
@@ -212,6 +194,151 @@ export class IdempotencyStore {
         throw new LeaseLostError(lock.key, 'release', { cause: error })
       }
       throw error
+    }
+  }
+
+  /**
+   * `acquire` for many events in one TransactWriteItems (up to 100 a request) instead of
+   * one request each. The transaction is cancelled as a whole when one event is held;
+   * the cancellation reasons say which (with the holder's record), and the others are
+   * tried again. Events a transaction cannot settle fall back to `acquire`.
+   */
+  async acquireMany(
+    keys: readonly string[],
+    leaseSeconds: number,
+  ): Promise<Map<string, Acquisition>> {
+    const unique = [...new Set(keys)]
+    const result = new Map<string, Acquisition>()
+    const single: string[] = []
+    for (let start = 0; start < unique.length; start += awsLimits.maxTransactItems) {
+      let pending = unique.slice(start, start + awsLimits.maxTransactItems)
+      for (let round = 0; pending.length > 1 && round < 3; round++) {
+        const now = this.#nowSeconds()
+        const locks = pending.map((key) => this.#newLock(key, now, leaseSeconds))
+        try {
+          await this.#options.dynamodb.send(
+            new TransactWriteItemsCommand({
+              TransactItems: locks.map((lock) => ({ Update: this.#acquisitionUpdate(lock, now) })),
+            }),
+          )
+          for (const lock of locks) result.set(lock.key, { status: 'acquired', lock })
+          pending = []
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error
+          const retry: string[] = []
+          for (const [index, key] of pending.entries()) {
+            const reason = error.CancellationReasons?.[index]
+            if (reason?.Code === 'None') retry.push(key)
+            else if (reason?.Code === 'ConditionalCheckFailed') {
+              const holder = reason.Item ?? (await this.#read(key))
+              const refusal = holder && refusalOf(holder, this.#nowSeconds())
+              if (refusal) result.set(key, refusal)
+              else retry.push(key)
+            } else single.push(key) // a conflicting transaction or throttling: one at a time
+          }
+          pending = retry
+        }
+      }
+      single.push(...pending)
+    }
+    const acquisitions = await Promise.all(single.map((key) => this.acquire(key, leaseSeconds)))
+    for (const [index, key] of single.entries()) result.set(key, acquisitions[index]!)
+    return result
+  }
+
+  /**
+   * `complete` for many locks in one TransactWriteItems (up to 100 a request). Each lock
+   * maps to `completed` or the `LeaseLostError` of a lock another owner took over.
+   */
+  async completeMany(locks: readonly Lock[]): Promise<Map<string, 'completed' | Error>> {
+    const result = new Map<string, 'completed' | Error>()
+    const single: Lock[] = []
+    for (let start = 0; start < locks.length; start += awsLimits.maxTransactItems) {
+      let pending = locks.slice(start, start + awsLimits.maxTransactItems)
+      for (let round = 0; pending.length > 1 && round < 3; round++) {
+        try {
+          await this.#options.dynamodb.send(
+            new TransactWriteItemsCommand({
+              TransactItems: pending.map((lock) => ({
+                Update: {
+                  TableName: this.#options.tableName,
+                  Key: { id: { S: lock.key } },
+                  ...this.#completion(lock),
+                },
+              })),
+            }),
+          )
+          for (const lock of pending) result.set(lock.key, 'completed')
+          pending = []
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error
+          const retry: Lock[] = []
+          for (const [index, lock] of pending.entries()) {
+            const code = error.CancellationReasons?.[index]?.Code
+            if (code === 'None') retry.push(lock)
+            else if (code === 'ConditionalCheckFailed') {
+              result.set(lock.key, new LeaseLostError(lock.key, 'complete', { cause: error }))
+            } else single.push(lock)
+          }
+          pending = retry
+        }
+      }
+      single.push(...pending)
+    }
+    await Promise.all(
+      single.map(async (lock) => {
+        try {
+          await this.complete(lock)
+          result.set(lock.key, 'completed')
+        } catch (error) {
+          result.set(lock.key, error as Error)
+        }
+      }),
+    )
+    return result
+  }
+
+  /**
+   * Gives back leases of events this invocation took but never started (time ran short,
+   * or their FIFO group stopped), without counting a failure. Best effort: a lease left
+   * behind only ends at its expiry.
+   */
+  async abandon(locks: readonly Lock[]): Promise<void> {
+    const abandonment = (lock: Lock) => ({
+      TableName: this.#options.tableName,
+      Key: { id: { S: lock.key } },
+      UpdateExpression: 'SET #status = :released REMOVE #owner, leaseExpiresAt',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':released': { S: RELEASED }, ':owner': { S: lock.owner } },
+    })
+    await Promise.allSettled(
+      locks.map((lock) => this.#options.dynamodb.send(new UpdateItemCommand(abandonment(lock)))),
+    )
+  }
+
+  #newLock(key: string, now: number, leaseSeconds: number): Lock {
+    return { key, owner: this.#options.newOwner(), leaseExpiresAt: now + leaseSeconds }
+  }
+
+  #acquisitionUpdate(lock: Lock, now: number) {
+    return {
+      TableName: this.#options.tableName,
+      Key: { id: { S: lock.key } },
+      UpdateExpression:
+        'SET #status = :inProgress, #owner = :owner, leaseExpiresAt = :lease, expiresAt = :expires',
+      ConditionExpression:
+        'attribute_not_exists(id) OR expiresAt <= :now OR #status = :released OR (#status = :inProgress AND leaseExpiresAt <= :now)',
+      ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+      ExpressionAttributeValues: {
+        ':inProgress': { S: IN_PROGRESS },
+        ':released': { S: RELEASED },
+        ':owner': { S: lock.owner },
+        ':lease': { N: String(lock.leaseExpiresAt) },
+        ':expires': { N: String(lock.leaseExpiresAt + this.#options.dedupeWindowSeconds) },
+        ':now': { N: String(now) },
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     }
   }
 

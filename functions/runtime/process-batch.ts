@@ -1,16 +1,35 @@
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { BatchFailedError } from './errors.ts'
-import { type ConsumerRuntime, processRecord, type RecordOutcome } from './process-record.ts'
+import type { Acquisition, Lock } from './idempotency-store.ts'
+import {
+  type BatchScope,
+  type ConsumerRuntime,
+  fail,
+  type Handled,
+  handleRecord,
+  processed,
+  type ReadRecord,
+  type RecordOutcome,
+  readRecord,
+  rejectRecord,
+} from './process-record.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
 
+type Settled = RecordOutcome | Handled | 'not-started'
+
 /**
- * A batch, record by record, as a partial batch response (ReportBatchItemFailures).
+ * A batch as a partial batch response (ReportBatchItemFailures).
  *
- * Standard queues: records run concurrently, at most `concurrency` at once. FIFO queues:
- * each message group runs in order, groups concurrently; a group stops at its first
- * failure and reports the rest of it as failures so order is kept. Records not started
- * when the invocation is about to time out are reported as failures. When every record
- * failed, throws `BatchFailedError` so Lambda's Errors metric counts the invocation.
+ * Every record is read and validated on its own; the valid ones' leases are taken together
+ * (one TransactWriteItems for the batch) and completed together after their handlers ran,
+ * so the idempotency cost is two requests per batch, not two per record.
+ *
+ * Standard queues: records run concurrently, at most `concurrency` at once; copies of one
+ * event in a batch run one after the other, so the later ones are duplicates. FIFO queues:
+ * each message group in order, groups concurrently; a group stops at its first failure and
+ * the rest of it is reported failed, so order is kept. Records not started when the
+ * invocation is about to time out are reported as failures. When every record failed,
+ * throws `BatchFailedError` so Lambda's Errors metric counts the invocation.
  */
 export async function processBatch(
   runtime: ConsumerRuntime,
@@ -19,7 +38,7 @@ export async function processBatch(
 ): Promise<SQSBatchResponse> {
   const records = event.Records ?? []
   if (records.length === 0) return { batchItemFailures: [] }
-  const { config, now } = runtime
+  const { config, now, store } = runtime
   const remaining = lambdaContext?.getRemainingTimeInMillis?.()
   const deadline =
     remaining === undefined ? Number.POSITIVE_INFINITY : now() + remaining - config.deadlineMarginMs
@@ -31,7 +50,7 @@ export async function processBatch(
       )
     : undefined
   timer?.unref()
-  const scope = {
+  const scope: BatchScope = {
     lambdaContext,
     signal: timeout.signal,
     leaseSeconds: () =>
@@ -41,23 +60,60 @@ export async function processBatch(
         : runtimeDefaults.leaseSeconds),
   }
 
+  const reads = records.map((record) => readRecord(runtime, record))
+  const keys = reads.flatMap((read) => (read.key ? [read.key] : []))
+  let acquisitions: Map<string, Acquisition> | undefined
+  let acquisitionError: unknown
+  if (keys.length > 0 && now() < deadline) {
+    try {
+      acquisitions = await store.acquireMany(keys, scope.leaseSeconds())
+    } catch (error) {
+      acquisitionError = error
+    }
+  }
+
   const fifo = records.some((record) => record.attributes.MessageGroupId !== undefined)
-  const lanes = fifo ? groupsInOrder(records) : records.map((record) => [record])
-  const outcomes = new Map<SQSRecord, RecordOutcome | 'not-started'>()
+  const lanes = [
+    ...groupBy(reads, (read, i) =>
+      fifo ? (read.record.attributes.MessageGroupId ?? '') : (read.key ?? `#${i}`),
+    ).values(),
+  ]
+  const settled = new Map<ReadRecord, Settled>()
+  const settle = async (read: ReadRecord, earlier: Settled | undefined): Promise<Settled> => {
+    if (read.invalid !== undefined) return rejectRecord(runtime, read)
+    // A later copy of an event in this batch: its first copy decided it.
+    if (earlier !== undefined) {
+      if (
+        earlier !== 'not-started' &&
+        (earlier.kind === 'handled' || earlier.kind === 'processed' || earlier.kind === 'duplicate')
+      ) {
+        return { kind: 'duplicate' }
+      }
+      return {
+        kind: 'retry',
+        error: new Error('an earlier copy of this event in the batch failed'),
+      }
+    }
+    const acquisition = acquisitions?.get(read.key!)
+    if (!acquisition) return fail(runtime, read, acquisitionError, undefined)
+    return handleRecord(runtime, read, acquisition, scope)
+  }
   let next = 0
   const worker = async () => {
     while (next < lanes.length) {
       const lane = lanes[next++]!
+      const firstOfKey = new Map<string, Settled>()
       for (let i = 0; i < lane.length; i++) {
-        const record = lane[i]!
+        const read = lane[i]!
         if (now() >= deadline) {
-          for (const rest of lane.slice(i)) outcomes.set(rest, 'not-started')
+          for (const rest of lane.slice(i)) settled.set(rest, 'not-started')
           break
         }
-        const outcome = await processRecord(runtime, record, scope)
-        outcomes.set(record, outcome)
-        if (fifo && outcome.kind === 'retry') {
-          for (const rest of lane.slice(i + 1)) outcomes.set(rest, 'not-started')
+        const outcome = await settle(read, read.key ? firstOfKey.get(read.key) : undefined)
+        settled.set(read, outcome)
+        if (read.key && !firstOfKey.has(read.key)) firstOfKey.set(read.key, outcome)
+        if (fifo && outcome !== 'not-started' && outcome.kind === 'retry') {
+          for (const rest of lane.slice(i + 1)) settled.set(rest, 'not-started')
           break
         }
       }
@@ -69,11 +125,58 @@ export async function processBatch(
     if (timer) clearTimeout(timer)
   }
 
-  const failed = records.filter((record) => {
-    const outcome = outcomes.get(record)
+  // Complete every handled record in one request, and give back leases never used.
+  const handled = reads.filter((read) => {
+    const outcome = settled.get(read)
+    return typeof outcome === 'object' && outcome.kind === 'handled'
+  })
+  if (handled.length > 0) {
+    let completions: Map<string, 'completed' | Error>
+    try {
+      completions = await store.completeMany(
+        handled.map((read) => (settled.get(read) as Handled).lock),
+      )
+    } catch (error) {
+      completions = new Map(handled.map((read) => [read.key!, error as Error]))
+    }
+    await Promise.all(
+      handled.map(async (read) => {
+        const { lock, durationMs } = settled.get(read) as Handled
+        const completion = completions.get(read.key!)
+        settled.set(
+          read,
+          completion === 'completed'
+            ? processed(runtime, read, durationMs)
+            : await fail(
+                runtime,
+                read,
+                completion,
+                completion instanceof Error && completion.name === 'LeaseLostError'
+                  ? undefined
+                  : lock,
+              ),
+        )
+      }),
+    )
+  }
+  const unused: Lock[] = []
+  for (const read of reads) {
+    const acquisition = read.key ? acquisitions?.get(read.key) : undefined
+    if (settled.get(read) === 'not-started' && acquisition?.status === 'acquired') {
+      // Another copy of the same event may have used the lease.
+      const used = reads.some(
+        (other) => other.key === read.key && settled.get(other) !== 'not-started',
+      )
+      if (!used) unused.push(acquisition.lock)
+    }
+  }
+  if (unused.length > 0) await store.abandon(unused)
+
+  const failed = records.filter((_, i) => {
+    const outcome = settled.get(reads[i]!)
     return outcome === undefined || outcome === 'not-started' || outcome.kind === 'retry'
   })
-  const notStarted = failed.filter((record) => outcomes.get(record) === 'not-started').length
+  const notStarted = reads.filter((read) => settled.get(read) === 'not-started').length
   if (notStarted > 0) {
     runtime.logger.warn('records not started, reported as failures', {
       notStarted,
@@ -83,7 +186,7 @@ export async function processBatch(
     })
   }
   if (failed.length === records.length) {
-    const first = outcomes.get(failed[0]!)
+    const first = settled.get(reads[records.indexOf(failed[0]!)]!)
     throw new BatchFailedError(
       config.name,
       failed.map((record) => record.messageId),
@@ -93,14 +196,17 @@ export async function processBatch(
   return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) }
 }
 
-/** FIFO records grouped by MessageGroupId, each group in delivery order. */
-function groupsInOrder(records: readonly SQSRecord[]): SQSRecord[][] {
-  const groups = new Map<string, SQSRecord[]>()
-  for (const record of records) {
-    const id = record.attributes.MessageGroupId ?? ''
-    const group = groups.get(id)
-    if (group) group.push(record)
-    else groups.set(id, [record])
-  }
-  return [...groups.values()]
+/** Items grouped by a key, groups in first-seen order, items in order within a group. */
+function groupBy<T>(
+  items: readonly T[],
+  keyOf: (item: T, index: number) => string,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  items.forEach((item, index) => {
+    const key = keyOf(item, index)
+    const group = groups.get(key)
+    if (group) group.push(item)
+    else groups.set(key, [item])
+  })
+  return groups
 }

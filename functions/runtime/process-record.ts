@@ -8,7 +8,13 @@ import { backoffDelay } from './backoff-delay.ts'
 import { classifyError } from './classify-error.ts'
 import { deadLetter } from './dead-letter.ts'
 import { EventInProgressError, InvalidRecordError, LeaseLostError } from './errors.ts'
-import type { EffectWrites, FailureHistory, IdempotencyStore, Lock } from './idempotency-store.ts'
+import type {
+  Acquisition,
+  EffectWrites,
+  FailureHistory,
+  IdempotencyStore,
+  Lock,
+} from './idempotency-store.ts'
 import { parseRecord } from './parse-record.ts'
 import { type RecordLogger, recordLogger } from './record-logger.ts'
 import type { RuntimeConfig } from './resolve-config.ts'
@@ -55,6 +61,13 @@ export type RecordOutcome =
   | { readonly kind: 'processed' | 'duplicate' | 'ignored' | 'dead-lettered' }
   | { readonly kind: 'retry'; readonly error: unknown; readonly delaySeconds?: number }
 
+/** A handler succeeded; its idempotency record is completed with the batch's others. */
+export interface Handled {
+  readonly kind: 'handled'
+  readonly lock: Lock
+  readonly durationMs: number
+}
+
 export interface BatchScope {
   readonly lambdaContext: Context | undefined
   readonly signal: AbortSignal
@@ -62,96 +75,134 @@ export interface BatchScope {
   leaseSeconds(): number
 }
 
-/**
- * One record through parse → validate → idempotency → handle → complete, and on failure
- * release → dead-letter, backoff or plain retry.
- */
-export async function processRecord(
-  runtime: ConsumerRuntime,
-  record: SQSRecord,
-  scope: BatchScope,
-): Promise<RecordOutcome> {
-  const { config, store, metrics } = runtime
+/** A record as read: its event and idempotency key, or why it is not a valid event. */
+export interface ReadRecord {
+  readonly record: SQSRecord
+  /** This receive of the message: 1 on the first. */
+  readonly attempt: number
+  readonly log: RecordLogger
+  readonly event?: EventEnvelope
+  readonly key?: string
+  readonly invalid?: unknown
+}
+
+/** Parses and validates one record on its own; never throws. */
+export function readRecord(runtime: ConsumerRuntime, record: SQSRecord): ReadRecord {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1
-  let event: EventEnvelope
   try {
-    event = parseRecord(record, runtime.definitions, config.maxBodyBytes).event
+    const { event } = parseRecord(record, runtime.definitions, runtime.config.maxBodyBytes)
+    return {
+      record,
+      attempt,
+      event,
+      key: `${runtime.config.name}#${event.eventId}`,
+      log: recordLogger(runtime.logger, {
+        eventId: event.eventId,
+        eventType: event.eventType,
+        correlationId: event.correlationId,
+        messageId: record.messageId,
+      }),
+    }
   } catch (error) {
-    const log = recordLogger(runtime.logger, { messageId: record.messageId })
-    if (
-      error instanceof InvalidRecordError &&
-      error.reason === 'unknown-type' &&
-      config.unknownEvents === 'ignore'
-    ) {
-      log.info('record ignored: not an event type this consumer handles', { reason: error.message })
-      metrics.addMetric('ignored', MetricUnit.Count, 1)
-      return { kind: 'ignored' }
+    return {
+      record,
+      attempt,
+      invalid: error,
+      log: recordLogger(runtime.logger, { messageId: record.messageId }),
     }
-    return fail(runtime, record, attempt, error, undefined, log)
   }
+}
 
-  const log = recordLogger(runtime.logger, {
-    eventId: event.eventId,
-    eventType: event.eventType,
-    correlationId: event.correlationId,
-    messageId: record.messageId,
-  })
-  const key = `${config.name}#${event.eventId}`
-  let lock: Lock
-  try {
-    const acquisition = await store.acquire(key, scope.leaseSeconds())
-    if (acquisition.status === 'completed') {
-      log.info('duplicate skipped: the event was already processed')
-      metrics.addMetric('duplicate', MetricUnit.Count, 1)
-      return { kind: 'duplicate' }
-    }
-    if (acquisition.status === 'in-progress') {
-      return fail(
-        runtime,
-        record,
-        attempt,
-        new EventInProgressError(key, acquisition.leaseExpiresAt),
-        undefined,
-        log,
-      )
-    }
-    lock = acquisition.lock
-  } catch (error) {
-    return fail(runtime, record, attempt, error, undefined, log)
+/** Settles a record that is not a valid event: ignored or failed (dead-lettered). */
+export function rejectRecord(runtime: ConsumerRuntime, read: ReadRecord): Promise<RecordOutcome> {
+  const error = read.invalid
+  if (
+    error instanceof InvalidRecordError &&
+    error.reason === 'unknown-type' &&
+    runtime.config.unknownEvents === 'ignore'
+  ) {
+    read.log.info('record ignored: not an event type this consumer handles', {
+      reason: error.message,
+    })
+    runtime.metrics.addMetric('ignored', MetricUnit.Count, 1)
+    return Promise.resolve({ kind: 'ignored' })
   }
+  return fail(runtime, read, error, undefined)
+}
 
+/**
+ * Runs the handler for a valid record once its acquisition is known: a completed event is
+ * a duplicate, one held elsewhere is retried after that lease, an acquired one is handled.
+ * Transactional writes commit here with the record; otherwise completion is the caller's.
+ */
+export async function handleRecord(
+  runtime: ConsumerRuntime,
+  read: ReadRecord,
+  acquisition: Acquisition,
+  scope: BatchScope,
+): Promise<RecordOutcome | Handled> {
+  const event = read.event!
+  if (acquisition.status === 'completed') {
+    read.log.info('duplicate skipped: the event was already processed')
+    runtime.metrics.addMetric('duplicate', MetricUnit.Count, 1)
+    return { kind: 'duplicate' }
+  }
+  if (acquisition.status === 'in-progress') {
+    return fail(
+      runtime,
+      read,
+      new EventInProgressError(read.key!, acquisition.leaseExpiresAt),
+      undefined,
+    )
+  }
+  const { lock } = acquisition
   const started = runtime.now()
   try {
     const writes = await runtime.handle(event, {
-      record,
-      attempt,
-      logger: log,
+      record: read.record,
+      attempt: read.attempt,
+      logger: read.log,
       signal: scope.signal,
       lambdaContext: scope.lambdaContext,
     })
-    if (Array.isArray(writes) && writes.length > 0) await store.completeWith(lock, writes)
-    else await store.complete(lock)
+    if (Array.isArray(writes) && writes.length > 0) {
+      await runtime.store.completeWith(lock, writes)
+      return processed(runtime, read, runtime.now() - started)
+    }
   } catch (error) {
-    return fail(runtime, record, attempt, error, lock, log)
+    return fail(runtime, read, error, lock)
   }
-  const finished = runtime.now()
+  return { kind: 'handled', lock, durationMs: runtime.now() - started }
+}
+
+/** Counts and logs a record whose event is processed and recorded as completed. */
+export function processed(
+  runtime: ConsumerRuntime,
+  read: ReadRecord,
+  durationMs: number,
+): RecordOutcome {
+  const { metrics } = runtime
   metrics.addMetric('processed', MetricUnit.Count, 1)
-  metrics.addMetric('processingLatency', MetricUnit.Milliseconds, finished - started)
-  const age = finished - Date.parse(event.timestamp)
+  metrics.addMetric('processingLatency', MetricUnit.Milliseconds, durationMs)
+  const age = runtime.now() - Date.parse(read.event!.timestamp)
   if (Number.isFinite(age)) metrics.addMetric('eventAge', MetricUnit.Milliseconds, Math.max(0, age))
-  log.debug('processed', { durationMs: finished - started })
+  read.log.debug('processed', { durationMs })
   return { kind: 'processed' }
 }
 
-async function fail(
+/**
+ * A failed record: releases its lease (counting the failure), then dead-letters it
+ * (permanent, or its last receive), hides it for a backoff (transient), or leaves it to
+ * its visibility timeout (unknown).
+ */
+export async function fail(
   runtime: ConsumerRuntime,
-  record: SQSRecord,
-  attempt: number,
+  read: ReadRecord,
   error: unknown,
   lock: Lock | undefined,
-  log: RecordLogger,
 ): Promise<RecordOutcome> {
   const { config, metrics } = runtime
+  const { record, attempt, log } = read
   const nowSeconds = Math.floor(runtime.now() / 1000)
   const details = describeError(error)
   metrics.addMetric('failed', MetricUnit.Count, 1)

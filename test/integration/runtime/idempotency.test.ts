@@ -117,7 +117,7 @@ describe('duplicates', () => {
     expect(calls).toBe(1)
   })
 
-  it('processes two copies in one batch once', async () => {
+  it('processes two copies in one batch once and acknowledges both', async () => {
     const resources = await createConsumerResources(aws.endpoint)
     let calls = 0
     const handler = consumer({
@@ -137,8 +137,62 @@ describe('duplicates', () => {
     ])
     const invocation = await pollOnce(handler, resources)
     if (!invocation.ok) throw invocation.error
-    expect(invocation.response.batchItemFailures).toHaveLength(1)
-    expect(calls).toBe(2)
+    expect(invocation.response.batchItemFailures).toEqual([])
+    expect(calls).toBe(2) // o-4 once, o-5 once
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
+  })
+})
+
+describe('batched idempotency writes', () => {
+  it('takes a batch in one transaction; a completed and a held event in it are sorted out', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const calls: string[] = []
+    const handler = consumer({
+      name: 'payments',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      async handle(event) {
+        calls.push(event.payload.orderId)
+      },
+    })
+    const done = orderPlaced('done')
+    const held = orderPlaced('held')
+    await sendBodies(resources.sqs, resources.queueUrl, [{ body: JSON.stringify(done) }])
+    await pollOnce(handler, resources)
+    const store = new IdempotencyStore({
+      dynamodb: resources.dynamodb,
+      tableName: resources.table,
+      dedupeWindowSeconds: 60,
+      now: Date.now,
+      newOwner: randomUUID,
+    })
+    expect((await store.acquire(`payments#${held.eventId}`, 60)).status).toBe('acquired')
+
+    let requests = 0
+    resources.dynamodb.middlewareStack.add(
+      (next) => async (args) => {
+        requests++
+        return next(args)
+      },
+      { step: 'finalizeRequest', name: 'countForTest' },
+    )
+    const fresh = ['f1', 'f2', 'f3'].map((id) => orderPlaced(id))
+    await sendBodies(
+      resources.sqs,
+      resources.queueUrl,
+      [done, held, ...fresh].map((e) => ({ body: JSON.stringify(e) })),
+    )
+    const invocation = await pollOnce(handler, resources)
+    resources.dynamodb.middlewareStack.remove('countForTest')
+    if (!invocation.ok) throw invocation.error
+    const heldMessage = invocation.messages.find((m) => m.Body!.includes('"orderId":"held"'))
+    expect(invocation.response.batchItemFailures).toEqual([
+      { itemIdentifier: heldMessage!.MessageId },
+    ])
+    expect(calls.sort()).toEqual(['done', 'f1', 'f2', 'f3'])
+    // Acquire: a cancelled transaction naming the two held records, then one for the
+    // three fresh ones; complete: one transaction.
+    expect(requests).toBe(3)
   })
 })
 

@@ -1,0 +1,144 @@
+/**
+ * Records/s through a no-op handler with idempotency on the embedded DynamoDB: our
+ * consumer runtime vs Powertools' BatchProcessor + makeIdempotent with its DynamoDB
+ * persistence layer. Same emulator, same run, same loop (receive 10, invoke, delete what
+ * succeeded, as Lambda's event source mapping does), same validation (the catalogue's zod
+ * schema), and DynamoDB requests per record counted on each side's client.
+ */
+import { randomUUID } from 'node:crypto'
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT'
+process.env.POWERTOOLS_METRICS_DISABLED = 'true'
+
+const { emulatorClientConfig } = await import('../../local/client-config.ts')
+const { startEmbeddedAws } = await import('../../local/embedded-aws.ts')
+const { OrderPlacedV1 } = await import('../../functions/catalogue/index.ts')
+const { consumer } = await import('../../functions/runtime/index.ts')
+const fixture = await import('../integration/runtime/fixture.ts')
+const { orderPlaced } = await import('../integration/runtime/events.ts')
+
+const records = Number(process.env.BENCH_RECORDS ?? 1_000)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2)
+
+type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
+
+/** A DynamoDB client that counts the HTTP requests it sends (retries included). */
+function countingClient(endpoint: string) {
+  const client = new DynamoDBClient(emulatorClientConfig(endpoint))
+  const counter = { requests: 0 }
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      counter.requests++
+      return next(args)
+    },
+    { step: 'finalizeRequest', name: 'countRequests' },
+  )
+  return { client, counter }
+}
+
+async function run(
+  label: string,
+  endpoint: string,
+  build: (
+    resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
+    dynamodb: DynamoDBClient,
+  ) => Handler,
+) {
+  const resources = await fixture.createConsumerResources(endpoint)
+  const { client, counter } = countingClient(endpoint)
+  const handler = build(resources, client)
+  const bodies = Array.from({ length: records }, (_, i) => ({
+    body: JSON.stringify(orderPlaced(`o-${i}`)),
+  }))
+  await fixture.sendBodies(resources.sqs, resources.queueUrl, bodies)
+  let done = 0
+  let failures = 0
+  const started = performance.now()
+  while (done < records) {
+    const invocation = await fixture.pollOnce(handler, resources)
+    if (!invocation.ok) throw invocation.error
+    if (invocation.messages.length === 0) break
+    failures += invocation.response.batchItemFailures.length
+    done += invocation.messages.length - invocation.response.batchItemFailures.length
+  }
+  const seconds = (performance.now() - started) / 1000
+  const result = {
+    label,
+    recordsPerSecond: done / seconds,
+    requestsPerRecord: counter.requests / done,
+    done,
+    failures,
+  }
+  console.log(
+    `${label.padEnd(44)} ${result.recordsPerSecond.toFixed(0).padStart(6)} records/s  ` +
+      `${result.requestsPerRecord.toFixed(2)} DynamoDB requests/record  (${done} records, ${failures} failures)`,
+  )
+  return result
+}
+
+const ours = (
+  resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
+  dynamodb: DynamoDBClient,
+): Handler =>
+  consumer({
+    name: 'bench',
+    events: { 'order.placed': OrderPlacedV1 },
+    ...fixture.settingsFor(resources),
+    clients: { sqs: resources.sqs, dynamodb },
+    async handle() {},
+  })
+
+const powertools = (
+  resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
+  dynamodb: DynamoDBClient,
+): Handler => {
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: resources.table,
+    awsSdkV3Client: dynamodb,
+  })
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'powertools_json(body).eventId' })
+  const processor = new BatchProcessor(EventType.SQS)
+  const recordHandler = makeIdempotent(
+    async (record: SQSRecord) => {
+      OrderPlacedV1.envelope.parse(JSON.parse(record.body))
+    },
+    { persistenceStore, config },
+  )
+  return async (event, context) => {
+    config.registerLambdaContext(context)
+    return processPartialResponse(event, recordHandler, processor, { context })
+  }
+}
+
+const aws = await startEmbeddedAws({ port: 0 })
+try {
+  console.log(
+    `${records} records a run, ${rounds} rounds, batches of 10, embedded AWS ${aws.endpoint}`,
+  )
+  const results: Awaited<ReturnType<typeof run>>[] = []
+  for (let round = 0; round < rounds; round++) {
+    results.push(await run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours))
+    results.push(
+      await run(`Powertools BatchProcessor+makeIdempotent r${round + 1}`, aws.endpoint, powertools),
+    )
+  }
+  const mean = (prefix: string, key: 'recordsPerSecond' | 'requestsPerRecord') => {
+    const mine = results.filter((r) => r.label.startsWith(prefix))
+    return mine.reduce((s, r) => s + r[key], 0) / mine.length
+  }
+  const oursRate = mean('ours', 'recordsPerSecond')
+  const theirsRate = mean('Powertools', 'recordsPerSecond')
+  console.log(
+    `mean: ours ${oursRate.toFixed(0)} records/s (${mean('ours', 'requestsPerRecord').toFixed(2)} req/record), ` +
+      `Powertools ${theirsRate.toFixed(0)} records/s (${mean('Powertools', 'requestsPerRecord').toFixed(2)} req/record); ` +
+      `ratio ${(oursRate / theirsRate).toFixed(2)}x`,
+  )
+} finally {
+  await aws.stop()
+}
+void randomUUID
