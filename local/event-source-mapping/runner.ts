@@ -1,0 +1,152 @@
+import { SNSClient } from '@aws-sdk/client-sns'
+import { SQSClient } from '@aws-sdk/client-sqs'
+import { emulatorClientConfig } from '../client-config.ts'
+import {
+  type EventSourceMappingDefinition,
+  eventSourceMappingDefinitions,
+} from '../provisioner/event-source-mapping-definitions.ts'
+import { functionDefinitions } from '../provisioner/function-definitions.ts'
+import type { ProvisionedStack } from '../provisioner/provision.ts'
+import type { BatchListener } from './batch-outcome.ts'
+import type { FunctionLog } from './function-log.ts'
+import { LocalFunction } from './local-function.ts'
+import { SqsEventSource } from './sqs-event-source.ts'
+import { StreamEventSource } from './stream-event-source.ts'
+
+export interface RunnerOptions {
+  readonly stack: ProvisionedStack
+  /** The folder `Metadata.EventPipeline.entry` paths are relative to. */
+  readonly projectRoot: string
+  /** Concurrent batches of an SQS mapping without `ScalingConfig.MaximumConcurrency`. @default 2 */
+  readonly defaultSqsConcurrency?: number
+  /**
+   * The most concurrent batches (and so execution environments, a worker thread each) any
+   * one mapping gets locally; a higher `MaximumConcurrency` is lowered to it and said so.
+   * @default 4
+   */
+  readonly maxConcurrencyPerMapping?: number
+  /**
+   * Start one execution environment of every function before polling begins (like
+   * provisioned concurrency), so the first batches do not wait for cold starts.
+   * @default false
+   */
+  readonly prewarm?: boolean
+  /** Long-poll wait of the SQS pollers. @default 20 */
+  readonly waitTimeSeconds?: number
+  readonly log?: FunctionLog
+  readonly onBatch?: BatchListener
+  readonly onError?: (mapping: EventSourceMappingDefinition, error: unknown) => void
+}
+
+export interface RunningMappings {
+  readonly functions: ReadonlyMap<string, LocalFunction>
+  readonly mappings: readonly EventSourceMappingDefinition[]
+  /** What a person should know about how the mappings run locally (limits applied, mappings disabled). */
+  readonly notes: readonly string[]
+  stop(): Promise<void>
+}
+
+/**
+ * Runs every enabled event source mapping of a provisioned stack against its function,
+ * each function in execution environments of its own.
+ */
+export async function startEventSourceMappings(options: RunnerOptions): Promise<RunningMappings> {
+  const { stack } = options
+  const config = emulatorClientConfig(stack.endpoint, stack.environment.region)
+  const sqs = new SQSClient(config)
+  const sns = new SNSClient(config)
+  const definitions = new Map(
+    functionDefinitions(stack, options.projectRoot).map((d) => [d.functionName, d]),
+  )
+  const mappings = eventSourceMappingDefinitions(stack)
+  const notes: string[] = []
+  const cap = options.maxConcurrencyPerMapping ?? 4
+
+  const concurrencyOf = (mapping: EventSourceMappingDefinition): number => {
+    if (mapping.source === 'dynamodb-stream') return 1
+    const wanted = mapping.maximumConcurrency ?? options.defaultSqsConcurrency ?? 2
+    if (wanted > cap) {
+      notes.push(
+        `${mapping.functionName}: MaximumConcurrency ${wanted} runs as ${cap} concurrent batches locally`,
+      )
+    }
+    return Math.min(wanted, cap)
+  }
+
+  const enabled = mappings.filter((mapping) => {
+    if (!mapping.enabled) notes.push(`${mapping.logicalId} is disabled (Enabled: false)`)
+    return mapping.enabled
+  })
+  const environments = new Map<string, number>()
+  const concurrency = new Map<EventSourceMappingDefinition, number>()
+  for (const mapping of enabled) {
+    const n = concurrencyOf(mapping)
+    concurrency.set(mapping, n)
+    environments.set(mapping.functionName, (environments.get(mapping.functionName) ?? 0) + n)
+  }
+
+  const functions = new Map<string, LocalFunction>()
+  for (const [name, definition] of definitions) {
+    if (!definition.entry) {
+      notes.push(
+        `${name} (${definition.logicalId}) has no Metadata.EventPipeline.entry, so it cannot run locally`,
+      )
+    }
+    functions.set(
+      name,
+      new LocalFunction({
+        definition,
+        endpoint: stack.endpoint,
+        region: stack.environment.region,
+        maxEnvironments: Math.max(1, environments.get(name) ?? 1),
+        log: options.log,
+      }),
+    )
+  }
+
+  const sources = enabled.map((mapping) => {
+    const fn = functions.get(mapping.functionName) as LocalFunction
+    const onError = (error: unknown) => options.onError?.(mapping, error)
+    if (mapping.source === 'sqs') {
+      return new SqsEventSource({
+        mapping,
+        fn,
+        sqs,
+        region: stack.environment.region,
+        concurrency: concurrency.get(mapping) ?? 1,
+        waitTimeSeconds: options.waitTimeSeconds,
+        onBatch: options.onBatch,
+        onError,
+      })
+    }
+    return new StreamEventSource({
+      mapping,
+      fn,
+      endpoint: stack.endpoint,
+      region: stack.environment.region,
+      destinations: { sqs, sns },
+      onBatch: options.onBatch,
+      onError,
+    })
+  })
+  if (options.prewarm) {
+    await Promise.all([...functions.values()].map((fn) => fn.warm()))
+  }
+  for (const source of sources) source.start()
+
+  let stopped: Promise<void> | undefined
+  return {
+    functions,
+    mappings,
+    notes,
+    stop() {
+      stopped ??= (async () => {
+        await Promise.all(sources.map((source) => source.stop()))
+        await Promise.all([...functions.values()].map((fn) => fn.stop()))
+        sqs.destroy()
+        sns.destroy()
+      })()
+      return stopped
+    },
+  }
+}
