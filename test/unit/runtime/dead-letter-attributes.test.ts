@@ -1,0 +1,71 @@
+import type { SQSMessageAttributes } from 'aws-lambda'
+import { describe, expect, it } from 'vitest'
+import { deadLetterAttributes, type FailureMetadata } from '../../../functions/runtime/index.ts'
+
+const failure: FailureMetadata = {
+  errorName: 'PermanentError',
+  errorMessage: 'no such sku',
+  consumer: 'inventory',
+  attempts: 3,
+  firstFailureAt: 1_777_000_000,
+  lastFailureAt: 1_777_000_060,
+}
+
+function originals(count: number): SQSMessageAttributes {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `a${i}`,
+      { dataType: 'String', stringValue: `v${i}`, stringListValues: [], binaryListValues: [] },
+    ]),
+  )
+}
+
+describe('deadLetterAttributes', () => {
+  it('keeps the original attributes and adds six failure attributes when they fit', () => {
+    const attributes = deadLetterAttributes(
+      {
+        ...originals(2),
+        blob: {
+          dataType: 'Binary',
+          binaryValue: Buffer.from('hi').toString('base64'),
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      },
+      failure,
+    )
+    expect(Object.keys(attributes)).toHaveLength(9)
+    expect(attributes.a0).toEqual({ DataType: 'String', StringValue: 'v0' })
+    expect(Buffer.from(attributes.blob!.BinaryValue!).toString()).toBe('hi')
+    expect(attributes['failure.attempts']).toEqual({ DataType: 'Number', StringValue: '3' })
+    expect(attributes['failure.firstFailureAt']!.StringValue).toBe('2026-04-24T03:06:40.000Z')
+    expect(attributes['failure.lastFailureAt']!.StringValue).toBe('2026-04-24T03:07:40.000Z')
+  })
+
+  it('folds the metadata into one JSON attribute when six would pass SQS’s 10', () => {
+    const attributes = deadLetterAttributes(originals(5), failure)
+    expect(Object.keys(attributes)).toHaveLength(6)
+    expect(JSON.parse(attributes.failure!.StringValue!)).toMatchObject({
+      errorName: 'PermanentError',
+      consumer: 'inventory',
+      attempts: 3,
+    })
+  })
+
+  it('moves the tenth original attribute into the JSON when the message already has 10', () => {
+    const attributes = deadLetterAttributes(originals(10), failure)
+    expect(Object.keys(attributes)).toHaveLength(10)
+    expect(attributes.a9).toBeUndefined()
+    expect(JSON.parse(attributes.failure!.StringValue!).overflow).toEqual({
+      a9: { dataType: 'String', stringValue: 'v9' },
+    })
+  })
+
+  it('truncates a long error message', () => {
+    const attributes = deadLetterAttributes(undefined, {
+      ...failure,
+      errorMessage: 'x'.repeat(5000),
+    })
+    expect(attributes['failure.errorMessage']!.StringValue).toHaveLength(1024)
+  })
+})
