@@ -15,6 +15,12 @@ export interface PipelineAppOptions {
    * @default - the CDK CLI's output directory, or a temporary directory
    */
   readonly outdir?: string
+  /**
+   * Run CDK's built-in CloudFormation schema validation at synth. It takes seconds; turn it
+   * off where the template is only read (the local provisioner, tests that assert on it).
+   * @default true
+   */
+  readonly builtinValidation?: boolean
 }
 
 /**
@@ -29,7 +35,11 @@ export function createPipelineApp(options: PipelineAppOptions = {}): {
   app: App
   stack: OrderPipelineStack
 } {
-  const app = new App({ context: options.context, outdir: options.outdir })
+  const app = new App({
+    context: options.context,
+    outdir: options.outdir,
+    builtinCloudFormationValidation: options.builtinValidation ?? true,
+  })
   const removal = app.node.tryGetContext(DATA_REMOVAL_POLICY_CONTEXT) ?? 'retain'
   if (removal !== 'retain' && removal !== 'destroy') {
     throw new Error(

@@ -48,6 +48,18 @@ const RESERVED_ENVIRONMENT = new Set<string>([
   'SNAPSHOTS_TABLE',
 ])
 
+/** What a consumer may do with the items of a table it owns. */
+const CONSUMER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+]
+
 /** SNS allows at most 150 values across a subscription's filter policy. */
 const MAX_FILTER_VALUES = 150
 
@@ -128,7 +140,8 @@ export interface ConsumerProps {
   readonly idempotencyTable?: ITable
   /**
    * The tables the consumer owns, by the environment variable that carries each table's
-   * name (e.g. `{ INVENTORY_TABLE: inventory }`). The consumer gets read and write access.
+   * name (e.g. `{ INVENTORY_TABLE: inventory }`). The consumer may read and write their
+   * items (not Scan, not their indexes).
    * @default - none
    */
   readonly tables?: Readonly<Record<string, ITable>>
@@ -351,23 +364,23 @@ export class Consumer extends Construct {
 
     this.grantDeadLettering()
     if (props.idempotencyTable) this.grantIdempotencyRecords(props.idempotencyTable)
-    for (const table of Object.values(props.tables ?? {})) table.grantReadWriteData(this.function)
+    for (const table of Object.values(props.tables ?? {})) this.grantTableData(table)
 
     Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
       reason: 'This is the dead-letter queue, the end of the line; it is redriven by hand.',
     })
     Validations.of(this.deliveryDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
+      id: 'AwsSolutions::AwsSolutions-SQS3',
       reason:
         'This is the subscription dead-letter queue for SNS delivery failures; cdk-nag only recognises queue and function DLQs.',
     })
     Validations.of(this.deliveryDeadLetterQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
       reason: 'This is a dead-letter queue, the end of the line; it is redriven by hand.',
     })
     Validations.of(this.function.function).acknowledge({
-      id: 'Serverless-LambdaEventSourceMappingDestination',
+      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
       reason:
         'SQS event source mappings do not support on-failure destinations; the queue RedrivePolicy moves failed messages to the DLQ.',
     })
@@ -379,6 +392,22 @@ export class Consumer extends Construct {
    */
   private grantDeadLettering(): void {
     this.deadLetterQueue.grantSendMessages(this.function)
+  }
+
+  /**
+   * Lets the function read and write items in a table it owns: GetItem, BatchGetItem, Query,
+   * PutItem, UpdateItem, DeleteItem, BatchWriteItem and ConditionCheckItem on the table
+   * itself (not its indexes, and no Scan, which a consumer has no use for), and the table's
+   * KMS key when it has one.
+   */
+  private grantTableData(table: ITable): void {
+    this.function.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: CONSUMER_TABLE_ACTIONS,
+        resources: [table.tableArn],
+      }),
+    )
+    table.encryptionKey?.grantEncryptDecrypt(this.function)
   }
 
   /**

@@ -153,17 +153,17 @@ export class EventStore extends Construct {
     this.publisher.function.addEventSource(this.publisherEventSource)
 
     Validations.of(this.publisher.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'Two actions without resource-level permissions need resource *: dynamodb:ListStreams (the stream reads themselves are scoped to the events table stream) and X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords).',
     })
     Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
+      id: 'AwsSolutions::AwsSolutions-SQS3',
       reason:
         'This queue is the on-failure destination of the outbox stream mapping, itself a dead-letter queue; cdk-nag only recognises queue and function DLQs.',
     })
     Validations.of(this.failureQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
       reason: 'This is a dead-letter destination, the end of the line; it is handled by hand.',
     })
   }

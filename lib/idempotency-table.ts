@@ -38,7 +38,7 @@ export class IdempotencyTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     })
     Validations.of(this.table).acknowledge({
-      id: 'AwsSolutions-DDB3',
+      id: 'AwsSolutions::AwsSolutions-DDB3',
       reason:
         'Idempotency records expire within the dedupe window (TTL); restoring them to a point in time has no use, so point-in-time recovery is not paid for.',
     })

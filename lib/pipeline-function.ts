@@ -150,12 +150,12 @@ export class PipelineFunction extends Construct implements IGrantable {
     ;(this.function.node.defaultChild as CfnFunction).addMetadata(SOURCE_METADATA_KEY, this.source)
 
     Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so their resource must be *.',
     })
     Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
+      id: 'Serverless::Serverless-LambdaDLQ',
       reason:
         'Pipeline functions are invoked synchronously by event source mappings; failed records go to the source queue DLQ or the mapping on-failure destination, never to a function DLQ (which only serves asynchronous invocations).',
     })

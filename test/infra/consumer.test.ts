@@ -215,9 +215,23 @@ describe('Consumer, with defaults', () => {
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['inventory#*'] } },
     })
     const writes = find('dynamodb:PutItem').filter((s) => s.Condition === undefined)
-    expect(writes.map((s) => s.Resource)).toEqual([
-      [{ 'Fn::GetAtt': [idOf(stack, inventoryTable), 'Arn'] }],
+    expect(writes).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        Resource: [{ 'Fn::GetAtt': [idOf(stack, inventoryTable), 'Arn'] }],
+      },
     ])
+    expect(find('dynamodb:Scan')).toEqual([])
     const logs = find('logs:PutLogEvents')
     expect(logs).toHaveLength(1)
     expect(logs[0]!.Resource).toEqual([

@@ -1,0 +1,432 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { Template } from 'aws-cdk-lib/assertions'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createPipelineApp } from '../../lib/app.ts'
+import type { OrderPipelineStack } from '../../lib/order-pipeline-stack.ts'
+import {
+  CONSUMER_OUTPUT_FIELDS,
+  type ConsumerOutputField,
+  consumerOutputKey,
+  OUTPUT_KEYS,
+  parseStackOutputs,
+  STACK_ID,
+} from '../../lib/outputs.ts'
+import { PROJECT_ROOT } from '../../lib/pipeline-function.ts'
+import { NO_BUNDLING, statementsOfRole } from './support.ts'
+
+type Resource = {
+  Type: string
+  Properties: Record<string, unknown>
+  Metadata?: Record<string, unknown>
+}
+
+let stack: OrderPipelineStack
+let template: Template
+let resources: Record<string, Resource>
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never)
+const consumer = (name: string) => {
+  const found = stack.consumers.find((c) => c.consumerName === name)
+  if (!found) throw new Error(`no consumer ${name}`)
+  return found
+}
+
+beforeAll(() => {
+  stack = createPipelineApp({ context: NO_BUNDLING, builtinValidation: false }).stack
+  template = Template.fromStack(stack)
+  resources = template.toJSON().Resources as Record<string, Resource>
+})
+
+describe('createPipelineApp', () => {
+  it('builds the OrderPipeline stack', () => {
+    expect(stack.node.id).toBe(STACK_ID)
+    expect(STACK_ID).toBe('OrderPipeline')
+  })
+})
+
+describe('the demo consumers', () => {
+  const expected = {
+    inventory: ['order.placed', 'order.cancelled'],
+    payments: ['order.placed'],
+    notifications: [{ prefix: 'order.' }],
+    projections: [{ prefix: 'order.' }],
+  }
+
+  it('are inventory, payments, notifications and projections, each subscribed to its event types', () => {
+    expect(stack.consumers.map((c) => c.consumerName)).toEqual(Object.keys(expected))
+    for (const [name, filter] of Object.entries(expected)) {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Endpoint: { 'Fn::GetAtt': [idOf(consumer(name).queue), 'Arn'] },
+        FilterPolicy: { eventType: filter },
+        RawMessageDelivery: true,
+      })
+    }
+  })
+
+  it('each get their own tables, by the environment variable names of the contract', () => {
+    const tables = {
+      inventory: { INVENTORY_TABLE: stack.readModels.inventory },
+      payments: {
+        PAYMENTS_TABLE: stack.readModels.payments,
+        EVENTS_TABLE: stack.eventStore.eventsTable,
+      },
+      notifications: { NOTIFICATIONS_TABLE: stack.readModels.notifications },
+      projections: { READ_MODEL_TABLE: stack.readModels.orders },
+    }
+    for (const [name, variables] of Object.entries(tables)) {
+      const c = consumer(name)
+      const env = (
+        resources[idOf(c.function.function)]!.Properties.Environment as {
+          Variables: Record<string, unknown>
+        }
+      ).Variables
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'NODE_OPTIONS',
+          'CONSUMER_NAME',
+          'QUEUE_URL',
+          'DLQ_URL',
+          'MAX_RECEIVE_COUNT',
+          'IDEMPOTENCY_TABLE',
+          'POWERTOOLS_SERVICE_NAME',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          ...Object.keys(variables),
+        ].sort(),
+      )
+      expect(env.CONSUMER_NAME).toBe(name)
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe(name)
+      expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('EventPipeline')
+      expect(env.IDEMPOTENCY_TABLE).toEqual({ Ref: idOf(stack.idempotency.table) })
+      for (const [variable, table] of Object.entries(variables)) {
+        expect(env[variable]).toEqual({ Ref: idOf(table) })
+      }
+    }
+  })
+
+  it('consume in batches of 10 with a 1 s window, at most 5 at once, reporting item failures', () => {
+    for (const c of stack.consumers) {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [idOf(c.queue), 'Arn'] },
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        ScalingConfig: { MaximumConcurrency: 5 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      })
+    }
+  })
+})
+
+describe('every function', () => {
+  it('names the TypeScript entry and exported handler the local runner runs', async () => {
+    const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')
+    expect(functions).toHaveLength(5)
+    const entries = functions.map(
+      (fn) => fn.Metadata?.EventPipeline as { entry: string; handler: string },
+    )
+    expect(entries.map((e) => e.entry).sort()).toEqual([
+      'functions/consumers/inventory/handler.ts',
+      'functions/consumers/notifications/handler.ts',
+      'functions/consumers/payments/handler.ts',
+      'functions/consumers/projections/handler.ts',
+      'functions/outbox-publisher/handler.ts',
+    ])
+    for (const { entry, handler } of entries) {
+      expect(existsSync(path.join(PROJECT_ROOT, entry)), entry).toBe(true)
+      const module = (await import(path.join(PROJECT_ROOT, entry))) as Record<string, unknown>
+      expect(typeof module[handler], `${entry} exports ${handler}`).toBe('function')
+    }
+  })
+
+  it('runs nodejs24.x on arm64 with X-Ray tracing, JSON logs in a log group with a retention', () => {
+    for (const [id, fn] of Object.entries(resources)) {
+      if (fn.Type !== 'AWS::Lambda::Function') continue
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+      })
+      const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref
+      expect(resources[logGroupId]!.Properties.RetentionInDays).toBe(30)
+    }
+  })
+})
+
+describe('tables', () => {
+  const keySchema = (tableId: string) => {
+    const props = resources[tableId]!.Properties
+    const types = Object.fromEntries(
+      (props.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map(
+        (a) => [a.AttributeName, a.AttributeType],
+      ),
+    )
+    return (props.KeySchema as { AttributeName: string; KeyType: string }[]).map(
+      (k) => `${k.AttributeName}:${types[k.AttributeName]}:${k.KeyType}`,
+    )
+  }
+
+  it('follow the contract key schemas, all on demand', () => {
+    expect(keySchema(idOf(stack.idempotency.table))).toEqual(['id:S:HASH'])
+    expect(keySchema(idOf(stack.eventStore.eventsTable))).toEqual(['pk:S:HASH', 'sk:N:RANGE'])
+    expect(keySchema(idOf(stack.eventStore.snapshotsTable))).toEqual(['pk:S:HASH', 'sk:N:RANGE'])
+    expect(keySchema(idOf(stack.readModels.inventory))).toEqual(['sku:S:HASH'])
+    expect(keySchema(idOf(stack.readModels.payments))).toEqual(['orderId:S:HASH'])
+    expect(keySchema(idOf(stack.readModels.notifications))).toEqual(['pk:S:HASH', 'sk:S:RANGE'])
+    expect(keySchema(idOf(stack.readModels.orders))).toEqual(['orderId:S:HASH'])
+    for (const [id, r] of Object.entries(resources)) {
+      if (r.Type === 'AWS::DynamoDB::Table')
+        expect(r.Properties.BillingMode, id).toBe('PAY_PER_REQUEST')
+    }
+  })
+
+  it('expire idempotency records on expiresAt', () => {
+    expect(resources[idOf(stack.idempotency.table)]!.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    })
+  })
+
+  it('index orders by customer and time of placing', () => {
+    expect(resources[idOf(stack.readModels.orders)]!.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'byCustomer',
+        KeySchema: [
+          { AttributeName: 'customerId', KeyType: 'HASH' },
+          { AttributeName: 'placedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ])
+  })
+})
+
+describe('least privilege', () => {
+  const roles = () =>
+    Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => ({
+        fn: id,
+        statements: statementsOfRole(
+          template,
+          (r.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!,
+        ),
+      }))
+
+  it('uses no wildcard action, and resource * only for actions without resource-level permissions', () => {
+    const allowedOnStar = [
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'dynamodb:ListStreams',
+    ]
+    for (const { fn, statements } of roles()) {
+      for (const statement of statements) {
+        for (const action of statement.Action) expect(action, fn).not.toContain('*')
+        if (statement.Resource.includes('*')) {
+          for (const action of statement.Action)
+            expect(allowedOnStar, `${fn}: ${action} on *`).toContain(action)
+        }
+        for (const resource of statement.Resource) {
+          if (typeof resource === 'string') expect(resource, fn).toBe('*')
+        }
+      }
+    }
+  })
+
+  it('lets each consumer send only to its own DLQ and write only its own tables', () => {
+    const owned: Record<string, string[]> = {
+      inventory: [idOf(stack.readModels.inventory)],
+      payments: [idOf(stack.readModels.payments), idOf(stack.eventStore.eventsTable)],
+      notifications: [idOf(stack.readModels.notifications)],
+      projections: [idOf(stack.readModels.orders)],
+    }
+    for (const c of stack.consumers) {
+      const statements = statementsOfRole(template, idOf(c.function.role))
+      const targets = (action: string) =>
+        statements
+          .filter((s) => s.Action.includes(action))
+          .flatMap((s) => s.Resource)
+          .map((r) => (r as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
+      expect(targets('sqs:SendMessage'), c.consumerName).toEqual([idOf(c.deadLetterQueue)])
+      expect(targets('sqs:ReceiveMessage'), c.consumerName).toEqual([idOf(c.queue)])
+      expect(new Set(targets('dynamodb:PutItem')), c.consumerName).toEqual(
+        new Set([idOf(stack.idempotency.table), ...owned[c.consumerName]!]),
+      )
+      expect(targets('sns:Publish'), c.consumerName).toEqual([])
+    }
+  })
+
+  it('lets only the outbox publisher publish to the bus', () => {
+    const publishers = roles().filter(({ statements }) =>
+      statements.some((s) => s.Action.includes('sns:Publish')),
+    )
+    expect(publishers.map((p) => p.fn)).toEqual([idOf(stack.eventStore.publisher.function)])
+  })
+})
+
+describe('monitoring', () => {
+  const alarms = () =>
+    Object.values(resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(
+        (r) => r.Properties as { AlarmActions: unknown[]; Threshold: number; Metrics: unknown[] },
+      )
+  const metricsOf = (alarm: { Metrics: unknown[] }) => JSON.stringify(alarm.Metrics)
+
+  it('alarms when a DLQ is not empty, when the oldest message is over 5 minutes old and when over 5% of invocations fail', () => {
+    for (const c of stack.consumers) {
+      const dlq = alarms().filter(
+        (a) =>
+          metricsOf(a).includes('ApproximateNumberOfMessagesVisible') &&
+          metricsOf(a).includes(`"${idOf(c.deadLetterQueue)}"`),
+      )
+      expect(
+        dlq.map((a) => a.Threshold),
+        c.consumerName,
+      ).toEqual([0])
+      const age = alarms().filter(
+        (a) =>
+          metricsOf(a).includes('ApproximateAgeOfOldestMessage') &&
+          metricsOf(a).includes(`"${idOf(c.queue)}"`),
+      )
+      expect(
+        age.map((a) => a.Threshold),
+        c.consumerName,
+      ).toEqual([300])
+      const errorRate = alarms().filter(
+        (a) =>
+          metricsOf(a).includes('100 * errors / invocations') &&
+          metricsOf(a).includes(`"${idOf(c.function.function)}"`),
+      )
+      expect(
+        errorRate.map((a) => a.Threshold),
+        c.consumerName,
+      ).toEqual([5])
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: {
+              MetricName: 'ApproximateNumberOfMessagesVisible',
+              Dimensions: [
+                { Value: { 'Fn::GetAtt': [idOf(stack.eventStore.failureQueue), 'QueueName'] } },
+              ],
+            },
+          },
+        },
+      ],
+    })
+  })
+
+  it('sends every alarm to the alarm topic', () => {
+    expect(alarms().length).toBeGreaterThanOrEqual(14)
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: idOf(stack.monitoring.alarmTopic) }])
+    }
+  })
+
+  it('encrypts the alarm topic with a key CloudWatch may use, over TLS only', () => {
+    const topic = resources[idOf(stack.monitoring.alarmTopic)]!
+    const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!
+    expect(JSON.stringify(resources[keyId]!.Properties.KeyPolicy)).toContain(
+      'cloudwatch.amazonaws.com',
+    )
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: idOf(stack.monitoring.alarmTopic) }],
+      PolicyDocument: {
+        Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      },
+    })
+  })
+
+  it('puts queue depth, age, in flight, DLQ size, errors, throttles, p50/p99 duration and the runtime metrics on one dashboard', () => {
+    const dashboards = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Dashboard',
+    )
+    expect(dashboards).toHaveLength(1)
+    expect(dashboards[0]!.Properties.DashboardName).toBe('OrderPipeline-pipeline')
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody)
+    for (const c of stack.consumers) {
+      expect(body).toContain(`"${idOf(c.queue)}"`)
+      expect(body).toContain(`"${idOf(c.deadLetterQueue)}"`)
+      expect(body).toContain(`"${idOf(c.function.function)}"`)
+      expect(body).toContain(`\\"service\\",\\"${c.consumerName}\\"`)
+    }
+    for (const metric of [
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesNotVisible',
+      'Errors',
+      'Throttles',
+      'Duration',
+      'p50',
+      'p99',
+      'EventPipeline',
+      'processed',
+      'failed',
+      'retried',
+      'deadLettered',
+      'processingLatency',
+      'eventAge',
+    ]) {
+      expect(body, metric).toContain(metric)
+    }
+  })
+})
+
+describe('stack outputs', () => {
+  it('has every key the CLI reads, with stable names', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>
+    const expected = [
+      ...Object.values(OUTPUT_KEYS),
+      ...stack.consumers.flatMap((c) =>
+        (Object.keys(CONSUMER_OUTPUT_FIELDS) as ConsumerOutputField[]).map((f) =>
+          consumerOutputKey(c.consumerName, f),
+        ),
+      ),
+    ]
+    expect(Object.keys(outputs).sort()).toEqual([...expected].sort())
+    expect(outputs.EventTopicArn!.Value).toEqual({ Ref: idOf(stack.bus.topic) })
+    expect(outputs.ConsumerNames!.Value).toBe('inventory,payments,notifications,projections')
+    expect(outputs.DashboardName!.Value).toBe('OrderPipeline-pipeline')
+    expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: idOf(stack.monitoring.alarmTopic) })
+    expect(outputs.InventoryQueueUrl!.Value).toEqual({ Ref: idOf(consumer('inventory').queue) })
+    expect(outputs.PaymentsDlqUrl!.Value).toEqual({
+      Ref: idOf(consumer('payments').deadLetterQueue),
+    })
+    expect(outputs.ProjectionsFunctionName!.Value).toEqual({
+      Ref: idOf(consumer('projections').function.function),
+    })
+    expect(outputs.OrdersTableName!.Value).toEqual({ Ref: idOf(stack.readModels.orders) })
+  })
+
+  it('parse into the pipeline resources, and a stack without them is named clearly', () => {
+    const outputs = Object.fromEntries(
+      Object.keys(template.toJSON().Outputs as object).map((key) => [key, `value-of-${key}`]),
+    )
+    outputs.ConsumerNames = 'inventory,payments,notifications,projections'
+    const parsed = parseStackOutputs(outputs)
+    expect(parsed.eventTopicArn).toBe('value-of-EventTopicArn')
+    expect(parsed.consumers.map((c) => c.name)).toEqual([
+      'inventory',
+      'payments',
+      'notifications',
+      'projections',
+    ])
+    expect(parsed.consumers[1]).toMatchObject({
+      queueUrl: 'value-of-PaymentsQueueUrl',
+      deadLetterQueueUrl: 'value-of-PaymentsDlqUrl',
+      functionName: 'value-of-PaymentsFunctionName',
+    })
+    const { EventTopicArn: _, InventoryDlqUrl: __, ...partial } = outputs
+    expect(() => parseStackOutputs(partial)).toThrow(
+      /the stack outputs lack InventoryDlqUrl, EventTopicArn; deploy the current app/,
+    )
+    expect(consumerOutputKey('order-projections', 'deadLetterQueueUrl')).toBe(
+      'OrderProjectionsDlqUrl',
+    )
+  })
+})
