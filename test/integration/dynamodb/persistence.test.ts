@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb'
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
+import { afterAll, describe, expect, it } from 'vitest'
+import { emulatorClientConfig } from '../../../local/client-config.ts'
+import { startEmbeddedAws } from '../../../local/embedded-aws.ts'
+import { describeRecords, readStream } from '../../support/dynamodb-streams.ts'
+
+describe('the embedded DynamoDB with a data folder', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'embedded-dynamodb-'))
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  const start = async () => {
+    const aws = await startEmbeddedAws({ port: 0, dataDir, dynamoDbTtlSweepIntervalMs: 0 })
+    const config = { ...emulatorClientConfig(aws.endpoint), maxAttempts: 1 }
+    return { aws, ddb: new DynamoDBClient(config), streams: new DynamoDBStreamsClient(config) }
+  }
+
+  it('keeps stream settings, stream records and time to live across a restart', async () => {
+    const first = await start()
+    await first.ddb.send(
+      new CreateTableCommand({
+        TableName: 'kept',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      }),
+    )
+    await first.ddb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: 'kept',
+        TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' },
+      }),
+    )
+    await first.ddb.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'before' } } }))
+    const arn = (await first.ddb.send(new DescribeTableCommand({ TableName: 'kept' }))).Table
+      ?.LatestStreamArn as string
+    await first.aws.stop()
+
+    const second = await start()
+    try {
+      const { Table } = await second.ddb.send(new DescribeTableCommand({ TableName: 'kept' }))
+      expect(Table?.LatestStreamArn).toBe(arn)
+      expect(Table?.StreamSpecification).toEqual({
+        StreamEnabled: true,
+        StreamViewType: 'KEYS_ONLY',
+      })
+      const { TimeToLiveDescription } = await second.ddb.send(
+        new DescribeTimeToLiveCommand({ TableName: 'kept' }),
+      )
+      expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' })
+
+      await second.ddb.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'after' } } }))
+      const records = await readStream(second.streams, arn)
+      expect(describeRecords(records)).toEqual(['INSERT before', 'INSERT after'])
+      const [before, after] = records.map((r) => BigInt(r.dynamodb?.SequenceNumber ?? '0'))
+      expect(after as bigint).toBeGreaterThan(before as bigint)
+    } finally {
+      await second.aws.stop()
+    }
+  })
+})
