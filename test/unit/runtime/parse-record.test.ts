@@ -1,13 +1,18 @@
 import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
-import { createEvent, OrderCancelledV1, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import {
+  createEvent,
+  type EventDefinition,
+  OrderCancelledV1,
+  OrderPlacedV1,
+} from '../../../functions/catalogue/index.ts'
 import { InvalidRecordError } from '../../../functions/runtime/index.ts'
 import { parseRecord } from '../../../functions/runtime/parse-record.ts'
 
-const definitions = new Map([
+const definitions = new Map<string, EventDefinition>([
   ['order.placed', OrderPlacedV1],
   ['order.cancelled', OrderCancelledV1],
-] as const)
+])
 const event = createEvent(
   OrderCancelledV1,
   { orderId: 'o-1', reason: 'changed mind' },
