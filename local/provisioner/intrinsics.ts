@@ -52,15 +52,16 @@ function evaluate(fn: string, args: unknown, scope: IntrinsicScope, at: string):
   switch (fn) {
     case 'Ref':
       return ref(expectString(args, at), scope, at)
-    case 'Condition':
-      return scope.condition(expectString(args, at))
+    case 'Condition': {
+      const name = expectString(args, at)
+      return located(at, () => scope.condition(name))
+    }
     case 'Fn::GetAtt': {
       const [logicalId, attribute] =
         typeof args === 'string' ? splitOnce(args, '.', at) : expectTuple(args, 2, at)
-      return scope.getAtt(
-        expectString(logicalId, at),
-        expectString(resolveValue(attribute, scope, at), at),
-      )
+      const id = expectString(logicalId, at)
+      const name = expectString(resolveValue(attribute, scope, at), at)
+      return located(at, () => scope.getAtt(id, name))
     }
     case 'Fn::Join': {
       const [delimiter, list] = expectTuple(args, 2, at)
@@ -106,7 +107,7 @@ function evaluate(fn: string, args: unknown, scope: IntrinsicScope, at: string):
       const [map, top, second] = expectTuple(args, 3, at).map((part) =>
         expectString(resolveValue(part, scope, at), at),
       ) as [string, string, string]
-      return scope.mapping(map, top, second)
+      return located(at, () => scope.mapping(map, top, second))
     }
     case 'Fn::Base64':
       return Buffer.from(expectString(resolveValue(args, scope, at), at)).toString('base64')
@@ -141,9 +142,20 @@ function ref(name: string, scope: IntrinsicScope, at: string): unknown {
     if (value === undefined) throw new TemplateError(`${at}: unknown pseudo parameter ${name}`)
     return value
   }
-  const parameter = scope.parameter(name)
+  const parameter = located(at, () => scope.parameter(name))
   if (parameter !== undefined) return parameter
-  return scope.ref(name)
+  return located(at, () => scope.ref(name))
+}
+
+/** Runs a scope lookup, prefixing its error with the place in the template. */
+function located<T>(at: string, lookup: () => T): T {
+  try {
+    return lookup()
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(`${at}: ${error.message}`, { cause: error })
+    throw error
+  }
 }
 
 /** `Fn::Sub`: `${Name}` is a Ref, `${Name.Attr}` a GetAtt, `${!Text}` the literal `${Text}`. */
@@ -157,7 +169,10 @@ function substitute(args: unknown, scope: IntrinsicScope, at: string): string {
     if (trimmed in vars) return scalarString(vars[trimmed], at)
     if (!trimmed.startsWith('AWS::') && trimmed.includes('.')) {
       const [logicalId, attribute] = splitOnce(trimmed, '.', at)
-      return scalarString(scope.getAtt(logicalId, attribute), at)
+      return scalarString(
+        located(at, () => scope.getAtt(logicalId, attribute)),
+        at,
+      )
     }
     return scalarString(ref(trimmed, scope, at), at)
   })
