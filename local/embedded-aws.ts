@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDynamoDbLayer } from './dynamodb/layer.ts'
-import { createGateway } from './gateway.ts'
+import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
 
 export interface EmbeddedAwsOptions {
@@ -17,6 +17,12 @@ export interface EmbeddedAwsOptions {
    * (tests call `dynamodb.sweepExpiredItems()`). @default 30000
    */
   readonly dynamoDbTtlSweepIntervalMs?: number
+  /**
+   * More GET routes on the endpoint, by exact path (e.g. `/_pipeline/status`), for local
+   * tooling such as `pipeline dev`, which serves the running pipeline's outputs there.
+   * @default - only `/_pipeline/health`
+   */
+  readonly routes?: Readonly<Record<string, RequestHandler>>
 }
 
 export interface EmbeddedAws {
@@ -78,6 +84,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
         dynamodb: dynamodb.handler,
       },
       {
+        ...options.routes,
         '/_pipeline/health': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(health)
         },
