@@ -17,6 +17,7 @@ export {
 export { eventMessageAttributes } from './message-attributes.ts'
 export { OrderCancelledV1 } from './order-cancelled.ts'
 export { OrderPlacedV1, orderLine } from './order-placed.ts'
+export { PaymentAuthorizedV1 } from './payment-authorized.ts'
 export {
   createPublisher,
   type PublishedEvent,

@@ -22,8 +22,11 @@ export type ConsumedEvent<TEvents extends Readonly<Record<string, EventDefinitio
 
 export interface ConsumerOptions<TEvents extends Readonly<Record<string, EventDefinition>>>
   extends RuntimeSettings {
-  /** The consumer's name: part of every idempotency key, a metric dimension. */
-  readonly name: string
+  /**
+   * The consumer's name: the prefix of its idempotency keys (`<name>#<eventId>`), a metric
+   * dimension. Must match CONSUMER_NAME when the environment sets it. @default env CONSUMER_NAME
+   */
+  readonly name?: string
   /** The events it handles, keyed by event type: `{ 'order.placed': OrderPlacedV1 }`. */
   readonly events: TEvents
   /** Handles one valid, not yet processed event. Throw `PermanentError` or `TransientError` to choose how it is retried. */
@@ -86,23 +89,23 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
       : []),
     ...(typeof options.handle === 'function' ? [] : ['handle must be a function']),
   ]
-  if (problems.length > 0) throw new ConsumerConfigError(String(options.name), problems)
-
   const env = options.env ?? process.env
-  const logger =
-    options.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? options.name })
+  const name = options.name ?? env.CONSUMER_NAME ?? ''
+  if (name === '') problems.push('name is required (option name or env CONSUMER_NAME)')
+  if (problems.length > 0) throw new ConsumerConfigError(name, problems)
+  const logger = options.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? name })
   const metrics =
     options.metrics ??
     new Metrics({
       namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? runtimeDefaults.metricsNamespace,
-      serviceName: env.POWERTOOLS_SERVICE_NAME ?? options.name,
-      defaultDimensions: { consumer: options.name },
+      serviceName: env.POWERTOOLS_SERVICE_NAME ?? name,
+      defaultDimensions: { consumer: name },
     })
   let runtime: ConsumerRuntime | undefined
   // Settings come from the environment, read on the first invocation, once.
   const runtimeFor = (): ConsumerRuntime => {
     if (runtime) return runtime
-    const config = resolveConfig(options.name, pickSettings(options), env)
+    const config = resolveConfig(name, pickSettings(options), env)
     const shared = options.clients?.sqs && options.clients.dynamodb ? undefined : processClients()
     const dynamodb = options.clients?.dynamodb ?? shared!.dynamodb
     const now = options.now ?? Date.now

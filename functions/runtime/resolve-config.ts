@@ -95,6 +95,10 @@ export function resolveConfig(
       message: `name must be 1-64 letters, digits, - or _ (got '${name}')`,
     },
     {
+      condition: env.CONSUMER_NAME === undefined || env.CONSUMER_NAME === name,
+      message: `name '${name}' differs from env CONSUMER_NAME '${env.CONSUMER_NAME}': the idempotency keys would not match the function's`,
+    },
+    {
       condition: config.queueUrl !== '',
       message: 'queueUrl is required (option queueUrl or env QUEUE_URL)',
     },

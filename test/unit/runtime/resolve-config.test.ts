@@ -58,6 +58,27 @@ describe('resolveConfig', () => {
   })
 })
 
+describe('consumer names', () => {
+  it('refuses a name that differs from the function’s CONSUMER_NAME', () => {
+    expect(() => resolveConfig('payments', {}, { ...env, CONSUMER_NAME: 'inventory' })).toThrow(
+      /name 'payments' differs from env CONSUMER_NAME 'inventory'/,
+    )
+  })
+
+  it('takes the name from CONSUMER_NAME when the handler gives none', () => {
+    expect(() =>
+      consumer({ events: { 'order.placed': OrderPlacedV1 }, async handle() {}, env: {} }),
+    ).toThrow(/name is required \(option name or env CONSUMER_NAME\)/)
+    expect(() =>
+      consumer({
+        events: { 'order.placed': OrderPlacedV1 },
+        async handle() {},
+        env: { CONSUMER_NAME: 'inventory' },
+      }),
+    ).not.toThrow()
+  })
+})
+
 describe('consumer options', () => {
   it('rejects a typo in an option name and a definition under the wrong type', () => {
     expect(() =>
