@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { buildApp } from 'fauxqs'
 import { sendAwsError } from '../aws-errors.ts'
 import type { RequestHandler } from '../gateway.ts'
+import { filterPolicyGuard } from './filter-policy-validation.ts'
 import {
   jsonToQueryError,
   jsonToQueryResponse,
@@ -76,6 +77,8 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   })
   // An empty host makes queue URLs use the Host the client called: http://127.0.0.1:4566/000000000000/name
   sqsStore.host = ''
+  // Filter policies are validated as AWS does before fauxqs stores them (it checks few rules).
+  app.addHook('preHandler', filterPolicyGuard(snsStore))
   await app.ready()
 
   return {

@@ -68,13 +68,6 @@ const vectors: readonly Vector[] = JSON.parse(
 /** Vector id → why the target answers differently from AWS today. */
 const knownDivergences: Record<string, Record<string, string>> = {
   embedded: {
-    'anythingbut-exists': 'accepts what AWS rejects with: Unsupported anything-but pattern: exists',
-    'anythingbut-prefix-bool':
-      'accepts what AWS rejects with: prefix match pattern must be a string',
-    'anythingbut-suffix-rejected':
-      'accepts what AWS rejects with: Unsupported anything-but pattern: suffix',
-    'anythingbut-unknown-op':
-      'accepts what AWS rejects with: Unsupported anything-but pattern: wrong-operator',
     'attr-exact-string-array-hit':
       'does not match a policy value against the members of a String.Array attribute',
     'attr-null-or-anythingbut-no-attrs':
@@ -95,65 +88,6 @@ const knownDivergences: Record<string, Record<string, string>> = {
     'body-or-es-source': '$or nested under a body key is not evaluated (fauxqs flattens it away)',
     'body-or-readlatency-source':
       '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-    'cidr-bad-ip': 'accepts what AWS rejects with: Nonstandard IP address: bad-filter',
-    'cidr-bad-mask': 'accepts what AWS rejects with: Malformed CIDR, mask bits must be an integer',
-    'cidr-bad-v4': 'accepts what AWS rejects with: Nonstandard IP address: xx.11.xx',
-    'cidr-bad-v6': 'accepts what AWS rejects with: Nonstandard IP address: xxxx:db8:1234:1a00::',
-    'cidr-list-value': 'accepts what AWS rejects with: prefix match pattern must be a string',
-    'cidr-no-slash': "accepts what AWS rejects with: Malformed CIDR, one '/' required",
-    'complexity-or-flat-152': 'accepts what AWS rejects with: Filter policy is too complex',
-    'complexity-or-nested-160': 'accepts what AWS rejects with: Filter policy is too complex',
-    'complexity-six-keys':
-      'AWS says “Filter policy can not have more than 5 keys”; it says “Filter policy is too complex”',
-    'empty-array': 'accepts what AWS rejects with: Empty arrays are not allowed',
-    'exists-null':
-      'accepts what AWS rejects with: exists match pattern must be either true or false.',
-    'exists-string':
-      'accepts what AWS rejects with: exists match pattern must be either true or false.',
-    'flat-six-keys-body':
-      'AWS says “Filter policy can not have more than 5 keys”; it says “Filter policy is too complex”',
-    'invalid-json-set-attrs':
-      'invalid JSON gets HTTP 500 with a non-AWS body, not InvalidParameter',
-    'invalid-json-subscribe':
-      'invalid JSON gets HTTP 500 with a non-AWS body, not InvalidParameter',
-    'list-in-list':
-      'accepts what AWS rejects with: Match value must be String, number, true, false, or null',
-    'nested-policy-attr-scope':
-      'accepts what AWS rejects with: Filter policy scope MessageAttributes does not support nested filter policy',
-    'nested-too-many-combinations': 'accepts what AWS rejects with: Filter policy is too complex',
-    'numeric-empty': 'accepts what AWS rejects with: Invalid member in numeric match: ]',
-    'numeric-missing-value': 'accepts what AWS rejects with: Value of >= must be numeric',
-    'numeric-operator-order': 'accepts what AWS rejects with: Invalid member in numeric match: 1',
-    'numeric-range-bad-second-operator':
-      'accepts what AWS rejects with: Bad numeric range operator: test',
-    'numeric-range-bottom-gt-top': 'accepts what AWS rejects with: Bottom must be less than top',
-    'numeric-range-missing-operator':
-      'accepts what AWS rejects with: Bad value in numeric range: 30',
-    'numeric-range-missing-value': 'accepts what AWS rejects with: Value of <= must be numeric',
-    'numeric-range-string-value-1': 'accepts what AWS rejects with: Value of > must be numeric',
-    'numeric-range-string-value-2': 'accepts what AWS rejects with: Value of < must be numeric',
-    'numeric-range-too-many':
-      'accepts what AWS rejects with: Too many terms in numeric range expression',
-    'numeric-range-two-lower': 'accepts what AWS rejects with: Bad numeric range operator: >',
-    'numeric-range-wrong-order':
-      'accepts what AWS rejects with: Too many elements in numeric expression',
-    'numeric-string-value': 'accepts what AWS rejects with: Value of equals must be numeric',
-    'numeric-wrong-operator':
-      'accepts what AWS rejects with: Unrecognized numeric range operator: operator',
-    'rule-not-list': 'accepts what AWS rejects with: "key_a" must be an object or an array',
-    'scope-invalid-value':
-      'accepts what AWS rejects with: FilterPolicyScope: Invalid value [RandomValue]',
-    'suffix-empty-list': 'accepts what AWS rejects with: suffix match pattern must be a string',
-    'suffix-list-value': 'accepts what AWS rejects with: suffix match pattern must be a string',
-    'suffix-not-in-list': 'accepts what AWS rejects with: "suffix" must be an object or an array',
-    'suffix-null': 'accepts what AWS rejects with: suffix match pattern must be a string',
-    'suffix-numeric': 'accepts what AWS rejects with: suffix match pattern must be a string',
-    'suffix-prefix-not-in-list':
-      'accepts what AWS rejects with: "suffix" must be an object or an array',
-    'two-operators': 'accepts what AWS rejects with: Only one key allowed in match expression',
-    'unknown-op-not-in-list':
-      'accepts what AWS rejects with: "not-an-operator" must be an object or an array',
-    'unknown-operator': 'accepts what AWS rejects with: Unrecognized match type wrong-operator',
   },
   moto: {
     'anythingbut-exists': 'accepts what AWS rejects with: Unsupported anything-but pattern: exists',
