@@ -1,20 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger'
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
-import { asOrderEvent } from '../shared/order-events.ts'
-import { processBatch, requireEnv } from '../shared/sqs-batch.ts'
+import { requireEnv } from '../shared/sqs-batch.ts'
 import { recordNotification } from './notify.ts'
 
-const logger = new Logger()
-
-/** Consumes every order.* event and records the customer notification for it. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const deps = {
-    client: documentClient(),
-    table: requireEnv('NOTIFICATIONS_TABLE'),
-    now: new Date().toISOString(),
-  }
-  return processBatch(event, logger, async (envelope) =>
-    recordNotification(asOrderEvent(envelope), deps),
-  )
-}
+/** Consumes the order events and records the customer notification for each. */
+export const handler = consumer({
+  name: 'notifications',
+  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+  async handle(event, { logger }) {
+    const result = await recordNotification(event, {
+      client: documentClient(),
+      table: requireEnv('NOTIFICATIONS_TABLE'),
+      now: new Date().toISOString(),
+    })
+    logger.info('notification recorded', { result })
+  },
+})

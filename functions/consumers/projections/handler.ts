@@ -1,18 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger'
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
-import { asOrderEvent } from '../shared/order-events.ts'
-import { processBatch, requireEnv } from '../shared/sqs-batch.ts'
+import { requireEnv } from '../shared/sqs-batch.ts'
 import { projectOrder } from './order-view.ts'
 
-const logger = new Logger()
-
-/** Consumes every order.* event and upserts the order read model. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
-  const deps = {
-    client: documentClient(),
-    table: requireEnv('READ_MODEL_TABLE'),
-    now: new Date().toISOString(),
-  }
-  return processBatch(event, logger, async (envelope) => projectOrder(asOrderEvent(envelope), deps))
-}
+/** Consumes the order events and upserts the order read model. */
+export const handler = consumer({
+  name: 'projections',
+  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+  async handle(event, { logger }) {
+    const result = await projectOrder(event, {
+      client: documentClient(),
+      table: requireEnv('READ_MODEL_TABLE'),
+      now: new Date().toISOString(),
+    })
+    logger.info('order projected', { result })
+  },
+})
