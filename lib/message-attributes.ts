@@ -9,13 +9,14 @@
  *
  * - `eventType` (String): the envelope's `eventType`, e.g. `order.placed`. Filter
  *   policies match it exactly (`["order.placed"]`) or by prefix (`[{"prefix":"order."}]`).
- * - `version` (Number): the envelope's schema `version`, a positive integer. A Number so
- *   that a subscription can filter numerically (`{"numeric":[">=",2]}`) when a consumer
- *   only understands newer versions; SNS carries it as the decimal string of the integer.
+ * - `version` (String): the envelope's schema `version` as a decimal string, e.g. `"1"`.
+ *   A String, as the catalogue's publisher (functions/catalogue/message-attributes.ts) sets
+ *   it: a consumer that only understands some versions filters them exactly
+ *   (`{"version":["2","3"]}`); numeric ranges are not needed for a handful of versions.
  */
 export const EVENT_MESSAGE_ATTRIBUTES = {
   eventType: { name: 'eventType', dataType: 'String' },
-  version: { name: 'version', dataType: 'Number' },
+  version: { name: 'version', dataType: 'String' },
 } as const
 
 /** The SNS `MessageAttributes` value for an event, as `Publish` and `PublishBatch` take it. */

@@ -102,14 +102,14 @@ describe('EventBus', () => {
 })
 
 describe('the message-attribute contract', () => {
-  it('is eventType (String) and version (Number)', () => {
+  it('is eventType (String) and version (String), as the catalogue publisher sets them', () => {
     expect(EVENT_MESSAGE_ATTRIBUTES).toEqual({
       eventType: { name: 'eventType', dataType: 'String' },
-      version: { name: 'version', dataType: 'Number' },
+      version: { name: 'version', dataType: 'String' },
     })
     expect(eventMessageAttributes({ eventType: 'order.placed', version: 2 })).toEqual({
       eventType: { DataType: 'String', StringValue: 'order.placed' },
-      version: { DataType: 'Number', StringValue: '2' },
+      version: { DataType: 'String', StringValue: '2' },
     })
   })
 

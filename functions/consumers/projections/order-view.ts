@@ -30,8 +30,8 @@ export async function projectOrder(
       new UpdateCommand({
         ...common,
         UpdateExpression:
-          'SET customerId = :customerId, placedAt = :placedAt, items = :items, itemCount = :itemCount, #total = :total, #status = if_not_exists(#status, :placed), placedEventId = :eventId, updatedAt = :now',
-        ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
+          'SET customerId = :customerId, placedAt = :placedAt, #items = :items, itemCount = :itemCount, #total = :total, #status = if_not_exists(#status, :placed), placedEventId = :eventId, updatedAt = :now',
+        ExpressionAttributeNames: { '#status': 'status', '#total': 'total', '#items': 'items' },
         ExpressionAttributeValues: {
           ':customerId': customerId,
           ':placedAt': event.timestamp,
