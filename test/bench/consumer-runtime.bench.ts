@@ -5,7 +5,6 @@
  * succeeded, as Lambda's event source mapping does), same validation (the catalogue's zod
  * schema), and DynamoDB requests per record counted on each side's client.
  */
-import { randomUUID } from 'node:crypto'
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
@@ -23,7 +22,7 @@ const fixture = await import('../integration/runtime/fixture.ts')
 const { orderPlaced } = await import('../integration/runtime/events.ts')
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000)
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
 
@@ -141,4 +140,3 @@ try {
 } finally {
   await aws.stop()
 }
-void randomUUID
