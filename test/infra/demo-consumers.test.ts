@@ -11,16 +11,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { marshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { type EventOf, OrderCancelledV1, OrderPlacedV1 } from '../../functions/catalogue/index.ts'
 import { releaseStock, reserveStock } from '../../functions/consumers/inventory/stock.ts'
 import { recordNotification } from '../../functions/consumers/notifications/notify.ts'
 import { authorizePayment } from '../../functions/consumers/payments/authorize.ts'
 import { projectOrder } from '../../functions/consumers/projections/order-view.ts'
-import {
-  asOrderCancelled,
-  asOrderEvent,
-  asOrderPlaced,
-  type Envelope,
-} from '../../functions/consumers/shared/order-events.ts'
 import { handler as outboxHandler } from '../../functions/outbox-publisher/handler.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
 import { useEmbeddedAws } from '../support/embedded-aws.ts'
@@ -51,8 +46,11 @@ async function createTable(name: string, keys: [string, 'S' | 'N'][]) {
   )
 }
 
-const placed = (orderId: string, items: { sku: string; quantity: number; unitPrice: number }[]) =>
-  asOrderPlaced(
+const placed = (
+  orderId: string,
+  items: { sku: string; quantity: number; unitPrice: number }[],
+): EventOf<typeof OrderPlacedV1> =>
+  OrderPlacedV1.envelope.parse(
     envelope('order.placed', {
       orderId,
       customerId: 'c-1',
@@ -60,7 +58,9 @@ const placed = (orderId: string, items: { sku: string; quantity: number; unitPri
       total: items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
     }),
   )
-function envelope(eventType: string, payload: unknown): Envelope {
+const cancelled = (orderId: string, reason: string): EventOf<typeof OrderCancelledV1> =>
+  OrderCancelledV1.envelope.parse(envelope('order.cancelled', { orderId, reason }))
+function envelope(eventType: string, payload: unknown) {
   return {
     eventId: randomUUID(),
     eventType,
@@ -131,16 +131,16 @@ describe('inventory', () => {
   it('gives a cancelled order its stock back once', async () => {
     await restock('E', 5)
     await reserveStock(placed('o-3', [{ sku: 'E', quantity: 4, unitPrice: 1 }]), deps())
-    const cancelled = asOrderCancelled(envelope('order.cancelled', { orderId: 'o-3', reason: 'x' }))
-    expect(await releaseStock(cancelled, deps())).toEqual({ outcome: 'released' })
-    expect(await releaseStock(cancelled, deps())).toEqual({ outcome: 'duplicate' })
+    const cancellation = cancelled('o-3', 'x')
+    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'released' })
+    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'duplicate' })
     expect(await stock('E')).toMatchObject({ available: 5, reserved: 0 })
   })
 
   it('does not reserve for an order cancelled before it was placed', async () => {
     await restock('F', 5)
-    const cancelled = asOrderCancelled(envelope('order.cancelled', { orderId: 'o-4', reason: 'x' }))
-    expect(await releaseStock(cancelled, deps())).toEqual({ outcome: 'nothing-reserved' })
+    const cancellation = cancelled('o-4', 'x')
+    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'nothing-reserved' })
     expect(
       await reserveStock(placed('o-4', [{ sku: 'F', quantity: 1, unitPrice: 1 }]), deps()),
     ).toEqual({ outcome: 'duplicate' })
@@ -195,11 +195,11 @@ describe('payments', () => {
 describe('notifications', () => {
   it('records one notification per order event', async () => {
     const deps = { client: dynamo, table: 'notifications', now }
-    const event = asOrderEvent(placed('o-20', [{ sku: 'A', quantity: 3, unitPrice: 2 }]))
+    const event = placed('o-20', [{ sku: 'A', quantity: 3, unitPrice: 2 }])
     expect(await recordNotification(event, deps)).toEqual({ outcome: 'recorded' })
     expect(await recordNotification(event, deps)).toEqual({ outcome: 'duplicate' })
-    const cancelled = asOrderEvent(envelope('order.cancelled', { orderId: 'o-20', reason: 'late' }))
-    await recordNotification(cancelled, deps)
+    const cancellation = cancelled('o-20', 'late')
+    await recordNotification(cancellation, deps)
     const items = await dynamo.send(
       new QueryCommand({
         TableName: 'notifications',
@@ -224,20 +224,14 @@ describe('projections', () => {
     (await dynamo.send(new GetCommand({ TableName: 'orders', Key: { orderId } }))).Item
 
   it('upserts the order read model from placed then cancelled', async () => {
-    await projectOrder(
-      asOrderEvent(placed('o-30', [{ sku: 'A', quantity: 1, unitPrice: 5 }])),
-      deps(),
-    )
+    await projectOrder(placed('o-30', [{ sku: 'A', quantity: 1, unitPrice: 5 }]), deps())
     expect(await view('o-30')).toMatchObject({
       customerId: 'c-1',
       status: 'placed',
       total: 5,
       itemCount: 1,
     })
-    await projectOrder(
-      asOrderEvent(envelope('order.cancelled', { orderId: 'o-30', reason: 'changed mind' })),
-      deps(),
-    )
+    await projectOrder(cancelled('o-30', 'changed mind'), deps())
     expect(await view('o-30')).toMatchObject({
       status: 'cancelled',
       cancelReason: 'changed mind',
@@ -246,14 +240,8 @@ describe('projections', () => {
   })
 
   it('converges when the cancellation arrives before the placement', async () => {
-    await projectOrder(
-      asOrderEvent(envelope('order.cancelled', { orderId: 'o-31', reason: 'r' })),
-      deps(),
-    )
-    await projectOrder(
-      asOrderEvent(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }])),
-      deps(),
-    )
+    await projectOrder(cancelled('o-31', 'r'), deps())
+    await projectOrder(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }]), deps())
     expect(await view('o-31')).toMatchObject({
       status: 'cancelled',
       customerId: 'c-1',

@@ -1,7 +1,7 @@
 import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
-import { requireEnv } from '../shared/sqs-batch.ts'
+import { requireEnv } from '../shared/env.ts'
 import { releaseStock, reserveStock } from './stock.ts'
 
 /** Consumes order.placed (reserve stock) and order.cancelled (release it). */

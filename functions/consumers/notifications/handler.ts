@@ -1,7 +1,7 @@
 import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
-import { requireEnv } from '../shared/sqs-batch.ts'
+import { requireEnv } from '../shared/env.ts'
 import { recordNotification } from './notify.ts'
 
 /** Consumes the order events and records the customer notification for each. */

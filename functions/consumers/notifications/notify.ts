@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
-import { type OrderEvent, orderPlacedPayload } from '../shared/order-events.ts'
+import type { OrderEvent } from '../shared/order-events.ts'
 
 export interface NotificationDeps {
   readonly client: DynamoDBDocumentClient
@@ -27,25 +27,27 @@ export interface Notification {
 /** What to tell the customer about an order event. */
 export function notificationFor(event: OrderEvent, now: string): Notification {
   const { orderId } = event.payload
-  const placed =
-    event.eventType === 'order.placed' ? orderPlacedPayload.safeParse(event.payload) : undefined
-  const customerId =
-    typeof event.payload.customerId === 'string' ? event.payload.customerId : undefined
-  let subject: string
-  let body: string
-  if (placed?.success) {
-    const count = placed.data.items.reduce((sum, item) => sum + item.quantity, 0)
-    subject = `Order ${orderId} received`
-    body = `We received your order ${orderId}: ${count} item(s), total ${placed.data.total.toFixed(2)}.`
-  } else if (event.eventType === 'order.cancelled') {
-    const reason =
-      typeof event.payload.reason === 'string' ? ` Reason: ${event.payload.reason}` : ''
-    subject = `Order ${orderId} cancelled`
-    body = `Your order ${orderId} was cancelled.${reason}`
-  } else {
-    const what = event.eventType.slice('order.'.length).replaceAll(/[._-]/g, ' ')
-    subject = `Order ${orderId}: ${what}`
-    body = `Your order ${orderId} is now ${what}.`
+  let message: { recipient?: string; subject: string; body: string }
+  switch (event.eventType) {
+    case 'order.placed': {
+      const count = event.payload.items.reduce((sum, item) => sum + item.quantity, 0)
+      message = {
+        recipient: `customer:${event.payload.customerId}`,
+        subject: `Order ${orderId} received`,
+        body: `We received your order ${orderId}: ${count} item(s), total ${event.payload.total.toFixed(2)}.`,
+      }
+      break
+    }
+    case 'order.cancelled':
+      message = {
+        subject: `Order ${orderId} cancelled`,
+        body: `Your order ${orderId} was cancelled. Reason: ${event.payload.reason}`,
+      }
+      break
+    default: {
+      const unhandled: never = event
+      throw new Error(`no notification for ${(unhandled as OrderEvent).eventType}`)
+    }
   }
   return {
     pk: `order#${orderId}`,
@@ -54,9 +56,7 @@ export function notificationFor(event: OrderEvent, now: string): Notification {
     eventId: event.eventId,
     eventType: event.eventType,
     channel: 'email',
-    ...(customerId ? { recipient: `customer:${customerId}` } : {}),
-    subject,
-    body,
+    ...message,
     createdAt: now,
   }
 }

@@ -1,7 +1,7 @@
 import { OrderPlacedV1 } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
-import { requireEnv } from '../shared/sqs-batch.ts'
+import { requireEnv } from '../shared/env.ts'
 import { authorizePayment } from './authorize.ts'
 
 /** Consumes order.placed: authorizes the payment and records payment.authorized. */

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { asOrderCancelled, asOrderPlaced, type OrderEvent } from '../shared/order-events.ts'
+import type { OrderEvent } from '../shared/order-events.ts'
 
 export interface ProjectionDeps {
   readonly client: DynamoDBDocumentClient
@@ -13,19 +13,18 @@ export interface ProjectionDeps {
  * `byCustomer` index) from an order event. Every update is idempotent, and the model
  * converges whatever order the events arrive in: `order.placed` sets the order's facts and
  * only sets `status` to `placed` if no later status is there, so a cancellation that
- * arrived first stays; `order.cancelled` sets `status` to `cancelled`; other order events
- * record themselves as the latest.
+ * arrived first stays; `order.cancelled` sets `status` to `cancelled`.
  */
 export async function projectOrder(
   event: OrderEvent,
   deps: ProjectionDeps,
-): Promise<{ outcome: 'projected'; status?: string }> {
+): Promise<{ outcome: 'projected'; status: 'placed' | 'cancelled' }> {
   const common = {
     TableName: deps.table,
     Key: { orderId: event.payload.orderId },
   }
   if (event.eventType === 'order.placed') {
-    const { customerId, items, total } = asOrderPlaced(event).payload
+    const { customerId, items, total } = event.payload
     await deps.client.send(
       new UpdateCommand({
         ...common,
@@ -47,7 +46,7 @@ export async function projectOrder(
     return { outcome: 'projected', status: 'placed' }
   }
   if (event.eventType === 'order.cancelled') {
-    const { reason } = asOrderCancelled(event).payload
+    const { reason } = event.payload
     await deps.client.send(
       new UpdateCommand({
         ...common,
@@ -65,16 +64,6 @@ export async function projectOrder(
     )
     return { outcome: 'projected', status: 'cancelled' }
   }
-  await deps.client.send(
-    new UpdateCommand({
-      ...common,
-      UpdateExpression: 'SET lastEventType = :type, lastEventAt = :at, updatedAt = :now',
-      ExpressionAttributeValues: {
-        ':type': event.eventType,
-        ':at': event.timestamp,
-        ':now': deps.now,
-      },
-    }),
-  )
-  return { outcome: 'projected' }
+  const unhandled: never = event
+  throw new Error(`no projection for ${(unhandled as OrderEvent).eventType}`)
 }
