@@ -89,12 +89,17 @@ export class LocalFunction {
   }
 
   /**
-   * Starts one execution environment ahead of the first invocation, as provisioned
-   * concurrency does, so that the first batches do not wait for a cold start.
+   * Starts every execution environment the function may use ahead of the first invocation,
+   * as provisioned concurrency does, so that a burst does not wait for (and, on a small
+   * machine, starve on) many cold starts at once.
    */
   async warm(): Promise<void> {
-    if (this.#all.size > 0 || !this.definition.entry) return
-    this.#release(await this.#start())
+    if (!this.definition.entry) return
+    const missing = (this.#options.maxEnvironments ?? 1) - this.#all.size - this.#starting
+    const started = await Promise.all(
+      Array.from({ length: Math.max(0, missing) }, () => this.#start()),
+    )
+    for (const environment of started) this.#release(environment)
   }
 
   async stop(): Promise<void> {
@@ -175,6 +180,8 @@ class Environment {
       env: lambdaEnvironment(options),
       stdout: true,
       stderr: true,
+      // Not the parent's flags: under `npm start` they load tsx, which the environment does not need.
+      execArgv: [],
     })
     const log = options.log
     if (log) {

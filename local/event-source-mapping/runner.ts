@@ -22,11 +22,13 @@ export interface RunnerOptions {
   /**
    * The most concurrent batches (and so execution environments, a worker thread each) any
    * one mapping gets locally; a higher `MaximumConcurrency` is lowered to it and said so.
-   * @default 4
+   * Every environment is one more module graph to load and hold (about 35 MiB), and the
+   * embedded AWS serves requests on one thread, so more rarely helps.
+   * @default 2
    */
   readonly maxConcurrencyPerMapping?: number
   /**
-   * Start one execution environment of every function before polling begins (like
+   * Start every execution environment of every function before polling begins (like
    * provisioned concurrency), so the first batches do not wait for cold starts.
    * @default false
    */
@@ -60,7 +62,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
   )
   const mappings = eventSourceMappingDefinitions(stack)
   const notes: string[] = []
-  const cap = options.maxConcurrencyPerMapping ?? 4
+  const cap = options.maxConcurrencyPerMapping ?? 2
 
   const concurrencyOf = (mapping: EventSourceMappingDefinition): number => {
     if (mapping.source === 'dynamodb-stream') return 1

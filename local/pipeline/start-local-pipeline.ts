@@ -1,0 +1,122 @@
+import { fileURLToPath } from 'node:url'
+import { type EmbeddedAws, startEmbeddedAws } from '../embedded-aws.ts'
+import type { BatchOutcome } from '../event-source-mapping/batch-outcome.ts'
+import type { FunctionLog } from '../event-source-mapping/function-log.ts'
+import { type RunningMappings, startEventSourceMappings } from '../event-source-mapping/runner.ts'
+import { describePlan, planProvisioning } from '../provisioner/plan.ts'
+import { type ProvisionedStack, provision } from '../provisioner/provision.ts'
+import { synthesizePipeline } from '../provisioner/synthesize-pipeline.ts'
+import { emulatorAccountId } from '../provisioner/template.ts'
+import { ConsumerStats } from './consumer-stats.ts'
+import { pipelineRoutes, type StackDocument } from './pipeline-routes.ts'
+import { oldestMessageAgeSeconds } from './queue-age.ts'
+
+export interface LocalPipelineOptions {
+  /** @default 4566 */
+  readonly port?: number
+  readonly dataDir?: string
+  readonly region?: string
+  /** Where the functions' log lines go. @default - dropped */
+  readonly functionLog?: FunctionLog
+  /** Progress lines for a person: each step, and what is not provisioned or emulated. */
+  readonly onProgress?: (line: string) => void
+  /** Called with each batch a mapping settles, besides the statistics. */
+  readonly onBatch?: (outcome: BatchOutcome) => void
+  readonly onMappingError?: (error: unknown) => void
+  /** Concurrent batches at most per mapping. @default 2 */
+  readonly maxConcurrencyPerMapping?: number
+}
+
+/** The order pipeline running on the embedded AWS. */
+export interface LocalPipeline {
+  readonly aws: EmbeddedAws
+  readonly stack: ProvisionedStack
+  readonly mappings: RunningMappings
+  readonly stats: ConsumerStats
+  stop(): Promise<void>
+}
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * What `npm start` runs: the embedded AWS, the CDK app synthesized in process and its
+ * template provisioned on it, and every event source mapping running its function from
+ * source. The endpoint also serves the stack outputs and the consumer statistics at
+ * `/_pipeline/stack` and `/_pipeline/status`, for the CLI in another terminal.
+ */
+export async function startLocalPipeline(
+  options: LocalPipelineOptions = {},
+): Promise<LocalPipeline> {
+  const progress = options.onProgress ?? (() => {})
+  const stats = new ConsumerStats()
+  const startedAt = new Date().toISOString()
+  let served:
+    | { stack: StackDocument; status: () => import('./pipeline-routes.ts').StatusDocument }
+    | undefined
+  const aws = await startEmbeddedAws({
+    port: options.port,
+    dataDir: options.dataDir,
+    region: options.region,
+    routes: pipelineRoutes(() => served),
+  })
+  try {
+    progress(`embedded AWS listening on ${aws.endpoint}`)
+    progress('synthesizing the CDK app (lib/app.ts)…')
+    const { stackName, template } = await synthesizePipeline()
+    const plan = planProvisioning(template, {
+      stackName,
+      region: aws.region,
+      accountId: emulatorAccountId,
+    })
+    for (const line of describePlan(plan)) progress(line)
+    progress(
+      `provisioning ${plan.order.length - [...plan.notProvisioned.values()].flat().length} resources of ${stackName}…`,
+    )
+    const stack = await provision(plan, { endpoint: aws.endpoint })
+    progress('starting the functions and their event source mappings…')
+    const mappings = await startEventSourceMappings({
+      stack,
+      projectRoot,
+      prewarm: true,
+      maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
+      log: options.functionLog,
+      onBatch: (outcome) => {
+        stats.record(outcome)
+        options.onBatch?.(outcome)
+      },
+      onError: (_mapping, error) => options.onMappingError?.(error),
+    })
+    for (const note of mappings.notes) progress(note)
+    const queueNames = stack.resources
+      .filter((r) => r.type === 'AWS::SQS::Queue')
+      .map((r) => String(r.attributes.QueueName))
+    served = {
+      stack: { stackName, region: aws.region, outputs: stack.outputs },
+      status: () => ({
+        startedAt,
+        functions: stats.snapshot(),
+        oldestMessageAgeSeconds: Object.fromEntries(
+          queueNames.map((name) => [name, oldestMessageAgeSeconds(aws.sqsStore, name)]),
+        ),
+      }),
+    }
+    let stopped: Promise<void> | undefined
+    return {
+      aws,
+      stack,
+      mappings,
+      stats,
+      stop() {
+        stopped ??= (async () => {
+          served = undefined
+          await mappings.stop()
+          await aws.stop()
+        })()
+        return stopped
+      },
+    }
+  } catch (error) {
+    await aws.stop()
+    throw error
+  }
+}
