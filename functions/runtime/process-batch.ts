@@ -79,40 +79,41 @@ export async function processBatch(
     ).values(),
   ]
   const settled = new Map<ReadRecord, Settled>()
-  const settle = async (read: ReadRecord, earlier: Settled | undefined): Promise<Settled> => {
+  // The first copy of each event in the batch; later copies, in any lane, follow its outcome.
+  const firstCopies = new Map<string, Promise<Settled>>()
+  const settle = (read: ReadRecord): Promise<Settled> => {
     if (read.invalid !== undefined) return rejectRecord(runtime, read)
-    // A later copy of an event in this batch: its first copy decided it.
-    if (earlier !== undefined) {
-      if (
-        earlier !== 'not-started' &&
-        (earlier.kind === 'handled' || earlier.kind === 'processed' || earlier.kind === 'duplicate')
-      ) {
-        return { kind: 'duplicate' }
-      }
-      return {
-        kind: 'retry',
-        error: new Error('an earlier copy of this event in the batch failed'),
-      }
-    }
-    const acquisition = acquisitions?.get(read.key!)
-    if (!acquisition) return fail(runtime, read, acquisitionError, undefined)
-    return handleRecord(runtime, read, acquisition, scope)
+    const key = read.key!
+    const first = firstCopies.get(key)
+    if (first)
+      return first.then((outcome) =>
+        succeeded(outcome)
+          ? { kind: 'duplicate' }
+          : {
+              kind: 'retry',
+              error: new Error(`an earlier copy of ${key} in this batch did not succeed`),
+            },
+      )
+    const acquisition = acquisitions?.get(key)
+    const outcome = acquisition
+      ? handleRecord(runtime, read, acquisition, scope)
+      : fail(runtime, read, acquisitionError, undefined)
+    firstCopies.set(key, outcome)
+    return outcome
   }
   let next = 0
   const worker = async () => {
     while (next < lanes.length) {
       const lane = lanes[next++]!
-      const firstOfKey = new Map<string, Settled>()
       for (let i = 0; i < lane.length; i++) {
         const read = lane[i]!
         if (now() >= deadline) {
           for (const rest of lane.slice(i)) settled.set(rest, 'not-started')
           break
         }
-        const outcome = await settle(read, read.key ? firstOfKey.get(read.key) : undefined)
+        const outcome = await settle(read)
         settled.set(read, outcome)
-        if (read.key && !firstOfKey.has(read.key)) firstOfKey.set(read.key, outcome)
-        if (fifo && outcome !== 'not-started' && outcome.kind === 'retry') {
+        if (fifo && !succeeded(outcome)) {
           for (const rest of lane.slice(i + 1)) settled.set(rest, 'not-started')
           break
         }
@@ -194,6 +195,11 @@ export async function processBatch(
     )
   }
   return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) }
+}
+
+/** True for the outcomes that let a record be deleted (a handled one completes later). */
+function succeeded(outcome: Settled): boolean {
+  return outcome !== 'not-started' && outcome.kind !== 'retry'
 }
 
 /** Items grouped by a key, groups in first-seen order, items in order within a group. */

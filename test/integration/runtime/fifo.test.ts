@@ -1,3 +1,4 @@
+import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import { OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import { consumer } from '../../../functions/runtime/index.ts'
@@ -13,6 +14,35 @@ import {
 } from './fixture.ts'
 
 const aws = useEmbeddedAws()
+
+/**
+ * A FIFO batch as Lambda presents it. Real SQS hands one batch several messages of a
+ * group; fauxqs hands out one per group per receive, so these batches are built here.
+ */
+function fifoRecords(
+  queueArn: string,
+  messages: { id: string; group: string; body?: string }[],
+): SQSRecord[] {
+  return messages.map(({ id, group, body }, i) => ({
+    messageId: `m-${id}`,
+    receiptHandle: `r-${id}`,
+    body: body ?? JSON.stringify(orderPlaced(id)),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      MessageGroupId: group,
+      MessageDeduplicationId: `d-${id}`,
+      SequenceNumber: String(i),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  }))
+}
 
 describe('FIFO queues', () => {
   it('keeps order within a group, stops a group at its first failure, runs groups in parallel', async () => {
@@ -37,33 +67,13 @@ describe('FIFO queues', () => {
         if (orderId === 'a2') throw new Error('projection out of date')
       },
     })
-    // Real SQS hands a FIFO batch several messages of one group; fauxqs hands out one per
-    // group per receive, so this batch is built as Lambda would present it.
-    const records = [
+    const records = fifoRecords(resources.queueArn, [
       { id: 'a1', group: 'A' },
       { id: 'b1', group: 'B' },
       { id: 'a2', group: 'A' },
       { id: 'a3', group: 'A' },
       { id: 'b2', group: 'B' },
-    ].map(({ id, group }, i) => ({
-      messageId: `m-${id}`,
-      receiptHandle: `r-${id}`,
-      body: JSON.stringify(orderPlaced(id)),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-        MessageGroupId: group,
-        MessageDeduplicationId: `d-${id}`,
-        SequenceNumber: String(i),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: resources.queueArn,
-      awsRegion: 'us-east-1',
-    }))
+    ])
     const response = await handler({ Records: records }, lambdaContext())
     const idOf = (orderId: string) => `m-${orderId}`
     const invocation = { response }
@@ -74,6 +84,32 @@ describe('FIFO queues', () => {
     expect(seen.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a2']) // a3 never started
     expect(seen.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2'])
     expect(maxInFlight).toBe(2)
+  })
+
+  it('runs an event that came in two groups of one batch once', async () => {
+    const resources = await createConsumerResources(aws.endpoint, { fifo: true })
+    let calls = 0
+    const handler = consumer({
+      name: 'projections',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      async handle() {
+        calls++
+        await new Promise((resolve) => setTimeout(resolve, 30))
+      },
+    })
+    const body = JSON.stringify(orderPlaced('twice'))
+    const response = await handler(
+      {
+        Records: fifoRecords(resources.queueArn, [
+          { id: 'x', group: 'A', body },
+          { id: 'y', group: 'B', body },
+        ]),
+      },
+      lambdaContext(),
+    )
+    expect(response).toEqual({ batchItemFailures: [] })
+    expect(calls).toBe(1)
   })
 
   it('dead-letters a poison FIFO message into the FIFO DLQ with its group', async () => {
