@@ -119,6 +119,7 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
         dedupeWindowSeconds: config.dedupeWindowSeconds,
         now,
         newOwner: randomUUID,
+        batchWrites: config.batchIdempotencyWrites,
       }),
       sqs: options.clients?.sqs ?? shared!.sqs,
       logger,

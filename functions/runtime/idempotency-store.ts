@@ -13,7 +13,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import { EffectsRejectedError, LeaseLostError, TransientError } from './errors.ts'
-import { awsLimits } from './runtime-defaults.ts'
+import { awsLimits, runtimeDefaults } from './runtime-defaults.ts'
 
 /** DynamoDB writes a handler returns to commit with its idempotency record, all or nothing. */
 export type EffectWrites = NonNullable<TransactWriteCommandInput['TransactItems']>
@@ -46,6 +46,8 @@ export interface IdempotencyStoreOptions {
   /** Epoch milliseconds. */
   readonly now: () => number
   readonly newOwner: () => string
+  /** One TransactWriteItems for many records. @default runtimeDefaults.batchIdempotencyWrites */
+  readonly batchWrites?: boolean
 }
 
 const IN_PROGRESS = 'IN_PROGRESS'
@@ -64,8 +66,11 @@ export class IdempotencyStore {
   readonly #options: IdempotencyStoreOptions
   #documents: DynamoDBDocumentClient | undefined
 
+  readonly #batchWrites: boolean
+
   constructor(options: IdempotencyStoreOptions) {
     this.#options = options
+    this.#batchWrites = options.batchWrites ?? runtimeDefaults.batchIdempotencyWrites
   }
 
   /**
@@ -212,7 +217,7 @@ export class IdempotencyStore {
     const single: string[] = []
     for (let start = 0; start < unique.length; start += awsLimits.maxTransactItems) {
       let pending = unique.slice(start, start + awsLimits.maxTransactItems)
-      for (let round = 0; pending.length > 1 && round < 3; round++) {
+      for (let round = 0; pending.length > 1 && this.#batchWrites && round < 3; round++) {
         const now = this.#nowSeconds()
         const locks = pending.map((key) => this.#newLock(key, now, leaseSeconds))
         try {
@@ -255,7 +260,7 @@ export class IdempotencyStore {
     const single: Lock[] = []
     for (let start = 0; start < locks.length; start += awsLimits.maxTransactItems) {
       let pending = locks.slice(start, start + awsLimits.maxTransactItems)
-      for (let round = 0; pending.length > 1 && round < 3; round++) {
+      for (let round = 0; pending.length > 1 && this.#batchWrites && round < 3; round++) {
         try {
           await this.#options.dynamodb.send(
             new TransactWriteItemsCommand({

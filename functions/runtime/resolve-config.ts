@@ -25,6 +25,8 @@ export interface RuntimeSettings {
   readonly deadlineMarginMs?: number
   /** @default runtimeDefaults.maxBodyBytes */
   readonly maxBodyBytes?: number
+  /** @default runtimeDefaults.batchIdempotencyWrites */
+  readonly batchIdempotencyWrites?: boolean
   /** `ignore` acknowledges records of types the consumer does not handle. @default runtimeDefaults.unknownEvents */
   readonly unknownEvents?: 'dead-letter' | 'ignore'
 }
@@ -43,6 +45,7 @@ export interface RuntimeConfig {
   readonly deadlineMarginMs: number
   readonly maxBodyBytes: number
   readonly unknownEvents: 'dead-letter' | 'ignore'
+  readonly batchIdempotencyWrites: boolean
 }
 
 export const settingNames = [
@@ -58,6 +61,7 @@ export const settingNames = [
   'deadlineMarginMs',
   'maxBodyBytes',
   'unknownEvents',
+  'batchIdempotencyWrites',
 ] as const satisfies readonly (keyof RuntimeSettings)[]
 
 /**
@@ -86,6 +90,8 @@ export function resolveConfig(
     deadlineMarginMs: settings.deadlineMarginMs ?? runtimeDefaults.deadlineMarginMs,
     maxBodyBytes: settings.maxBodyBytes ?? runtimeDefaults.maxBodyBytes,
     unknownEvents: settings.unknownEvents ?? runtimeDefaults.unknownEvents,
+    batchIdempotencyWrites:
+      settings.batchIdempotencyWrites ?? runtimeDefaults.batchIdempotencyWrites,
   }
   const integer = (value: number, min: number, max: number) =>
     Number.isInteger(value) && value >= min && value <= max

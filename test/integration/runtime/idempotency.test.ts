@@ -194,6 +194,34 @@ describe('batched idempotency writes', () => {
     // three fresh ones; complete: one transaction.
     expect(requests).toBe(3)
   })
+
+  it('writes one record at a time when batching is off: two requests a record', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const handler = consumer({
+      name: 'payments',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      batchIdempotencyWrites: false,
+      async handle() {},
+    })
+    await sendBodies(
+      resources.sqs,
+      resources.queueUrl,
+      ['a', 'b', 'c'].map((id) => ({ body: JSON.stringify(orderPlaced(id)) })),
+    )
+    const operations: string[] = []
+    resources.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        operations.push(context.commandName as string)
+        return next(args)
+      },
+      { step: 'initialize', name: 'recordForTest' },
+    )
+    const invocation = await pollOnce(handler, resources)
+    resources.dynamodb.middlewareStack.remove('recordForTest')
+    expect(invocation).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    expect(operations).toEqual(Array(6).fill('UpdateItemCommand'))
+  })
 })
 
 describe('leases', () => {

@@ -26,6 +26,7 @@ describe('resolveConfig', () => {
       deadlineMarginMs: runtimeDefaults.deadlineMarginMs,
       maxBodyBytes: runtimeDefaults.maxBodyBytes,
       unknownEvents: runtimeDefaults.unknownEvents,
+      batchIdempotencyWrites: runtimeDefaults.batchIdempotencyWrites,
     })
   })
 
