@@ -185,14 +185,15 @@ export class Consumer extends Construct {
   readonly eventSource: SqsEventSource
   /** Receives before a message is dead-lettered. */
   readonly maxReceiveCount: number
-  /** The SNS filter policy on `eventType`, as synthesized. */
+  /** The event types and prefixes the subscription's filter policy selects. */
   readonly eventSelectors: readonly EventSelector[]
 
   constructor(scope: Construct, id: string, props: ConsumerProps) {
     super(scope, id)
     const fifo = props.bus.fifo
     const timeout = props.timeout ?? Duration.seconds(30)
-    const visibilityTimeout = props.visibilityTimeout ?? Duration.seconds(timeout.toSeconds() * 6)
+    const visibilityTimeout =
+      props.visibilityTimeout ?? Duration.millis(timeout.toMilliseconds() * 6)
     const maxReceiveCount = props.maxReceiveCount ?? 5
     const retentionPeriod = props.retentionPeriod ?? Duration.days(4)
     const batchSize = props.batchSize ?? 10
@@ -202,7 +203,8 @@ export class Consumer extends Construct {
     consumerNamesByBus.set(props.bus, namesOnBus)
     const tableVariables = Object.keys(props.tables ?? {})
     const badSelectors = props.events.filter((selector) => !isValidSelector(selector))
-    const seconds = (duration: Duration | undefined) => duration?.toSeconds()
+    const seconds = (duration: Duration | undefined) =>
+      duration === undefined ? undefined : duration.toMilliseconds() / 1000
 
     validateProps(this, [
       {
@@ -241,7 +243,7 @@ export class Consumer extends Construct {
       {
         failed:
           isBelow(seconds(retentionPeriod), 60) ||
-          !isBelow(seconds(retentionPeriod), DEAD_LETTER_RETENTION.toSeconds()),
+          isBelow(DEAD_LETTER_RETENTION.toSeconds() - 1, seconds(retentionPeriod)),
         message: `retentionPeriod must be from 1 minute to less than the DLQ's 14 days, so the DLQ keeps messages longer than the queue (got ${retentionPeriod.toHumanString()})`,
       },
       {
@@ -253,7 +255,7 @@ export class Consumer extends Construct {
           !Token.isUnresolved(batchSize) &&
           batchSize > 10 &&
           !fifo &&
-          (props.maxBatchingWindow === undefined || props.maxBatchingWindow.toSeconds() === 0),
+          (props.maxBatchingWindow === undefined || props.maxBatchingWindow.toMilliseconds() === 0),
         message: `batchSize ${batchSize} is over 10 without a batching window, which Lambda rejects; set maxBatchingWindow (e.g. Duration.seconds(1)) or a batchSize of at most 10`,
       },
       {

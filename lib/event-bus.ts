@@ -17,9 +17,9 @@ export interface EventBusProps {
   readonly fifo?: boolean
   /**
    * For a FIFO bus: the dotted path into the event envelope whose value is the
-   * MessageGroupId, e.g. `payload.orderId`. Publishers read it from the
-   * `EVENT_MESSAGE_GROUP_ID_PATH` environment variable that {@link EventBus.grantPublish}'s
-   * caller sets with {@link EventBus.publisherEnvironment}. Only valid with `fifo`.
+   * MessageGroupId, e.g. `payload.orderId`. Publisher functions get it as
+   * `EVENT_MESSAGE_GROUP_ID_PATH` from {@link EventBus.publisherEnvironment}. Only valid
+   * with `fifo`.
    * @default - required when `fifo` is true
    */
   readonly messageGroupIdPath?: string
@@ -37,7 +37,7 @@ export interface EventBusProps {
  * The topic only accepts requests over TLS (enforceSSL) and is encrypted at rest with a
  * customer-managed KMS key with rotation, so that {@link grantPublish} can give exactly the
  * key actions a publisher needs. Publishers set the message attributes in
- * {@link EVENT_MESSAGE_ATTRIBUTES} (`eventType` String, `version` Number). On a FIFO bus
+ * {@link EVENT_MESSAGE_ATTRIBUTES} (`eventType` and `version`, both String). On a FIFO bus
  * the MessageGroupId is taken from the event at {@link messageGroupIdPath} and the
  * MessageDeduplicationId is the event's `eventId`.
  */

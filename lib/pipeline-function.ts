@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib'
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib'
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import {
   Architecture,
@@ -94,8 +94,11 @@ export class PipelineFunction extends Construct implements IGrantable {
         message: `entry must be a path inside the repository, relative to its root (got '${props.entry}')`,
       },
       {
-        failed: isBelow(timeout.toSeconds(), 1) || isBelow(900, timeout.toSeconds()),
-        message: `timeout must be between 1 second and 15 minutes, Lambda's range (got ${timeout.toHumanString()})`,
+        failed:
+          isBelow(timeout.toMilliseconds(), 1000) ||
+          isBelow(900_000, timeout.toMilliseconds()) ||
+          (!Token.isUnresolved(timeout.toMilliseconds()) && timeout.toMilliseconds() % 1000 !== 0),
+        message: `timeout must be whole seconds between 1 second and 15 minutes, Lambda's range (got ${timeout.toHumanString()})`,
       },
       {
         failed: outOfRange(memorySize, 128, 10240),

@@ -430,6 +430,6 @@ describe('Consumer validation', () => {
         timeout: Duration.minutes(16),
         visibilityTimeout: Duration.hours(2),
       }),
-    ).toThrow(/timeout must be between 1 second and 15 minutes.*got 16 minutes/)
+    ).toThrow(/timeout must be whole seconds between 1 second and 15 minutes.*got 16 minutes/)
   })
 })
