@@ -1,6 +1,7 @@
 export { backoffDelay } from './backoff-delay.ts'
 export { classifyError, type FailureClass } from './classify-error.ts'
 export { type ConsumedEvent, type ConsumerOptions, consumer } from './consumer.ts'
+export type { EventHandler, HandlerContext } from './consumer-runtime.ts'
 export {
   deadLetterAttributes,
   type FailureMetadata,
@@ -28,7 +29,6 @@ export {
   type Lock,
 } from './idempotency-store.ts'
 export { type ConsumerClients, processClients } from './process-clients.ts'
-export type { EventHandler, HandlerContext } from './process-record.ts'
 export type { RecordLogger } from './record-logger.ts'
 export type { RuntimeConfig, RuntimeSettings } from './resolve-config.ts'
 export { awsLimits, runtimeDefaults } from './runtime-defaults.ts'

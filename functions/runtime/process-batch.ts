@@ -1,18 +1,15 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import type {
+  BatchScope,
+  ConsumerRuntime,
+  Handled,
+  ReadRecord,
+  RecordOutcome,
+} from './consumer-runtime.ts'
 import { BatchFailedError } from './errors.ts'
+import { failRecord } from './fail-record.ts'
 import type { Acquisition, Lock } from './idempotency-store.ts'
-import {
-  type BatchScope,
-  type ConsumerRuntime,
-  fail,
-  type Handled,
-  handleRecord,
-  processed,
-  type ReadRecord,
-  type RecordOutcome,
-  readRecord,
-  rejectRecord,
-} from './process-record.ts'
+import { handleRecord, processed, readRecord, rejectRecord } from './process-record.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
 
 type Settled = RecordOutcome | Handled | 'not-started'
@@ -97,7 +94,7 @@ export async function processBatch(
     const acquisition = acquisitions?.get(key)
     const outcome = acquisition
       ? handleRecord(runtime, read, acquisition, scope)
-      : fail(runtime, read, acquisitionError, undefined)
+      : failRecord(runtime, read, acquisitionError, undefined)
     firstCopies.set(key, outcome)
     return outcome
   }
@@ -148,7 +145,7 @@ export async function processBatch(
           read,
           completion === 'completed'
             ? processed(runtime, read, durationMs)
-            : await fail(
+            : await failRecord(
                 runtime,
                 read,
                 completion,

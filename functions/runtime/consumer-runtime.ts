@@ -1,0 +1,75 @@
+import type { Logger } from '@aws-lambda-powertools/logger'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import type { SQSClient } from '@aws-sdk/client-sqs'
+import type { Context, SQSRecord } from 'aws-lambda'
+import type { EventDefinition } from '../catalogue/define-event.ts'
+import type { EventEnvelope } from '../catalogue/envelope.ts'
+import type { EffectWrites, IdempotencyStore, Lock } from './idempotency-store.ts'
+import type { RecordLogger } from './record-logger.ts'
+import type { RuntimeConfig } from './resolve-config.ts'
+
+/** What a handler gets besides its event. */
+export interface HandlerContext {
+  readonly record: SQSRecord
+  /** This receive of the message: 1 on the first (ApproximateReceiveCount). */
+  readonly attempt: number
+  /** Logs with this record's eventId, correlationId and messageId. */
+  readonly logger: RecordLogger
+  /** Aborted when the invocation is about to run out of time. */
+  readonly signal: AbortSignal
+  readonly lambdaContext: Context | undefined
+}
+
+/**
+ * A handler: returns nothing, or DynamoDB writes that the runtime commits with the
+ * idempotency record in one transaction (exactly-once effects).
+ */
+export type EventHandler<TEvent> = (
+  event: TEvent,
+  context: HandlerContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async handler that returns nothing is Promise<void>
+) => Promise<EffectWrites | undefined | void>
+
+/** Everything one consumer needs to process records, built once per process. */
+export interface ConsumerRuntime {
+  readonly config: RuntimeConfig
+  readonly definitions: ReadonlyMap<string, EventDefinition>
+  readonly handle: EventHandler<EventEnvelope>
+  readonly store: IdempotencyStore
+  readonly sqs: SQSClient
+  readonly logger: Logger
+  readonly metrics: Metrics
+  /** Epoch milliseconds. */
+  readonly now: () => number
+  readonly random: () => number
+}
+
+/** What became of a record. Only `retry` is reported to Lambda as a batch item failure. */
+export type RecordOutcome =
+  | { readonly kind: 'processed' | 'duplicate' | 'ignored' | 'dead-lettered' }
+  | { readonly kind: 'retry'; readonly error: unknown; readonly delaySeconds?: number }
+
+/** A handler succeeded; its idempotency record is completed with the batch's others. */
+export interface Handled {
+  readonly kind: 'handled'
+  readonly lock: Lock
+  readonly durationMs: number
+}
+
+export interface BatchScope {
+  readonly lambdaContext: Context | undefined
+  readonly signal: AbortSignal
+  /** Lease for a record started now, whole seconds. */
+  leaseSeconds(): number
+}
+
+/** A record as read: its event and idempotency key, or why it is not a valid event. */
+export interface ReadRecord {
+  readonly record: SQSRecord
+  /** This receive of the message: 1 on the first. */
+  readonly attempt: number
+  readonly log: RecordLogger
+  readonly event?: EventEnvelope
+  readonly key?: string
+  readonly invalid?: unknown
+}
