@@ -1,0 +1,49 @@
+import { randomInt, randomUUID } from 'node:crypto'
+import {
+  createEvent,
+  type EventEnvelope,
+  OrderCancelledV1,
+  OrderPlacedV1,
+} from '../functions/catalogue/index.ts'
+
+const skus = ['SKU-KETTLE', 'SKU-MUG', 'SKU-TEA-500G', 'SKU-FILTER', 'SKU-GRINDER', 'SKU-SCALE']
+const prices: Record<string, number> = {
+  'SKU-KETTLE': 39.9,
+  'SKU-MUG': 8.5,
+  'SKU-TEA-500G': 12.25,
+  'SKU-FILTER': 4.99,
+  'SKU-GRINDER': 59,
+  'SKU-SCALE': 24.75,
+}
+
+/** Source of the demo events, so they can be told apart from real ones. */
+export const demoSource = 'pipeline-demo'
+
+/**
+ * The events of one demo order: an `order.placed` with one to three lines, and for about
+ * one order in `cancelEvery`, an `order.cancelled` caused by it. Built and validated by the
+ * catalogue.
+ */
+export function demoOrder(cancelEvery = 5): EventEnvelope[] {
+  const orderId = `order-${randomUUID().slice(0, 8)}`
+  const items = Array.from({ length: randomInt(1, 4) }, () => {
+    const sku = skus[randomInt(skus.length)] as string
+    return { sku, quantity: randomInt(1, 4), unitPrice: prices[sku] as number }
+  })
+  const cents = items.reduce(
+    (sum, line) => sum + line.quantity * Math.round(line.unitPrice * 100),
+    0,
+  )
+  const placed = createEvent(
+    OrderPlacedV1,
+    { orderId, customerId: `customer-${randomInt(1, 50)}`, items, total: cents / 100 },
+    { source: demoSource },
+  )
+  if (randomInt(cancelEvery) !== 0) return [placed]
+  const cancelled = createEvent(
+    OrderCancelledV1,
+    { orderId, reason: 'customer changed their mind' },
+    { source: demoSource, correlationId: placed.correlationId, causationId: placed.eventId },
+  )
+  return [placed, cancelled]
+}

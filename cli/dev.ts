@@ -1,0 +1,301 @@
+import { SNSClient } from '@aws-sdk/client-sns'
+import type { Command } from 'commander'
+import {
+  createPublisher,
+  type EventEnvelope,
+  type Publisher,
+} from '../functions/catalogue/index.ts'
+import { type PipelineResources, parseStackOutputs } from '../lib/outputs.ts'
+import { emulatorClientConfig } from '../local/client-config.ts'
+import { defaultPort } from '../local/embedded-aws.ts'
+import { type LocalPipeline, startLocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
+import { CliError } from './cli-error.ts'
+import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
+import { DeliveryTracker } from './delivery-tracker.ts'
+import { demoOrder } from './demo-orders.ts'
+import { parsePort } from './embedded.ts'
+import { defaultLogPath, functionLogSink } from './function-log-file.ts'
+import { type LiveViewState, liveLine, liveView } from './live-view.ts'
+import { statusTable } from './status-table.ts'
+import { resolveTarget } from './target.ts'
+
+export interface DevOptions {
+  readonly port: number
+  readonly dataDir?: string
+  readonly rate: number
+  readonly once?: number
+  readonly timeout: number
+  readonly logs?: string
+  readonly json?: boolean
+}
+
+/** What `pipeline dev --once N` prints and decides its exit code by. */
+export interface OnceSummary {
+  readonly ok: boolean
+  readonly orders: number
+  readonly events: number
+  readonly deliveriesExpected: number
+  readonly deliveriesMade: number
+  readonly duplicates: number
+  readonly deadLettered: number
+  readonly seconds: number
+  readonly ordersPerSecond: number
+  readonly pending: readonly { eventId: string; eventType: string; missing: readonly string[] }[]
+  readonly consumers: readonly ConsumerStatus[]
+}
+
+/** Progress for a person, on stderr so that --json output stays clean. */
+const progress = (line: string) => process.stderr.write(`${line}\n`)
+
+/**
+ * `npm start`: the pipeline on the embedded AWS, fed with demo orders, with a live status
+ * view until Ctrl-C; or with `--once N`, N orders published, waited for, summarized.
+ */
+export async function runDev(options: DevOptions): Promise<number> {
+  const once = options.once
+  if (once !== undefined && (!Number.isInteger(once) || once < 1)) {
+    throw new CliError(`--once takes a number of orders (1 or more), got '${once}'`)
+  }
+  if (!Number.isFinite(options.rate) || options.rate < 0) {
+    throw new CliError(`--rate takes orders per second (0 or more), got '${options.rate}'`)
+  }
+  const logPath = options.logs ?? defaultLogPath(options.port)
+  const logs = functionLogSink(logPath)
+  let observe: ((outcome: Parameters<DeliveryTracker['observe']>[0]) => void) | undefined
+  const pipeline = await startLocalPipeline({
+    port: options.port,
+    dataDir: options.dataDir,
+    functionLog: logs.log,
+    onProgress: progress,
+    onBatch: (outcome) => observe?.(outcome),
+    onMappingError: (error) =>
+      logs.log('event-source-mapping', `error: ${(error as Error).message}`),
+  })
+  const resources = parseStackOutputs(pipeline.stack.outputs)
+  const tracker = new DeliveryTracker(pipeline.stack, resources)
+  observe = tracker.observe
+  const sns = new SNSClient(emulatorClientConfig(pipeline.aws.endpoint, pipeline.aws.region))
+  const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
+  progress(`ready on ${pipeline.aws.endpoint} (function logs: ${logPath})`)
+
+  const stop = async () => {
+    sns.destroy()
+    await pipeline.stop()
+    await logs.close()
+  }
+  if (once !== undefined) {
+    try {
+      const summary = await publishOnce(once, options.timeout, {
+        pipeline,
+        resources,
+        tracker,
+        publisher,
+      })
+      console.log(options.json ? JSON.stringify(summary) : describeSummary(summary))
+      return summary.ok ? 0 : 1
+    } finally {
+      await stop()
+    }
+  }
+  await liveMode(options, logPath, { pipeline, resources, tracker, publisher }, stop)
+  return 0
+}
+
+interface Running {
+  readonly pipeline: LocalPipeline
+  readonly resources: PipelineResources
+  readonly tracker: DeliveryTracker
+  readonly publisher: Publisher
+}
+
+async function publishOnce(n: number, timeoutSeconds: number, run: Running): Promise<OnceSummary> {
+  const started = performance.now()
+  const deadline = Date.now() + timeoutSeconds * 1000
+  const orders = Array.from({ length: n }, () => demoOrder())
+  const placed = orders.map((events) => events[0] as EventEnvelope)
+  // Cancellations follow once their orders are processed, as they would in a shop; sent
+  // together, a cancellation can overtake its order and wait out a visibility timeout.
+  const cancellations = orders.flatMap((events) => events.slice(1))
+  await publishAll(run, placed, 'orders')
+  await settle(run, deadline)
+  if (cancellations.length > 0) {
+    await publishAll(run, cancellations, 'cancellations')
+    await settle(run, deadline)
+  }
+  const seconds = (performance.now() - started) / 1000
+  const consumers = await statuses(run)
+  const counts = run.tracker.counts()
+  const pending = run.tracker.pending()
+  const deadLettered = consumers.reduce((sum, c) => sum + c.deadLettered, 0)
+  return {
+    ok: pending.length === 0 && deadLettered === 0,
+    orders: n,
+    events: placed.length + cancellations.length,
+    deliveriesExpected: counts.expected,
+    deliveriesMade: counts.delivered,
+    duplicates: counts.duplicates,
+    deadLettered,
+    seconds: Math.round(seconds * 10) / 10,
+    ordersPerSecond: Math.round((n / seconds) * 10) / 10,
+    pending: pending.slice(0, 20),
+    consumers,
+  }
+}
+
+async function publishAll(
+  run: Running,
+  events: readonly EventEnvelope[],
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 100) {
+    const chunk = events.slice(i, i + 100)
+    for (const event of chunk) run.tracker.published(event)
+    await run.publisher.publishAll(chunk)
+    progress(`published ${Math.min(i + 100, events.length)}/${events.length} ${what}`)
+  }
+}
+
+/** Waits until every known event reached every consumer it should, or the deadline. */
+async function settle(run: Running, deadline: number): Promise<void> {
+  let lastReport = 0
+  while (run.tracker.pending().length > 0 && Date.now() < deadline) {
+    if (Date.now() - lastReport > 2000) {
+      const { expected, delivered } = run.tracker.counts()
+      progress(`deliveries ${delivered}/${expected}…`)
+      lastReport = Date.now()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function statuses(run: Running): Promise<ConsumerStatus[]> {
+  const target = resolveTarget({
+    target: 'embedded',
+    endpoint: run.pipeline.aws.endpoint,
+    region: run.pipeline.aws.region,
+  })
+  return consumerStatuses(target, run.resources)
+}
+
+export function describeSummary(s: OnceSummary): string {
+  const lines = [
+    `${s.orders} orders (${s.events} events) in ${s.seconds}s: ${s.ordersPerSecond} orders/s`,
+    `deliveries ${s.deliveriesMade}/${s.deliveriesExpected}, duplicates ${s.duplicates}, dead-lettered ${s.deadLettered}`,
+    '',
+    statusTable(s.consumers),
+    '',
+  ]
+  for (const p of s.pending)
+    lines.push(`not delivered: ${p.eventType} ${p.eventId} to ${p.missing.join(', ')}`)
+  lines.push(s.ok ? 'OK: every event reached every consumer it should.' : 'FAILED: see above.')
+  return lines.join('\n')
+}
+
+async function liveMode(
+  options: DevOptions,
+  logPath: string,
+  run: Running,
+  stop: () => Promise<void>,
+): Promise<void> {
+  const startedAt = Date.now()
+  let ordersPublished = 0
+  let eventsPublished = 0
+  const timers = new Set<NodeJS.Timeout>()
+  const publish = (event: EventEnvelope) => {
+    run.tracker.published(event)
+    eventsPublished++
+    run.publisher
+      .publish(event)
+      .catch((error: unknown) => progress(`publish failed: ${(error as Error).message}`))
+  }
+  const feeder =
+    options.rate > 0
+      ? setInterval(() => {
+          const [placed, cancelled] = demoOrder()
+          ordersPublished++
+          publish(placed as EventEnvelope)
+          if (cancelled) {
+            const timer = setTimeout(() => {
+              timers.delete(timer)
+              publish(cancelled)
+            }, 3000)
+            timers.add(timer)
+          }
+        }, 1000 / options.rate)
+      : undefined
+  const tty = process.stdout.isTTY && !options.json
+  let drawing = false
+  let lastLine = 0
+  const draw = async () => {
+    if (drawing) return
+    drawing = true
+    try {
+      const { expected, delivered } = run.tracker.counts()
+      const state: LiveViewState = {
+        endpoint: run.pipeline.aws.endpoint,
+        topicArn: run.resources.eventTopicArn,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        ratePerSecond: options.rate,
+        ordersPublished,
+        eventsPublished,
+        delivered,
+        expected,
+        logPath,
+        consumers: await statuses(run),
+      }
+      if (options.json) console.log(JSON.stringify(state))
+      else if (tty) process.stdout.write(`\x1b[2J\x1b[H${liveView(state)}\n`)
+      else if (Date.now() - lastLine >= 5000) {
+        console.log(liveLine(state))
+        lastLine = Date.now()
+      }
+    } catch (error) {
+      progress(`status failed: ${(error as Error).message}`)
+    } finally {
+      drawing = false
+    }
+  }
+  const view = setInterval(draw, options.json ? 5000 : 1000)
+  await draw()
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      resolve()
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+  progress('\nstopping…')
+  if (feeder) clearInterval(feeder)
+  clearInterval(view)
+  for (const timer of timers) clearTimeout(timer)
+  await stop()
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description(
+      'what `npm start` runs: the whole pipeline on the embedded AWS (from lib/app.ts), fed with demo orders, with a live status view',
+    )
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
+    .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
+    .option('-r, --rate <orders/s>', 'demo orders published per second (0: none)', Number, 1)
+    .option(
+      '--once <n>',
+      'publish n orders, wait until they settle, print a summary and exit (0 only if every event reached every consumer it should)',
+      Number,
+    )
+    .option(
+      '--timeout <seconds>',
+      'with --once, how long to wait for the orders to settle',
+      Number,
+      300,
+    )
+    .option('--logs <file|->', 'where the functions log (- for stderr)')
+    .option('--json', 'print JSON (the --once summary, or a status line every 5 seconds)')
+    .action(async (options: DevOptions) => {
+      process.exitCode = await runDev(options)
+    })
+}

@@ -1,0 +1,26 @@
+import { createWriteStream, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { FunctionLog } from '../local/event-source-mapping/function-log.ts'
+import { prefixedConsoleLog } from '../local/event-source-mapping/function-log.ts'
+
+/** Where `pipeline dev` writes the functions' logs unless told otherwise. */
+export function defaultLogPath(port: number): string {
+  return join(tmpdir(), 'event-pipeline', `functions-${port}.log`)
+}
+
+/**
+ * A sink for the functions' log lines: `-` prints them to stderr, prefixed with the
+ * function's name; a path appends `<function> <line>` to that file.
+ */
+export function functionLogSink(path: string): { log: FunctionLog; close(): Promise<void> } {
+  if (path === '-') return { log: prefixedConsoleLog, close: async () => {} }
+  mkdirSync(dirname(path), { recursive: true })
+  const stream = createWriteStream(path, { flags: 'a' })
+  return {
+    log: (functionName, line) => {
+      stream.write(`${functionName} ${line}\n`)
+    },
+    close: () => new Promise((resolve) => stream.end(resolve)),
+  }
+}

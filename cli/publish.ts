@@ -1,0 +1,107 @@
+import { SNSClient } from '@aws-sdk/client-sns'
+import type { Command } from 'commander'
+import {
+  CatalogueError,
+  catalogue,
+  createEvent,
+  createPublisher,
+  type EventDefinition,
+} from '../functions/catalogue/index.ts'
+import { CliError } from './cli-error.ts'
+import { findPipeline } from './find-pipeline.ts'
+import { readData } from './read-data.ts'
+import { describeAwsError, resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+
+export interface PublishOptions extends TargetOptions {
+  readonly data: string
+  readonly eventVersion?: string
+  readonly source: string
+  readonly correlationId?: string
+}
+
+export interface PublishResult {
+  readonly eventId: string
+  readonly messageId: string
+  readonly eventType: string
+  readonly version: number
+  readonly topicArn: string
+}
+
+/** The catalogue definition of a type: the given version, else its latest. */
+export function definitionOf(eventType: string, version: number | undefined): EventDefinition {
+  const ofType = catalogue.filter((d) => d.type === eventType)
+  const known = [...new Set(catalogue.map((d) => d.type))].join(', ')
+  if (ofType.length === 0) {
+    throw new CliError(`unknown event type '${eventType}': the catalogue has ${known}`)
+  }
+  const definition =
+    version === undefined
+      ? ofType.reduce((latest, d) => (d.version > latest.version ? d : latest))
+      : ofType.find((d) => d.version === version)
+  if (!definition) {
+    throw new CliError(
+      `${eventType} has no version ${version} in the catalogue (it has ${ofType.map((d) => d.version).join(', ')})`,
+    )
+  }
+  return definition
+}
+
+/** Validates the payload against the catalogue, then publishes the event to the pipeline's bus. */
+export async function publishEvent(
+  eventType: string,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const version = options.eventVersion === undefined ? undefined : Number(options.eventVersion)
+  if (version !== undefined && !Number.isInteger(version)) {
+    throw new CliError(`--event-version must be a whole number, got '${options.eventVersion}'`)
+  }
+  const definition = definitionOf(eventType, version)
+  let event: ReturnType<typeof createEvent>
+  try {
+    event = createEvent(definition, readData(options.data) as never, {
+      source: options.source,
+      correlationId: options.correlationId,
+    })
+  } catch (error) {
+    if (error instanceof CatalogueError) throw new CliError(error.message, { cause: error })
+    throw error
+  }
+  const target = resolveTarget(options)
+  const pipeline = await findPipeline(target)
+  const sns = new SNSClient({ ...target.clientConfig, maxAttempts: 2 })
+  try {
+    const published = await createPublisher({ topicArn: pipeline.eventTopicArn, sns }).publish(
+      event,
+    )
+    return {
+      ...published,
+      eventType: definition.type,
+      version: definition.version,
+      topicArn: pipeline.eventTopicArn,
+    }
+  } catch (error) {
+    throw describeAwsError(error, target)
+  } finally {
+    sns.destroy()
+  }
+}
+
+export function registerPublishCommand(program: Command): void {
+  withTargetOptions(
+    program
+      .command('publish')
+      .description('validate an event against the catalogue and publish it to the event bus')
+      .argument('<eventType>', 'e.g. order.placed')
+      .requiredOption('-d, --data <json|@file>', 'the payload: JSON, or @file.json (@- for stdin)')
+      .option('--event-version <n>', 'schema version (default: the latest in the catalogue)')
+      .option('--source <name>', 'the producing service, in the envelope', 'cli')
+      .option('--correlation-id <id>', 'correlation id (default: the new event id)'),
+  ).action(async (eventType: string, options: PublishOptions) => {
+    const result = await publishEvent(eventType, options)
+    console.log(
+      options.json
+        ? JSON.stringify(result)
+        : `published ${result.eventType} v${result.version} ${result.eventId} (SNS message ${result.messageId})`,
+    )
+  })
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander'
+import { consumerStatuses } from './consumer-status.ts'
+import { findPipeline } from './find-pipeline.ts'
+import { statusTable } from './status-table.ts'
+import { resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+
+export interface StatusOptions extends TargetOptions {
+  readonly watch?: boolean
+}
+
+export function registerStatusCommand(program: Command): void {
+  withTargetOptions(
+    program
+      .command('status')
+      .description(
+        'per consumer: messages visible, in flight, dead-lettered, oldest age, processed, p50/p99 latency',
+      )
+      .option('-w, --watch', 'refresh every 2 seconds until Ctrl-C'),
+  ).action(async (options: StatusOptions) => {
+    const target = resolveTarget(options)
+    const pipeline = await findPipeline(target)
+    for (;;) {
+      const statuses = await consumerStatuses(target, pipeline)
+      if (options.json) console.log(JSON.stringify({ target: target.name, consumers: statuses }))
+      else {
+        if (options.watch) process.stdout.write('\x1b[2J\x1b[H')
+        console.log(
+          `${target.name}${target.endpoint ? ` (${target.endpoint})` : ` (${target.region})`}\n${statusTable(statuses)}`,
+        )
+      }
+      if (!options.watch) return
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+    }
+  })
+}
