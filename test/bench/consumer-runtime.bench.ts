@@ -47,18 +47,19 @@ async function run(
     resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
     dynamodb: DynamoDBClient,
   ) => Handler,
+  count = records,
 ) {
   const resources = await fixture.createConsumerResources(endpoint)
   const { client, counter } = countingClient(endpoint)
   const handler = build(resources, client)
-  const bodies = Array.from({ length: records }, (_, i) => ({
+  const bodies = Array.from({ length: count }, (_, i) => ({
     body: JSON.stringify(orderPlaced(`o-${i}`)),
   }))
   await fixture.sendBodies(resources.sqs, resources.queueUrl, bodies)
   let done = 0
   let failures = 0
   const started = performance.now()
-  while (done < records) {
+  while (done < count) {
     const invocation = await fixture.pollOnce(handler, resources)
     if (!invocation.ok) throw invocation.error
     if (invocation.messages.length === 0) break
@@ -114,17 +115,33 @@ const powertools = (
   }
 }
 
+/** The same loop with a handler that does nothing and no idempotency: the shared ceiling. */
+const baseline = (): Handler => async () => ({ batchItemFailures: [] })
+
 const aws = await startEmbeddedAws({ port: 0 })
 try {
   console.log(
     `${records} records a run, ${rounds} rounds, batches of 10, embedded AWS ${aws.endpoint}`,
   )
   const results: Awaited<ReturnType<typeof run>>[] = []
+  // Warm the JIT and the emulator for both sides; not counted.
+  await run('warm-up: ours', aws.endpoint, ours, 200)
+  await run('warm-up: Powertools', aws.endpoint, powertools, 200)
+  await run('baseline: same loop, no idempotency', aws.endpoint, baseline)
   for (let round = 0; round < rounds; round++) {
-    results.push(await run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours))
-    results.push(
-      await run(`Powertools BatchProcessor+makeIdempotent r${round + 1}`, aws.endpoint, powertools),
-    )
+    // Alternate who goes first, so drift in the machine's load does not favour one side.
+    const order = round % 2 === 0 ? ['ours', 'powertools'] : ['powertools', 'ours']
+    for (const side of order) {
+      results.push(
+        side === 'ours'
+          ? await run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours)
+          : await run(
+              `Powertools BatchProcessor+makeIdempotent r${round + 1}`,
+              aws.endpoint,
+              powertools,
+            ),
+      )
+    }
   }
   const mean = (prefix: string, key: 'recordsPerSecond' | 'requestsPerRecord') => {
     const mine = results.filter((r) => r.label.startsWith(prefix))
