@@ -190,6 +190,51 @@ describe('failures', () => {
     expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
   })
 
+  it('keeps the source message when the DLQ refuses it, so nothing is lost', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const handler = consumer({
+      name: 'inventory',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      dlqUrl: `${resources.dlqUrl}-missing`,
+      async handle() {
+        throw new PermanentError('poison')
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('poison-kept')) },
+    ])
+    const invocation = await pollOnce(handler, resources)
+    expect(invocation.ok).toBe(false) // its only record is left for the redrive policy
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(1)
+    expect(await receive(resources.sqs, resources.dlqUrl)).toEqual([])
+  })
+
+  it('acknowledges event types it does not handle when told to ignore them', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const handled: string[] = []
+    const handler = consumer({
+      name: 'projections',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      unknownEvents: 'ignore',
+      async handle(event) {
+        handled.push(event.eventType)
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderCancelled('o-x')) },
+      { body: JSON.stringify(orderPlaced('o-x')) },
+    ])
+    expect(await pollOnce(handler, resources)).toMatchObject({
+      ok: true,
+      response: { batchItemFailures: [] },
+    })
+    expect(handled).toEqual(['order.placed'])
+    expect(await receive(resources.sqs, resources.dlqUrl)).toEqual([])
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
+  })
+
   it('reads SNS notification bodies (raw delivery off) like raw ones', async () => {
     const { resources, handler, handled } = await setUp()
     const event = orderCancelled('o-sns')
