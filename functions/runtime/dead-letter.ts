@@ -5,14 +5,16 @@ import { deadLetterAttributes, type FailureMetadata } from './dead-letter-attrib
 /**
  * Sends the record to the DLQ with its original body and attributes plus why it failed,
  * then deletes it from its queue: only after the DLQ accepted it, so it is never lost.
- * FIFO records keep their message group.
+ * FIFO records keep their message group. Throws when the DLQ refused it; a failed delete
+ * is returned instead, since the caller must then still not retry the record (Lambda
+ * deletes what the batch response does not name).
  */
 export async function deadLetter(
   sqs: SQSClient,
   queues: { readonly queueUrl: string; readonly dlqUrl: string },
   record: SQSRecord,
   failure: FailureMetadata,
-): Promise<void> {
+): Promise<{ readonly deleteError?: unknown }> {
   const groupId = record.attributes.MessageGroupId
   const traceHeader = record.attributes.AWSTraceHeader
   await sqs.send(
@@ -35,7 +37,12 @@ export async function deadLetter(
         : {}),
     }),
   )
-  await sqs.send(
-    new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: record.receiptHandle }),
-  )
+  try {
+    await sqs.send(
+      new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: record.receiptHandle }),
+    )
+    return {}
+  } catch (deleteError) {
+    return { deleteError }
+  }
 }

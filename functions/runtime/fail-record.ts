@@ -61,8 +61,9 @@ export async function failRecord(
   const failureClass = classifyError(error)
   const lastReceive = attempt >= config.maxReceiveCount
   if (failureClass === 'permanent' || lastReceive) {
+    let sent: Awaited<ReturnType<typeof deadLetter>>
     try {
-      await deadLetter(runtime.sqs, config, record, {
+      sent = await deadLetter(runtime.sqs, config, record, {
         errorName: details.errorName,
         errorMessage: details.errorMessage,
         consumer: config.name,
@@ -77,6 +78,12 @@ export async function failRecord(
         deadLetterError: describeError(dlqError),
       })
       return { kind: 'retry', error }
+    }
+    if (sent.deleteError !== undefined) {
+      // Reported as done, Lambda deletes it; retrying would put a second copy in the DLQ.
+      log.warn('dead-lettered, but deleting the source message failed; Lambda deletes it', {
+        deleteError: describeError(sent.deleteError),
+      })
     }
     metrics.addMetric('deadLettered', MetricUnit.Count, 1)
     log.error(

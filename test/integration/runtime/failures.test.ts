@@ -1,6 +1,8 @@
+import { SQSClient } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
 import { OrderCancelledV1, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import { BatchFailedError, consumer, PermanentError } from '../../../functions/runtime/index.ts'
+import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { attributesOf, orderCancelled, orderPlaced } from './events.ts'
 import {
@@ -208,6 +210,34 @@ describe('failures', () => {
     expect(invocation.ok).toBe(false) // its only record is left for the redrive policy
     expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(1)
     expect(await receive(resources.sqs, resources.dlqUrl)).toEqual([])
+  })
+
+  it('reports a dead-lettered record as done even when deleting it failed, so it is not sent twice', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const sqs = new SQSClient(emulatorClientConfig(aws.endpoint))
+    sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DeleteMessageCommand') throw new Error('network down')
+        return next(args)
+      },
+      { step: 'initialize' },
+    )
+    const handler = consumer({
+      name: 'inventory',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      clients: { sqs, dynamodb: resources.dynamodb },
+      async handle() {
+        throw new PermanentError('poison')
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('poison-undeleted')) },
+    ])
+    const invocation = await pollOnce(handler, resources) // deletes what is not reported, as Lambda does
+    expect(invocation).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    expect(await receive(resources.sqs, resources.dlqUrl)).toHaveLength(1)
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
   })
 
   it('acknowledges event types it does not handle when told to ignore them', async () => {
