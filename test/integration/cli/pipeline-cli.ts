@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../../../', import.meta.url))
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+
+export interface CliResult {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `pipeline <args>` (bin/pipeline.ts under tsx) as a user would, to completion. */
+export function runPipeline(
+  args: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ['bin/pipeline.ts', ...args], { cwd: root, env: cliEnv() })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+    })
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(
+        new Error(
+          `pipeline ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stderr}`,
+        ),
+      )
+    }, options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** A long-running `pipeline dev`, as in a first terminal. */
+export interface RunningDev {
+  readonly endpoint: string
+  readonly child: ChildProcess
+  stderr(): string
+  stop(): Promise<void>
+}
+
+/** Starts `pipeline dev --port 0 <args>` and waits until it says it is ready. */
+export function startDev(args: readonly string[], timeoutMs = 90_000): Promise<RunningDev> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ['bin/pipeline.ts', 'dev', '--port', '0', ...args], {
+      cwd: root,
+      env: cliEnv(),
+    })
+    let stderr = ''
+    child.stdout.resume()
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`pipeline dev was not ready in ${timeoutMs} ms:\n${stderr}`))
+    }, timeoutMs)
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      const ready = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
+      if (ready?.[1]) {
+        clearTimeout(timer)
+        resolve({
+          endpoint: ready[1],
+          child,
+          stderr: () => stderr,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done()
+              child.once('exit', () => done())
+              child.kill('SIGINT')
+            }),
+        })
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`pipeline dev exited with ${code} before it was ready:\n${stderr}`))
+    })
+  })
+}
+
+/** The environment of a CLI run: this one, without settings that would point it elsewhere. */
+function cliEnv(): NodeJS.ProcessEnv {
+  const { AWS_ENDPOINT_URL: _endpoint, AWS_PROFILE: _profile, ...env } = process.env
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  }
+}
