@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub strings are CloudFormation syntax
 import { describe, expect, it } from 'vitest'
 import { dependencyOrder } from '../../../local/provisioner/dependency-order.ts'
 import { TemplateError } from '../../../local/provisioner/errors.ts'
@@ -49,7 +50,6 @@ describe('intrinsic functions', () => {
     )
     expect(
       resolveValue(
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         {
           'Fn::Sub': [
             '${AWS::StackName}:${Queue.Arn}:${Name}:${!Literal}',
@@ -96,7 +96,6 @@ describe('dependency order', () => {
     const order = dependencyOrder({
       Subscription: {
         Type: 'AWS::SNS::Subscription',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
         Properties: { TopicArn: { Ref: 'Topic' }, Endpoint: { 'Fn::Sub': '${Queue.Arn}' } },
         DependsOn: 'Policy',
       },
@@ -108,12 +107,13 @@ describe('dependency order', () => {
       Topic: { Type: 'AWS::SNS::Topic' },
       Dlq: { Type: 'AWS::SQS::Queue' },
     })
-    const before = (a: string, b: string) => expect(order.indexOf(a)).toBeLessThan(order.indexOf(b))
-    before('Topic', 'Subscription')
-    before('Queue', 'Subscription')
-    before('Policy', 'Subscription')
-    before('Dlq', 'Queue')
-    before('Queue', 'Policy')
+    const comesBefore = (a: string, b: string) =>
+      expect(order.indexOf(a)).toBeLessThan(order.indexOf(b))
+    comesBefore('Topic', 'Subscription')
+    comesBefore('Queue', 'Subscription')
+    comesBefore('Policy', 'Subscription')
+    comesBefore('Dlq', 'Queue')
+    comesBefore('Queue', 'Policy')
   })
 
   it('names the cycle when resources refer to each other', () => {
