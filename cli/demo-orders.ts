@@ -21,8 +21,8 @@ export const demoSource = 'pipeline-demo'
 
 /**
  * The events of one demo order: an `order.placed` with one to three lines, and for about
- * one order in `cancelEvery`, an `order.cancelled` caused by it. Built and validated by the
- * catalogue.
+ * one order in `cancelEvery` (0: none), an `order.cancelled` caused by it. Built and
+ * validated by the catalogue.
  */
 export function demoOrder(cancelEvery = 5): EventEnvelope[] {
   const orderId = `order-${randomUUID().slice(0, 8)}`
@@ -39,7 +39,7 @@ export function demoOrder(cancelEvery = 5): EventEnvelope[] {
     { orderId, customerId: `customer-${randomInt(1, 50)}`, items, total: cents / 100 },
     { source: demoSource },
   )
-  if (randomInt(cancelEvery) !== 0) return [placed]
+  if (cancelEvery === 0 || randomInt(cancelEvery) !== 0) return [placed]
   const cancelled = createEvent(
     OrderCancelledV1,
     { orderId, reason: 'customer changed their mind' },
