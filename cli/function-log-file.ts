@@ -4,9 +4,13 @@ import { dirname, join } from 'node:path'
 import type { FunctionLog } from '../local/event-source-mapping/function-log.ts'
 import { prefixedConsoleLog } from '../local/event-source-mapping/function-log.ts'
 
-/** Where `pipeline dev` writes the functions' logs unless told otherwise. */
+/** Where `pipeline dev` writes the functions' logs unless told otherwise: one file per port (per process for port 0). */
 export function defaultLogPath(port: number): string {
-  return join(tmpdir(), 'event-pipeline', `functions-${port}.log`)
+  return join(
+    tmpdir(),
+    'event-pipeline',
+    `functions-${port === 0 ? `pid${process.pid}` : port}.log`,
+  )
 }
 
 /**
