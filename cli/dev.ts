@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import {
   createPublisher,
   type EventEnvelope,
@@ -17,9 +17,10 @@ import { parsePort } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView } from './live-view.ts'
 import { statusTable } from './status-table.ts'
-import { resolveTarget } from './target.ts'
+import { resolveTarget, targetNames } from './target.ts'
 
 export interface DevOptions {
+  readonly target?: string
   readonly port: number
   readonly dataDir?: string
   readonly rate: number
@@ -52,6 +53,11 @@ const progress = (line: string) => process.stderr.write(`${line}\n`)
  * view until Ctrl-C; or with `--once N`, N orders published, waited for, summarized.
  */
 export async function runDev(options: DevOptions): Promise<number> {
+  if (options.target !== undefined && options.target !== 'embedded') {
+    throw new CliError(
+      `pipeline dev runs the pipeline on the embedded AWS only; for ${options.target}, deploy it (${options.target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'}) and use \`pipeline status --target ${options.target}\``,
+    )
+  }
   const once = options.once
   if (once !== undefined && (!Number.isInteger(once) || once < 1)) {
     throw new CliError(`--once takes a number of orders (1 or more), got '${once}'`)
@@ -278,6 +284,11 @@ export function registerDevCommand(program: Command): void {
     .command('dev')
     .description(
       'what `npm start` runs: the whole pipeline on the embedded AWS (from lib/app.ts), fed with demo orders, with a live status view',
+    )
+    .addOption(
+      new Option('-t, --target <target>', 'where to run (dev runs embedded only)')
+        .choices(targetNames)
+        .default('embedded'),
     )
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')

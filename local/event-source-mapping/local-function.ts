@@ -110,7 +110,12 @@ export class LocalFunction {
   }
 
   async #acquire(): Promise<Environment> {
-    const idle = this.#idle.pop()
+    let idle = this.#idle.pop()
+    // An environment whose runtime exited while idle (an error thrown outside any invocation) is gone.
+    while (idle && !idle.alive) {
+      this.#all.delete(idle)
+      idle = this.#idle.pop()
+    }
     if (idle) return idle
     if (this.#all.size + this.#starting < (this.#options.maxEnvironments ?? 1)) {
       return this.#start()
