@@ -5,6 +5,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
+import { PUBLISHED_ORIGIN } from '../functions/outbox-publisher/stored-event.ts'
 import { DEAD_LETTER_RETENTION } from './consumer.ts'
 import type { EventBus } from './event-bus.ts'
 import { PipelineFunction } from './pipeline-function.ts'
@@ -63,8 +64,9 @@ export interface EventStoreProps {
  * NEW_IMAGE stream and point-in-time recovery), the snapshots table, and the outbox
  * publisher, a function on the events stream that puts every newly stored event on the bus.
  *
- * The publisher's event source mapping only passes INSERTs (stored events are immutable),
- * starts at TRIM_HORIZON, bisects a failing batch, reports the records it could not publish
+ * The publisher's event source mapping only passes INSERTs (stored events are immutable) of
+ * events with origin `decided` (events recorded from the bus are not published again), starts
+ * at TRIM_HORIZON, bisects a failing batch, reports the records it could not publish
  * (ReportBatchItemFailures), retries a finite number of times and then sends the failed
  * records' stream coordinates to {@link failureQueue}.
  */
@@ -148,7 +150,13 @@ export class EventStore extends Construct {
       // One batch per shard at a time keeps each stream's events in order on the bus.
       parallelizationFactor: 1,
       onFailure: new SqsDlq(this.failureQueue),
-      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
+      // Only events this system decided: events recorded from the bus are on it already.
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.isEqual('INSERT'),
+          dynamodb: { NewImage: { origin: { S: FilterRule.isEqual(PUBLISHED_ORIGIN) } } },
+        }),
+      ],
     })
     this.publisher.function.addEventSource(this.publisherEventSource)
 

@@ -3,13 +3,14 @@ import { SNSClient } from '@aws-sdk/client-sns'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda'
 import { publishInOrder } from './publish-batch.ts'
-import { type BusEvent, toBusEvent } from './stored-event.ts'
+import { type BusEvent, PUBLISHED_ORIGIN, toBusEvent } from './stored-event.ts'
 
 const logger = new Logger({ serviceName: 'outbox-publisher' })
 let sns: SNSClient | undefined
 
 /**
- * The outbox publisher: for each event newly stored in the events table (a stream INSERT),
+ * The outbox publisher: for each event newly stored in the events table (a stream INSERT)
+ * that this system decided (origin `decided`; events recorded from the bus are skipped),
  * puts its envelope on the bus with the eventType and version message attributes. Events go
  * out in stream order; on a failure the response names the first record not published, so
  * Lambda retries from there (ReportBatchItemFailures) and, after its retries, sends the
@@ -23,18 +24,31 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
 
   const inserts = event.Records.filter((record) => record.eventName === 'INSERT')
   const events: BusEvent[] = []
-  let invalidAt: number | undefined
-  for (const [index, record] of inserts.entries()) {
+  const sequenceNumbers: (string | undefined)[] = []
+  let invalid: { sequenceNumber: string | undefined } | undefined
+  let skipped = 0
+  for (const record of inserts) {
+    const sequenceNumber = record.dynamodb?.SequenceNumber
     try {
       const image = record.dynamodb?.NewImage
       if (!image) throw new Error('the stream record has no NewImage; the stream must be NEW_IMAGE')
-      events.push(toBusEvent(unmarshall(image as Parameters<typeof unmarshall>[0])))
+      const item = unmarshall(image as Parameters<typeof unmarshall>[0])
+      // Events recorded from the bus are on it already: publishing them again would loop.
+      if (item.origin === 'recorded') {
+        skipped++
+        continue
+      }
+      const busEvent = toBusEvent(item)
+      if (item.origin !== PUBLISHED_ORIGIN) {
+        throw new Error(
+          `stored event ${String(item.pk)}@${String(item.sk)} has origin ${JSON.stringify(item.origin)}; expected decided or recorded`,
+        )
+      }
+      events.push(busEvent)
+      sequenceNumbers.push(sequenceNumber)
     } catch (error) {
-      logger.error('not an event', {
-        sequenceNumber: record.dynamodb?.SequenceNumber,
-        error: error as Error,
-      })
-      invalidAt = index
+      logger.error('not an event', { sequenceNumber, error: error as Error })
+      invalid = { sequenceNumber }
       break
     }
   }
@@ -44,13 +58,15 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     topicArn,
     messageGroupIdPath: process.env.EVENT_MESSAGE_GROUP_ID_PATH || undefined,
   })
-  const firstFailure = failedAt ?? invalidAt
   logger.info('published', {
-    published: firstFailure ?? inserts.length,
+    published: failedAt ?? events.length,
+    skipped,
     of: inserts.length,
   })
+  const firstFailure =
+    failedAt !== undefined ? { sequenceNumber: sequenceNumbers[failedAt] } : invalid
   if (firstFailure === undefined) return { batchItemFailures: [] }
-  const sequenceNumber = inserts[firstFailure]?.dynamodb?.SequenceNumber
+  const { sequenceNumber } = firstFailure
   if (!sequenceNumber) throw new Error('a failed stream record has no sequence number')
   return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] }
 }

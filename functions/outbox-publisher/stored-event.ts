@@ -14,7 +14,22 @@
  * | `correlationId` | S    |                                                          |
  * | `causationId`   | S    | optional                                                 |
  * | `payload`       | M    | the payload                                              |
+ * | `origin`        | S    | `decided` or `recorded`; see {@link StoredOrigin}         |
  */
+
+/**
+ * Where a stored event came from, and so whether the outbox publishes it:
+ * - `decided`: this system decided it (a consumer or command handler appended a new fact);
+ *   the outbox puts it on the bus.
+ * - `recorded`: it came from the bus and was recorded into a stream (the order ledger); it is
+ *   on the bus already, so the outbox never publishes it again (no loop).
+ * Items without the attribute are not published either: the outbox stream mapping passes
+ * only `decided` ones.
+ */
+export type StoredOrigin = 'decided' | 'recorded'
+
+/** The origin whose events the outbox publishes. */
+export const PUBLISHED_ORIGIN: StoredOrigin = 'decided'
 
 /** The envelope as it goes on the bus. */
 export interface BusEvent {
@@ -32,6 +47,7 @@ export interface BusEvent {
 export interface StoredEvent extends BusEvent {
   readonly pk: string
   readonly sk: number
+  readonly origin: StoredOrigin
 }
 
 /** The item that stores `event` as version `streamVersion` of stream `streamId`. */
@@ -39,8 +55,9 @@ export function toStoredEvent(
   streamId: string,
   streamVersion: number,
   event: BusEvent,
+  origin: StoredOrigin = PUBLISHED_ORIGIN,
 ): StoredEvent {
-  return { pk: streamId, sk: streamVersion, ...event }
+  return { pk: streamId, sk: streamVersion, ...event, origin }
 }
 
 const REQUIRED_STRINGS = ['eventId', 'eventType', 'timestamp', 'source', 'correlationId'] as const

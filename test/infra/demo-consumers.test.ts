@@ -187,6 +187,7 @@ describe('payments', () => {
         correlationId: 'corr-1',
         causationId: event.eventId,
         payload: { orderId: 'o-10', paymentId: 'pay-id-1', customerId: 'c-1', amount: 21 },
+        origin: 'decided',
       },
     ])
   })
@@ -251,7 +252,7 @@ describe('projections', () => {
 })
 
 describe('outbox publisher', () => {
-  it('puts stored events on the bus with their attributes, and names the first record it could not publish', async () => {
+  it('puts decided stored events on the bus with their attributes, skips recorded ones, and names the first record it could not publish', async () => {
     const config = emulatorClientConfig(embedded.endpoint)
     const sns = new SNSClient(config)
     const sqs = new SQSClient(config)
@@ -281,6 +282,7 @@ describe('outbox publisher', () => {
       source: 'payments',
       correlationId: 'corr-40',
       payload: { orderId: 'o-40', amount: 3 },
+      origin: 'decided',
     }
     const record = (image: Record<string, unknown>, seq: string, eventName = 'INSERT') => ({
       eventName,
@@ -290,6 +292,8 @@ describe('outbox publisher', () => {
       Records: [
         record(stored, '100'),
         record({ ...stored, eventId: 'e-41' }, '101', 'MODIFY'),
+        // Recorded from the bus: on it already, so skipped (the stream mapping filters it too).
+        record({ ...stored, eventId: 'e-42', origin: 'recorded' }, '101.5'),
         record({ pk: 'broken', sk: 2 }, '102'),
         record({ ...stored, eventId: 'e-43' }, '103'),
       ],

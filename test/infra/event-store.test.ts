@@ -59,7 +59,7 @@ describe('EventStore', () => {
     })
   })
 
-  it('maps the stream to the publisher: INSERTs only, bisect, partial failures, finite retries, on-failure queue', () => {
+  it('maps the stream to the publisher: INSERTs of decided events only, bisect, partial failures, finite retries, on-failure queue', () => {
     const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))[0]!
     expect(mapping.Properties).toEqual({
       EventSourceArn: { 'Fn::GetAtt': [idOf(stack, store.eventsTable), 'StreamArn'] },
@@ -74,7 +74,16 @@ describe('EventStore', () => {
       DestinationConfig: {
         OnFailure: { Destination: { 'Fn::GetAtt': [idOf(stack, store.failureQueue), 'Arn'] } },
       },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { NewImage: { origin: { S: ['decided'] } } },
+            }),
+          },
+        ],
+      },
     })
   })
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { toStoredEvent } from '../../outbox-publisher/stored-event.ts'
+import { EventStore } from '../../event-store/index.ts'
 import { failedConditions } from '../shared/dynamodb.ts'
 import type { OrderPlaced } from '../shared/order-events.ts'
 
@@ -34,7 +34,7 @@ export async function authorizePayment(
   const newId = deps.newId ?? randomUUID
   const { orderId, customerId, total } = event.payload
   const paymentId = `pay-${newId()}`
-  const authorized = toStoredEvent(paymentStreamId(orderId), 1, {
+  const authorized = {
     eventId: newId(),
     eventType: 'payment.authorized',
     version: 1,
@@ -43,6 +43,10 @@ export async function authorizePayment(
     correlationId: event.correlationId,
     causationId: event.eventId,
     payload: { orderId, paymentId, customerId, amount: total },
+  }
+  const store = new EventStore({ client: deps.client, eventsTable: deps.eventsTable })
+  const append = await store.prepareAppend(paymentStreamId(orderId), [authorized], {
+    expectedVersion: 'no-stream',
   })
   try {
     await deps.client.send(
@@ -63,13 +67,7 @@ export async function authorizePayment(
               ConditionExpression: 'attribute_not_exists(orderId)',
             },
           },
-          {
-            Put: {
-              TableName: deps.eventsTable,
-              Item: authorized,
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          ...append.writes,
         ],
       }),
     )

@@ -1,0 +1,378 @@
+import { createHash } from 'node:crypto'
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
+import { catalogue } from '../catalogue/catalogue.ts'
+import type { EventDefinition } from '../catalogue/define-event.ts'
+import type { EventEnvelope } from '../catalogue/envelope.ts'
+import { validateEvent } from '../catalogue/validate-event.ts'
+import {
+  PUBLISHED_ORIGIN,
+  type StoredOrigin,
+  toBusEvent,
+  toStoredEvent,
+} from '../outbox-publisher/stored-event.ts'
+import type { Decider } from './decider.ts'
+import { InvalidStreamRequestError, WrongExpectedVersionError } from './errors.ts'
+import { eventStoreDefaults, maxTransactItems } from './event-store-defaults.ts'
+import type { ExpectedVersion } from './expected-version.ts'
+import type { RecordedEvent } from './recorded-event.ts'
+
+/** One item of a TransactWriteItems request, in the document client's form. */
+export type AppendWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+
+export interface EventStoreOptions {
+  /** A document client (lib-dynamodb); its endpoint comes from the target. */
+  readonly client: DynamoDBDocumentClient
+  /** The events table: `pk` (S) stream id, `sk` (N) version. */
+  readonly eventsTable: string
+  /** The events an append accepts. @default catalogue */
+  readonly definitions?: readonly EventDefinition[]
+  /** Items per Query page when reading. @default eventStoreDefaults.pageSize */
+  readonly pageSize?: number
+}
+
+export interface AppendOptions {
+  readonly expectedVersion: ExpectedVersion
+  /** @default 'decided' (the outbox publishes the events) */
+  readonly origin?: StoredOrigin
+}
+
+/** An append as writes, for a caller to commit in its own TransactWriteItems. */
+export interface PreparedAppend {
+  readonly streamId: string
+  readonly expectedVersion: ExpectedVersion
+  /** The version the stream must be at when the writes commit. */
+  readonly streamVersion: number
+  /** The stream's version after the writes commit. */
+  readonly nextExpectedVersion: number
+  /** A ConditionCheck on the current last event when needed, then one Put per event. */
+  readonly writes: AppendWrite[]
+  readonly events: RecordedEvent[]
+}
+
+export interface AppendResult {
+  readonly streamId: string
+  readonly nextExpectedVersion: number
+  readonly events: RecordedEvent[]
+}
+
+export interface ReadStreamOptions {
+  /** @default 1 */
+  readonly fromVersion?: number
+  /** @default - the last event */
+  readonly toVersion?: number
+  /**
+   * Only events whose `timestamp` is at or before this time. Events of a stream recorded from
+   * the bus need not be in timestamp order, so this filters rather than cuts.
+   * @default - no time limit
+   */
+  readonly asOf?: Date | string
+}
+
+export type AggregateOptions =
+  | { readonly asOfVersion?: number; readonly asOfTime?: undefined }
+  | { readonly asOfVersion?: undefined; readonly asOfTime?: Date | string }
+
+export interface AggregateResult<TState> {
+  readonly state: TState
+  /** The version of the last event folded in; 0 when none was. */
+  readonly streamVersion: number
+  readonly events: RecordedEvent[]
+}
+
+/**
+ * The event store client: streams of events in the events table, `pk` the stream id and
+ * `sk` the version. An append is one TransactWriteItems of conditional puts (a put per new
+ * version, `attribute_not_exists`, and a ConditionCheck that the expected last version
+ * exists), so a multi-event append is atomic and two writers cannot both take a version.
+ * The stored items are what the outbox publisher reads from the table's stream.
+ */
+export class EventStore {
+  readonly #options: EventStoreOptions
+  readonly #pageSize: number
+
+  constructor(options: EventStoreOptions) {
+    this.#options = options
+    this.#pageSize = options.pageSize ?? eventStoreDefaults.pageSize
+    if (!Number.isInteger(this.#pageSize) || this.#pageSize < 1) {
+      throw new InvalidStreamRequestError('event store options', [
+        `pageSize must be a positive integer (got ${this.#pageSize})`,
+      ])
+    }
+  }
+
+  get eventsTable(): string {
+    return this.#options.eventsTable
+  }
+
+  /**
+   * Appends events to a stream if it is at the expected version. Throws
+   * `WrongExpectedVersionError` naming the stream and both versions when it is not;
+   * `expectedVersion: 'any'` retries instead, up to `eventStoreDefaults.anyVersionAttempts`.
+   */
+  async append(
+    streamId: string,
+    events: readonly EventEnvelope[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const attempts = options.expectedVersion === 'any' ? eventStoreDefaults.anyVersionAttempts : 1
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await this.prepareAppend(streamId, events, options)
+      try {
+        await this.#options.client.send(
+          new TransactWriteCommand({
+            TransactItems: prepared.writes,
+            ClientRequestToken: requestToken(prepared),
+          }),
+        )
+        return {
+          streamId,
+          nextExpectedVersion: prepared.nextExpectedVersion,
+          events: prepared.events,
+        }
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error
+        if (attempt < attempts) continue
+        const actual = await this.streamVersion(streamId)
+        throw new WrongExpectedVersionError(streamId, options.expectedVersion, actual, {
+          cause: error,
+        })
+      }
+    }
+  }
+
+  /**
+   * The writes of an append without sending them, for a caller that commits them in its own
+   * TransactWriteItems with its other writes (all or nothing). A ConditionalCheckFailed on
+   * one of them means the stream was not at `streamVersion`. Reads the stream's version first
+   * for `'any'` and `'stream-exists'`; throws `WrongExpectedVersionError` when that read
+   * already shows the expectation fails.
+   */
+  async prepareAppend(
+    streamId: string,
+    events: readonly EventEnvelope[],
+    options: AppendOptions,
+  ): Promise<PreparedAppend> {
+    const { expectedVersion } = options
+    const origin = options.origin ?? PUBLISHED_ORIGIN
+    const valid = this.#validateAppend(streamId, events, options)
+    const exact = typeof expectedVersion === 'number'
+    let streamVersion: number
+    if (exact) streamVersion = expectedVersion
+    else if (expectedVersion === 'no-stream') streamVersion = 0
+    else {
+      streamVersion = await this.streamVersion(streamId)
+      if (expectedVersion === 'stream-exists' && streamVersion === 0) {
+        throw new WrongExpectedVersionError(streamId, expectedVersion, 0)
+      }
+    }
+    const table = this.#options.eventsTable
+    const writes: AppendWrite[] = []
+    // A version read just now exists and events are immutable; only a caller's number needs
+    // the check that the stream has got that far.
+    if (exact && streamVersion > 0) {
+      writes.push({
+        ConditionCheck: {
+          TableName: table,
+          Key: { pk: streamId, sk: streamVersion },
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      })
+    }
+    const recorded = valid.map(
+      (event, i): RecordedEvent => ({
+        streamId,
+        streamVersion: streamVersion + i + 1,
+        origin,
+        event,
+      }),
+    )
+    for (const r of recorded) {
+      writes.push({
+        Put: {
+          TableName: table,
+          Item: toStoredEvent(streamId, r.streamVersion, r.event, origin),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })
+    }
+    if (writes.length > maxTransactItems) {
+      throw new InvalidStreamRequestError(`append to ${streamId}`, [
+        `${events.length} events need ${writes.length} writes; one transaction takes at most ${maxTransactItems}`,
+      ])
+    }
+    return {
+      streamId,
+      expectedVersion,
+      streamVersion,
+      nextExpectedVersion: streamVersion + valid.length,
+      writes,
+      events: recorded,
+    }
+  }
+
+  /** The stream's current version (its last event's), 0 when it has no events. */
+  async streamVersion(streamId: string): Promise<number> {
+    const result = await this.#options.client.send(
+      new QueryCommand({
+        TableName: this.#options.eventsTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': streamId },
+        ProjectionExpression: 'sk',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    )
+    return (result.Items?.[0]?.sk as number | undefined) ?? 0
+  }
+
+  /** A stream's events in version order, read with strongly consistent paged Queries. */
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = []
+    for await (const page of this.readStreamPages(streamId, options)) events.push(...page)
+    return events
+  }
+
+  /** The same, one Query page at a time, for streams too long to hold at once. */
+  async *readStreamPages(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent[]> {
+    const fromVersion = options.fromVersion ?? 1
+    const toVersion = options.toVersion ?? Number.MAX_SAFE_INTEGER
+    const asOf = options.asOf === undefined ? undefined : new Date(options.asOf).getTime()
+    const problems = [
+      ...(typeof streamId === 'string' && streamId !== '' ? [] : ['streamId must be non-empty']),
+      ...(Number.isInteger(fromVersion) && fromVersion >= 1
+        ? []
+        : [`fromVersion must be an integer ≥ 1 (got ${fromVersion})`]),
+      ...(Number.isInteger(toVersion) && toVersion >= 0
+        ? []
+        : [`toVersion must be an integer ≥ 0 (got ${toVersion})`]),
+      ...(asOf === undefined || !Number.isNaN(asOf)
+        ? []
+        : [`asOf must be a valid time (got ${String(options.asOf)})`]),
+    ]
+    if (problems.length > 0) throw new InvalidStreamRequestError(`read of ${streamId}`, problems)
+    if (toVersion < fromVersion) return
+    let startKey: QueryCommandInput['ExclusiveStartKey']
+    do {
+      const result = await this.#options.client.send(
+        new QueryCommand({
+          TableName: this.#options.eventsTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': streamId, ':from': fromVersion, ':to': toVersion },
+          ConsistentRead: true,
+          Limit: this.#pageSize,
+          ExclusiveStartKey: startKey,
+        }),
+      )
+      startKey = result.LastEvaluatedKey
+      const page = (result.Items ?? [])
+        .map(toRecordedEvent)
+        .filter((r) => asOf === undefined || new Date(r.event.timestamp).getTime() <= asOf)
+      if (page.length > 0) yield page
+    } while (startKey)
+  }
+
+  /**
+   * The state of a stream as of a version or a time: its events folded with the decider's
+   * `evolve` from `initialState()`. The events are the catalogue's, validated when appended.
+   */
+  async aggregateStream<TState, TEvent extends EventEnvelope>(
+    decider: Pick<Decider<unknown, TEvent, TState>, 'evolve' | 'initialState'>,
+    streamId: string,
+    options: AggregateOptions = {},
+  ): Promise<AggregateResult<TState>> {
+    const events = await this.readStream(streamId, {
+      ...(options.asOfVersion === undefined ? {} : { toVersion: options.asOfVersion }),
+      ...(options.asOfTime === undefined ? {} : { asOf: options.asOfTime }),
+    })
+    let state = decider.initialState()
+    for (const recorded of events) state = decider.evolve(state, recorded.event as TEvent)
+    return { state, streamVersion: events.at(-1)?.streamVersion ?? 0, events }
+  }
+
+  #validateAppend(
+    streamId: string,
+    events: readonly EventEnvelope[],
+    options: AppendOptions,
+  ): EventEnvelope[] {
+    const { expectedVersion } = options
+    const problems: string[] = []
+    if (typeof streamId !== 'string' || streamId === '' || streamId.length > 1024) {
+      problems.push('streamId must be a string of 1 to 1024 characters')
+    }
+    if (
+      !(
+        expectedVersion === 'no-stream' ||
+        expectedVersion === 'stream-exists' ||
+        expectedVersion === 'any' ||
+        (Number.isInteger(expectedVersion) && (expectedVersion as number) >= 0)
+      )
+    ) {
+      problems.push(
+        `expectedVersion must be 'no-stream', 'stream-exists', 'any' or an integer ≥ 0 (got ${String(expectedVersion)})`,
+      )
+    }
+    if (
+      options.origin !== undefined &&
+      options.origin !== 'decided' &&
+      options.origin !== 'recorded'
+    ) {
+      problems.push(`origin must be 'decided' or 'recorded' (got ${String(options.origin)})`)
+    }
+    if (!Array.isArray(events) || events.length === 0) problems.push('events must not be empty')
+    const valid: EventEnvelope[] = []
+    const ids = new Set<string>()
+    for (const [i, event] of (Array.isArray(events) ? events : []).entries()) {
+      try {
+        const parsed = validateEvent(event, this.#options.definitions ?? catalogue)
+        if (ids.has(parsed.eventId))
+          problems.push(`events[${i}]: eventId ${parsed.eventId} repeats`)
+        ids.add(parsed.eventId)
+        valid.push(parsed)
+      } catch (error) {
+        problems.push(`events[${i}]: ${(error as Error).message}`)
+      }
+    }
+    if (problems.length > 0) throw new InvalidStreamRequestError(`append to ${streamId}`, problems)
+    return valid
+  }
+}
+
+function toRecordedEvent(item: Record<string, unknown>): RecordedEvent {
+  return {
+    streamId: item.pk as string,
+    streamVersion: item.sk as number,
+    origin: item.origin === 'recorded' ? 'recorded' : 'decided',
+    event: toBusEvent(item) as EventEnvelope,
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed')
+  )
+}
+
+/**
+ * The same append gets the same token, so an SDK retry of a request that did commit is a
+ * no-op rather than a false version conflict (DynamoDB remembers tokens for 10 minutes).
+ */
+function requestToken(prepared: PreparedAppend): string {
+  const identity = [
+    prepared.streamId,
+    prepared.streamVersion,
+    ...prepared.events.map((e) => e.event.eventId),
+  ].join('\u0000')
+  return createHash('sha256').update(identity).digest('hex').slice(0, 36)
+}
