@@ -114,10 +114,7 @@ async function run(orders: number, ratePerSecond: number | undefined) {
         })
     }
   }
-  const events = Array.from(
-    { length: orders },
-    () => demoOrder(0)[0] as EventEnvelope,
-  )
+  const events = Array.from({ length: orders }, () => demoOrder(0)[0] as EventEnvelope)
   const started = performance.now()
   if (ratePerSecond === undefined) {
     for (const event of events) tracker.published(event)
