@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { CliError } from '../cli/cli-error.ts'
 import { registerDevCommand } from '../cli/dev.ts'
+import { registerDlqCommand } from '../cli/dlq.ts'
 import { registerEmbeddedCommand } from '../cli/embedded.ts'
 import { registerPublishCommand } from '../cli/publish.ts'
 import { registerStatusCommand } from '../cli/status.ts'
@@ -14,6 +15,7 @@ const program = new Command('pipeline')
 registerDevCommand(program)
 registerPublishCommand(program)
 registerStatusCommand(program)
+registerDlqCommand(program)
 registerEmbeddedCommand(program)
 
 try {

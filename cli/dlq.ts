@@ -1,0 +1,462 @@
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch'
+import {
+  GetQueueAttributesCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs'
+import { type Command, Option } from 'commander'
+import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
+import { type StatusDocument, statusRoute } from '../local/pipeline/pipeline-routes.ts'
+import { CliError } from './cli-error.ts'
+import { type DeadLetter, peekDeadLetters } from './dlq-messages.ts'
+import { type RedriveRoute, RedriveSendError, redriveMessages } from './dlq-redrive.ts'
+import { findPipeline } from './find-pipeline.ts'
+import {
+  describeAwsError,
+  resolveTarget,
+  type Target,
+  type TargetOptions,
+  withTargetOptions,
+} from './target.ts'
+
+/** Which of a consumer's two DLQs a command reads. */
+export const dlqChoices = ['dlq', 'delivery', 'both'] as const
+export type DlqChoice = (typeof dlqChoices)[number]
+
+export interface DlqListOptions extends TargetOptions {}
+
+export interface DlqShowOptions extends TargetOptions {
+  readonly limit?: string
+  readonly queue: DlqChoice
+}
+
+export interface DlqRedriveOptions extends TargetOptions {
+  readonly limit?: string
+  readonly eventId?: string
+  readonly queue: DlqChoice
+  readonly moveTask?: boolean
+}
+
+/** `pipeline dlq list`: one row per consumer. */
+export interface DlqCount {
+  readonly consumer: string
+  /** Messages on the consumer's DLQ (visible and in flight). */
+  readonly deadLettered: number
+  /** Messages on its subscription's delivery DLQ: SNS could not deliver them to the queue. */
+  readonly undelivered: number
+  readonly oldestAgeSeconds: number | null
+}
+
+/** The consumer of that name, or a CliError naming the consumers there are. */
+export function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
+  const consumer = pipeline.consumers.find((c) => c.name === name)
+  if (!consumer) {
+    throw new CliError(
+      `unknown consumer '${name}': the pipeline has ${pipeline.consumers.map((c) => c.name).join(', ')}`,
+    )
+  }
+  return consumer
+}
+
+/** The name of a queue from its URL (the last path segment). */
+export function queueNameOf(queueUrl: string): string {
+  return queueUrl.slice(queueUrl.lastIndexOf('/') + 1)
+}
+
+function parseLimit(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const limit = Number(value)
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new CliError(`--limit takes a number of messages (1 or more), got '${value}'`)
+  }
+  return limit
+}
+
+function routesOf(consumer: ConsumerResources, choice: DlqChoice): RedriveRoute[] {
+  const routes: RedriveRoute[] = []
+  if (choice !== 'delivery')
+    routes.push({ from: 'dlq', dlqUrl: consumer.deadLetterQueueUrl, queueUrl: consumer.queueUrl })
+  if (choice !== 'dlq')
+    routes.push({
+      from: 'delivery',
+      dlqUrl: consumer.deliveryDeadLetterQueueUrl,
+      queueUrl: consumer.queueUrl,
+    })
+  return routes
+}
+
+async function withSqs<T>(target: Target, use: (sqs: SQSClient) => Promise<T>): Promise<T> {
+  const sqs = new SQSClient({ ...target.clientConfig, maxAttempts: 2 })
+  try {
+    return await use(sqs)
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    throw describeAwsError(error, target)
+  } finally {
+    sqs.destroy()
+  }
+}
+
+/** How many messages each consumer's DLQs hold, and the age of the oldest. */
+export async function deadLetterCounts(
+  target: Target,
+  consumers: readonly ConsumerResources[],
+): Promise<DlqCount[]> {
+  const counts = await withSqs(target, (sqs) =>
+    Promise.all(
+      consumers.map(async (c) => {
+        const count = async (queueUrl: string) => {
+          const { Attributes = {} } = await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queueUrl,
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
+            }),
+          )
+          return (
+            Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+            Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+            Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+          )
+        }
+        const [deadLettered, undelivered] = await Promise.all([
+          count(c.deadLetterQueueUrl),
+          count(c.deliveryDeadLetterQueueUrl),
+        ])
+        return { deadLettered, undelivered }
+      }),
+    ),
+  )
+  const ages = await oldestAges(
+    target,
+    consumers.flatMap((c) => [c.deadLetterQueueName, queueNameOf(c.deliveryDeadLetterQueueUrl)]),
+  )
+  return consumers.map((c, i) => {
+    const own = [
+      ages.get(c.deadLetterQueueName),
+      ages.get(queueNameOf(c.deliveryDeadLetterQueueUrl)),
+    ].filter((age): age is number => typeof age === 'number')
+    return {
+      consumer: c.name,
+      ...(counts[i] as { deadLettered: number; undelivered: number }),
+      oldestAgeSeconds: own.length > 0 ? Math.max(...own) : null,
+    }
+  })
+}
+
+/**
+ * The age of the oldest message per queue name, without touching the messages: from the
+ * running `pipeline dev` (embedded), else CloudWatch's ApproximateAgeOfOldestMessage over
+ * the last 5 minutes (nothing where CloudWatch has no data, as on LocalStack).
+ */
+async function oldestAges(target: Target, queueNames: readonly string[]) {
+  const ages = new Map<string, number | null>()
+  try {
+    if (target.name === 'embedded') {
+      const response = await fetch(`${target.endpoint}${statusRoute}`, {
+        signal: AbortSignal.timeout(5000),
+      })
+      if (response.ok) {
+        const status = (await response.json()) as StatusDocument
+        for (const name of queueNames) ages.set(name, status.oldestMessageAgeSeconds[name] ?? null)
+      }
+      return ages
+    }
+    const cloudwatch = new CloudWatchClient({ ...target.clientConfig, maxAttempts: 2 })
+    try {
+      const now = new Date()
+      const queries: MetricDataQuery[] = queueNames.map((name, i) => ({
+        Id: `age${i}`,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateAgeOfOldestMessage',
+            Dimensions: [{ Name: 'QueueName', Value: name }],
+          },
+          Period: 300,
+          Stat: 'Maximum',
+        },
+      }))
+      const { MetricDataResults = [] } = await cloudwatch.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries,
+          StartTime: new Date(now.getTime() - 300_000),
+          EndTime: now,
+        }),
+      )
+      for (const result of MetricDataResults) {
+        const latest = result.Values?.[0]
+        const name = queueNames[Number(result.Id?.slice(3))]
+        if (name !== undefined && latest !== undefined) ages.set(name, latest)
+      }
+    } finally {
+      cloudwatch.destroy()
+    }
+  } catch {
+    // Ages are a nicety: the counts stand without them.
+  }
+  return ages
+}
+
+/** Up to `limit` messages of a consumer's DLQs, with why they failed; they stay where they are. */
+export async function showDeadLetters(
+  target: Target,
+  consumer: ConsumerResources,
+  choice: DlqChoice,
+  limit: number,
+): Promise<DeadLetter[]> {
+  return withSqs(target, async (sqs) => {
+    const messages: DeadLetter[] = []
+    for (const route of routesOf(consumer, choice)) {
+      if (messages.length >= limit) break
+      messages.push(
+        ...(await peekDeadLetters(sqs, route.dlqUrl, route.from, limit - messages.length)),
+      )
+    }
+    return messages
+  })
+}
+
+/** What `pipeline dlq redrive` prints with --json. */
+export interface RedriveSummary {
+  readonly consumer: string
+  readonly moved: number
+  readonly eventIds: readonly (string | null)[]
+  /** Sent back but still on the DLQ as well (their delete failed). */
+  readonly notDeleted: number
+}
+
+/** Moves a consumer's dead letters back to its queue, client-side. */
+export async function redrive(
+  target: Target,
+  consumer: ConsumerResources,
+  options: {
+    readonly choice: DlqChoice
+    readonly limit: number
+    readonly eventId?: string
+    readonly onProgress?: (line: string) => void
+  },
+): Promise<RedriveSummary> {
+  return withSqs(target, async (sqs) => {
+    const moved: DeadLetter[] = []
+    let notDeleted = 0
+    for (const route of routesOf(consumer, options.choice)) {
+      if (moved.length >= options.limit) break
+      try {
+        const result = await redriveMessages(sqs, route, {
+          limit: options.limit - moved.length,
+          eventId: options.eventId,
+          onMoved: (message) =>
+            options.onProgress?.(
+              `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + 1})`,
+            ),
+        })
+        moved.push(...result.moved)
+        notDeleted += result.notDeleted.length
+        for (const { message, error } of result.notDeleted) {
+          options.onProgress?.(
+            `sent ${message.eventId ?? message.messageId} back, but could not delete it from the DLQ (${error}): it is still there too`,
+          )
+        }
+      } catch (error) {
+        if (!(error instanceof RedriveSendError)) throw error
+        const cause = error.cause as { name?: string; message?: string }
+        const before = moved.length + error.moved.length
+        throw new CliError(
+          `could not send ${error.failed.eventId ?? error.failed.messageId} back to ${route.queueUrl} (${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}); it is still on the DLQ, as is every message not moved (${before} moved before the failure)`,
+          { cause: error },
+        )
+      }
+    }
+    return {
+      consumer: consumer.name,
+      moved: moved.length,
+      eventIds: moved.map((m) => m.eventId ?? null),
+      notDeleted,
+    }
+  })
+}
+
+/**
+ * AWS only: SQS's own StartMessageMoveTask from the consumer's DLQ to its queue. It runs
+ * asynchronously on AWS and keeps the failure metadata attributes on the moved messages.
+ */
+async function startMoveTask(target: Target, consumer: ConsumerResources): Promise<string> {
+  return withSqs(target, async (sqs) => {
+    const { TaskHandle } = await sqs.send(
+      new StartMessageMoveTaskCommand({
+        SourceArn: consumer.deadLetterQueueArn,
+        DestinationArn: consumer.queueArn,
+      }),
+    )
+    return TaskHandle ?? ''
+  })
+}
+
+function describeMessage(m: DeadLetter): string {
+  const lines = [
+    `${m.eventType ?? '(no event type)'} ${m.eventId ?? '(no event id)'}  message ${m.messageId}${m.queue === 'delivery' ? ', undelivered by SNS' : ''}${m.sentAt ? `, dead-lettered ${m.sentAt}` : ''}`,
+  ]
+  const f = m.failure
+  if (f) {
+    lines.push(`  ${f.errorName ?? 'Error'}: ${f.errorMessage ?? ''}`)
+    lines.push(
+      `  attempts ${f.attempts ?? '?'}, first failure ${f.firstFailureAt ?? '?'}, last failure ${f.lastFailureAt ?? '?'}`,
+    )
+  } else if (m.queue === 'dlq') {
+    lines.push('  no failure metadata: SQS moved it after maxReceiveCount receives')
+  }
+  return lines.join('\n')
+}
+
+function countsTable(counts: readonly DlqCount[]): string {
+  const rows = [
+    ['consumer', 'DLQ', 'undelivered', 'oldest'],
+    ...counts.map((c) => [
+      c.consumer,
+      String(c.deadLettered),
+      String(c.undelivered),
+      c.oldestAgeSeconds === null ? '-' : `${Math.round(c.oldestAgeSeconds)}s`,
+    ]),
+  ]
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  '),
+    )
+    .join('\n')
+}
+
+function queueOption() {
+  return new Option(
+    '--queue <queue>',
+    "the consumer's DLQ, its subscription's delivery DLQ (what SNS could not deliver), or both",
+  )
+    .choices(dlqChoices)
+    .default('both')
+}
+
+export function registerDlqCommand(program: Command): void {
+  const dlq = program
+    .command('dlq')
+    .description("inspect and redrive the consumers' dead-letter queues")
+
+  withTargetOptions(
+    dlq
+      .command('list')
+      .description('per consumer: messages on its DLQ and its delivery DLQ, and the oldest age')
+      .argument('[consumer]', 'only this consumer'),
+  ).action(async (name: string | undefined, options: DlqListOptions) => {
+    const target = resolveTarget(options)
+    const pipeline = await findPipeline(target)
+    const consumers = name === undefined ? pipeline.consumers : [consumerNamed(pipeline, name)]
+    const counts = await deadLetterCounts(target, consumers)
+    console.log(
+      options.json
+        ? JSON.stringify({ target: target.name, consumers: counts })
+        : countsTable(counts),
+    )
+  })
+
+  withTargetOptions(
+    dlq
+      .command('show')
+      .description(
+        "the messages on a consumer's DLQs with why they failed; read without consuming them (they stay on the DLQ)",
+      )
+      .argument('<consumer>', 'e.g. inventory')
+      .option('-n, --limit <n>', 'messages to show at most', '10')
+      .addOption(queueOption()),
+  ).action(async (name: string, options: DlqShowOptions) => {
+    const limit = parseLimit(options.limit, 10)
+    const target = resolveTarget(options)
+    const consumer = consumerNamed(await findPipeline(target), name)
+    const messages = await showDeadLetters(target, consumer, options.queue, limit)
+    if (options.json) {
+      console.log(
+        JSON.stringify({
+          consumer: consumer.name,
+          messages: messages.map(({ receiptHandle: _, originalAttributes, ...m }) => ({
+            ...m,
+            attributes: Object.fromEntries(
+              Object.entries(originalAttributes).map(([k, v]) => [k, v.StringValue ?? null]),
+            ),
+          })),
+        }),
+      )
+    } else if (messages.length === 0) {
+      console.log(`the DLQ of ${consumer.name} is empty`)
+    } else {
+      console.log(
+        [
+          `${consumer.name}: ${messages.length} dead-lettered message${messages.length === 1 ? '' : 's'}${messages.length === limit ? ` (the first ${limit}; --limit for more)` : ''}`,
+          ...messages.map(describeMessage),
+        ].join('\n'),
+      )
+    }
+  })
+
+  withTargetOptions(
+    dlq
+      .command('redrive')
+      .description(
+        "move a consumer's dead letters back to its queue: original body and attributes, failure metadata removed; each is deleted from the DLQ only after the send succeeded",
+      )
+      .argument('<consumer>', 'e.g. inventory')
+      .option('-n, --limit <n>', 'messages to move at most (default: all)')
+      .option('--event-id <id>', 'only the messages of this event')
+      .addOption(queueOption())
+      .option(
+        '--move-task',
+        "--target aws only: start SQS's StartMessageMoveTask for the consumer's DLQ instead (asynchronous, all messages, keeps the failure attributes)",
+      ),
+  ).action(async (name: string, options: DlqRedriveOptions) => {
+    const limit = parseLimit(options.limit, Number.POSITIVE_INFINITY)
+    const target = resolveTarget(options)
+    if (options.moveTask && target.name !== 'aws') {
+      throw new CliError(
+        `--move-task uses SQS's StartMessageMoveTask, which only --target aws has; without it the redrive runs here, on ${target.name} too`,
+      )
+    }
+    if (options.moveTask && (options.limit !== undefined || options.eventId !== undefined)) {
+      throw new CliError(
+        '--move-task moves every message: drop --limit and --event-id, or drop --move-task',
+      )
+    }
+    const consumer = consumerNamed(await findPipeline(target), name)
+    if (options.moveTask) {
+      const handle = await startMoveTask(target, consumer)
+      console.log(
+        options.json
+          ? JSON.stringify({ consumer: consumer.name, taskHandle: handle })
+          : `started a message move task from ${consumer.deadLetterQueueName} to ${consumer.queueName} (task ${handle}); aws sqs list-message-move-tasks --source-arn ${consumer.deadLetterQueueArn} follows it`,
+      )
+      return
+    }
+    const summary = await redrive(target, consumer, {
+      choice: options.queue,
+      limit,
+      eventId: options.eventId,
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    })
+    if (summary.moved === 0 && options.eventId !== undefined) {
+      throw new CliError(`no message of event ${options.eventId} is on the DLQ of ${consumer.name}`)
+    }
+    if (options.json) console.log(JSON.stringify(summary))
+    else if (summary.moved === 0)
+      console.log(`nothing to redrive: the DLQ of ${consumer.name} is empty`)
+    else
+      console.log(
+        `redrove ${summary.moved} message${summary.moved === 1 ? '' : 's'} to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}`,
+      )
+  })
+}
