@@ -32,7 +32,7 @@ export interface OrderPipelineStackProps extends StackProps {
  * | inventory     | order.placed, order.cancelled   | INVENTORY_TABLE                      |
  * | payments      | order.placed                    | PAYMENTS_TABLE, appends to EVENTS_TABLE |
  * | notifications | order.* (prefix)                | NOTIFICATIONS_TABLE                  |
- * | projections   | order.* (prefix)                | READ_MODEL_TABLE                     |
+ * | projections   | order.* (prefix)                | READ_MODEL_TABLE, records to EVENTS_TABLE |
  *
  * Every resource a CLI needs is a stack output; the keys are in `./outputs.ts`.
  */
@@ -95,7 +95,11 @@ export class OrderPipelineStack extends Stack {
       events: ['order.*'],
       entry: 'functions/consumers/projections/handler.ts',
       tables: { READ_MODEL_TABLE: this.readModels.orders },
+      // Records each order event in its order's stream and projects the read model from it.
+      environment: { EVENTS_TABLE: this.eventStore.eventsTable.tableName },
     })
+    this.eventStore.grantAppend(projections.function)
+    this.eventStore.grantReadStreams(projections.function)
     this.consumers = [inventory, payments, notifications, projections]
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring')

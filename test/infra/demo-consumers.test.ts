@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb'
 import { marshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -220,29 +226,52 @@ describe('notifications', () => {
 })
 
 describe('projections', () => {
-  const deps = () => ({ client: dynamo, table: 'orders', now })
+  const deps = () => ({ client: dynamo, table: 'orders', eventsTable: 'events' })
   const view = async (orderId: string) =>
     (await dynamo.send(new GetCommand({ TableName: 'orders', Key: { orderId } }))).Item
+  // What the consumer runtime does with the writes: one transaction (with its idempotency record).
+  const project = async (event: Parameters<typeof projectOrder>[0]) => {
+    const result = await projectOrder(event, deps())
+    if (result.writes.length > 0) {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: result.writes }))
+    }
+    return result
+  }
 
-  it('upserts the order read model from placed then cancelled', async () => {
-    await projectOrder(placed('o-30', [{ sku: 'A', quantity: 1, unitPrice: 5 }]), deps())
+  it('records the order events in the order stream and projects the read model from it', async () => {
+    const placement = placed('o-30', [{ sku: 'A', quantity: 1, unitPrice: 5 }])
+    expect(await project(placement)).toMatchObject({ outcome: 'projected', version: 1 })
     expect(await view('o-30')).toMatchObject({
       customerId: 'c-1',
       status: 'placed',
       total: 5,
       itemCount: 1,
+      version: 1,
     })
-    await projectOrder(cancelled('o-30', 'changed mind'), deps())
+    await project(cancelled('o-30', 'changed mind'))
     expect(await view('o-30')).toMatchObject({
       status: 'cancelled',
       cancelReason: 'changed mind',
       total: 5,
+      version: 2,
     })
+    expect(await project(placement)).toMatchObject({ outcome: 'duplicate', writes: [] })
+    const stream = await dynamo.send(
+      new QueryCommand({
+        TableName: 'events',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'order-o-30' },
+      }),
+    )
+    expect(stream.Items?.map((i) => [i.sk, i.eventType, i.origin])).toEqual([
+      [1, 'order.placed', 'recorded'],
+      [2, 'order.cancelled', 'recorded'],
+    ])
   })
 
   it('converges when the cancellation arrives before the placement', async () => {
-    await projectOrder(cancelled('o-31', 'r'), deps())
-    await projectOrder(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }]), deps())
+    await project(cancelled('o-31', 'r'))
+    await project(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }]))
     expect(await view('o-31')).toMatchObject({
       status: 'cancelled',
       customerId: 'c-1',

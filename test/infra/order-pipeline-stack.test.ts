@@ -72,7 +72,10 @@ describe('the demo consumers', () => {
         EVENTS_TABLE: stack.eventStore.eventsTable,
       },
       notifications: { NOTIFICATIONS_TABLE: stack.readModels.notifications },
-      projections: { READ_MODEL_TABLE: stack.readModels.orders },
+      projections: {
+        READ_MODEL_TABLE: stack.readModels.orders,
+        EVENTS_TABLE: stack.eventStore.eventsTable,
+      },
     }
     for (const [name, variables] of Object.entries(tables)) {
       const c = consumer(name)
@@ -238,7 +241,7 @@ describe('least privilege', () => {
       inventory: [idOf(stack.readModels.inventory)],
       payments: [idOf(stack.readModels.payments), idOf(stack.eventStore.eventsTable)],
       notifications: [idOf(stack.readModels.notifications)],
-      projections: [idOf(stack.readModels.orders)],
+      projections: [idOf(stack.readModels.orders), idOf(stack.eventStore.eventsTable)],
     }
     for (const c of stack.consumers) {
       const statements = statementsOfRole(template, idOf(c.function.role))

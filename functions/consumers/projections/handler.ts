@@ -1,19 +1,32 @@
 import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
-import { consumer } from '../../runtime/index.ts'
+import { ProjectionGapError } from '../../orders/index.ts'
+import { consumer, TransientError } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 import { projectOrder } from './order-view.ts'
 
-/** Consumes the order events and upserts the order read model. */
+/**
+ * Consumes the order events: records each in its order's stream in the event store and
+ * projects the stream into the order read model, both committed with the idempotency record.
+ */
 export const handler = consumer({
   name: 'projections',
   events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
   async handle(event, { logger }) {
-    const result = await projectOrder(event, {
-      client: documentClient(),
-      table: requireEnv('READ_MODEL_TABLE'),
-      now: new Date().toISOString(),
-    })
-    logger.info('order projected', { result })
+    try {
+      const result = await projectOrder(event, {
+        client: documentClient(),
+        table: requireEnv('READ_MODEL_TABLE'),
+        eventsTable: requireEnv('EVENTS_TABLE'),
+      })
+      const { writes, ...outcome } = result
+      logger.info('order projected', { result: outcome })
+      return writes.length > 0 ? writes : undefined
+    } catch (error) {
+      // A missing version may still arrive: come back after a backoff rather than skip it.
+      if (error instanceof ProjectionGapError)
+        throw new TransientError(error.message, { cause: error })
+      throw error
+    }
   },
 })
