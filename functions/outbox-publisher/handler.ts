@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda'
+import { messageGroupIdOf } from '../../lib/message-attributes.ts'
 import { publishInOrder } from './publish-batch.ts'
 import { type BusEvent, PUBLISHED_ORIGIN, toBusEvent } from './stored-event.ts'
 
@@ -20,6 +21,7 @@ let sns: SNSClient | undefined
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const topicArn = process.env.EVENT_TOPIC_ARN
   if (!topicArn) throw new Error('environment variable EVENT_TOPIC_ARN is not set')
+  const messageGroupIdPath = process.env.EVENT_MESSAGE_GROUP_ID_PATH || undefined
   sns ??= new SNSClient({})
 
   const inserts = event.Records.filter((record) => record.eventName === 'INSERT')
@@ -44,6 +46,8 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
           `stored event ${String(item.pk)}@${String(item.sk)} has origin ${JSON.stringify(item.origin)}; expected decided or recorded`,
         )
       }
+      // Checked here so an event a FIFO topic cannot take fails alone, like an invalid one.
+      if (messageGroupIdPath) messageGroupIdOf(busEvent, messageGroupIdPath)
       events.push(busEvent)
       sequenceNumbers.push(sequenceNumber)
     } catch (error) {
@@ -56,7 +60,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const failedAt = await publishInOrder(events, {
     client: sns,
     topicArn,
-    messageGroupIdPath: process.env.EVENT_MESSAGE_GROUP_ID_PATH || undefined,
+    messageGroupIdPath,
   })
   logger.info('published', {
     published: failedAt ?? events.length,
