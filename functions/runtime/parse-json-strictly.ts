@@ -17,7 +17,8 @@ export function parseJsonStrictly(text: string, what: string): unknown {
     )
   }
   // Only walk the value when the text could hold such a key: the common case stays one scan.
-  if (text.includes('__proto__') || text.includes('prototype')) {
+  // A \u escape can spell one (`"\u005f_proto__"`), so any escape means a walk too.
+  if (text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) {
     const path = forbiddenKeyPath(value, [])
     if (path) {
       throw new InvalidRecordError(

@@ -13,6 +13,15 @@ describe('parseJsonStrictly', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
   })
 
+  it('finds a forbidden key spelled with \\u escapes, which JSON.parse decodes', () => {
+    expect(() => parseJsonStrictly('{"\\u005f_proto__":{"polluted":1}}', 'body')).toThrow(
+      "body has a forbidden key at '__proto__'",
+    )
+    expect(() => parseJsonStrictly('{"constructor":{"prot\\u006ftype":{}}}', 'body')).toThrow(
+      "body has a forbidden key at 'constructor.prototype'",
+    )
+  })
+
   it('says why malformed JSON is malformed', () => {
     expect(() => parseJsonStrictly('{"a":', 'record body')).toThrow(
       /^record body is not valid JSON: /,
