@@ -1,5 +1,6 @@
 import {
   ChangeMessageVisibilityBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
@@ -53,34 +54,60 @@ export const peekHoldSeconds = 30
  * visibility timeout, keeping them hidden while reading so that no message is counted twice,
  * then makes every one visible again at once (ChangeMessageVisibility 0). Nothing is deleted
  * or moved; the receive count of each message goes up by one, which a DLQ does not act on.
+ * Messages another reader holds are waited for, up to a few seconds.
  */
 export async function peekDeadLetters(
   sqs: SQSClient,
   queueUrl: string,
   queue: DeadLetter['queue'],
   limit: number,
-  options: { readonly waitTimeSeconds?: number } = {},
 ): Promise<DeadLetter[]> {
   const seen = new Map<string, Message>()
+  const expected = Math.min(limit, await depthOf(sqs, queueUrl))
+  const deadline = Date.now() + contendedWaitMs
   try {
-    while (seen.size < limit) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, limit - seen.size),
-          VisibilityTimeout: peekHoldSeconds,
-          WaitTimeSeconds: options.waitTimeSeconds ?? 0,
-          ...receiveAll,
-        }),
-      )
-      const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId))
-      for (const message of Messages) if (message.MessageId) seen.set(message.MessageId, message)
-      if (fresh.length === 0) break
+    for (;;) {
+      while (seen.size < limit) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: Math.min(10, limit - seen.size),
+            VisibilityTimeout: peekHoldSeconds,
+            WaitTimeSeconds: 0,
+            ...receiveAll,
+          }),
+        )
+        const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId))
+        for (const message of Messages) if (message.MessageId) seen.set(message.MessageId, message)
+        if (fresh.length === 0) break
+      }
+      if (seen.size >= expected || Date.now() > deadline) break
+      // Another reader (a second `dlq show`, a trace, a redrive) holds the rest for a moment:
+      // let go of ours so that it can finish too, then read again.
+      await releaseMessages(sqs, queueUrl, [...seen.values()])
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200))
     }
   } finally {
     await releaseMessages(sqs, queueUrl, [...seen.values()])
   }
   return [...seen.values()].map((message) => readDeadLetter(message, queue))
+}
+
+/** How long a peek waits for messages another reader holds. */
+const contendedWaitMs = 3000
+
+/** Messages on a queue, visible or held by a reader. */
+async function depthOf(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  )
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  )
 }
 
 /** Makes received messages visible again now. Best effort: their hold ends by itself. */

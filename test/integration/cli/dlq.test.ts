@@ -53,7 +53,8 @@ function expectOneLineError(result: CliResult, message: RegExp) {
   expect(lines[0]).toMatch(message)
 }
 
-describe.concurrent('pipeline dlq: bad input gets one clear line', () => {
+// Each CLI run is its own process: on a small machine, one at a time is faster than many.
+describe('pipeline dlq: bad input gets one clear line', { timeout: 60_000 }, () => {
   it('names the consumers when the consumer is unknown', async () => {
     expectOneLineError(
       await dlq('show', 'billing'),
@@ -86,7 +87,9 @@ describe.concurrent('pipeline dlq: bad input gets one clear line', () => {
   })
 })
 
-describe('pipeline dlq: a poison event, inspected, then redriven once fixed', () => {
+describe('pipeline dlq: a poison event, inspected, then redriven once fixed', {
+  timeout: 60_000,
+}, () => {
   it('lists the dead letter per consumer', async () => {
     const [result, text] = await Promise.all([dlq('list', '--json'), dlq('list', 'ledger')])
     expect(result.code, result.stderr).toBe(0)
