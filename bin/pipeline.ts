@@ -6,6 +6,7 @@ import { registerDlqCommand } from '../cli/dlq.ts'
 import { registerEmbeddedCommand } from '../cli/embedded.ts'
 import { registerPublishCommand } from '../cli/publish.ts'
 import { registerStatusCommand } from '../cli/status.ts'
+import { registerTraceCommand } from '../cli/trace.ts'
 
 const program = new Command('pipeline')
   .description('event-pipeline: run, inspect and drive the order event pipeline')
@@ -16,6 +17,7 @@ registerDevCommand(program)
 registerPublishCommand(program)
 registerStatusCommand(program)
 registerDlqCommand(program)
+registerTraceCommand(program)
 registerEmbeddedCommand(program)
 
 try {

@@ -11,7 +11,7 @@ import {
   OrderCancelledV1,
   OrderPlacedV1,
 } from '../../../functions/catalogue/index.ts'
-import { consumer, PermanentError } from '../../../functions/runtime/index.ts'
+import { consumer, PermanentError, TransientError } from '../../../functions/runtime/index.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
@@ -47,8 +47,11 @@ export interface SmallPipeline {
   readonly resources: PipelineResources
   readonly sqs: SQSClient
   readonly dynamodb: DynamoDBClient
-  /** `fail`: the handler throws a PermanentError (dead-lettered at once). */
-  readonly behaviour: Record<SmallConsumer, 'succeed' | 'fail'>
+  /**
+   * `fail`: the handler throws a PermanentError (dead-lettered at once); `retry`: a
+   * TransientError (its record RELEASED, the message back after a backoff).
+   */
+  readonly behaviour: Record<SmallConsumer, 'succeed' | 'fail' | 'retry'>
   /** What each consumer's handler was called with, by event id. */
   readonly handled: Record<SmallConsumer, string[]>
   publish(event: EventEnvelope): Promise<void>
@@ -206,6 +209,9 @@ export async function startSmallPipeline(): Promise<SmallPipeline> {
           async handle(event) {
             if (behaviour[name] === 'fail') {
               throw new PermanentError(`${name} is closed to order ${event.payload.orderId}`)
+            }
+            if (behaviour[name] === 'retry') {
+              throw new TransientError(`${name} is busy with order ${event.payload.orderId}`)
             }
             handled[name].push(event.eventId)
           },

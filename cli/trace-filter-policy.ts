@@ -1,0 +1,91 @@
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns'
+
+/** A subscription's filter policy, as SNS keeps it. */
+export interface SubscriptionFilter {
+  /** Parsed FilterPolicy; undefined when the subscription has none (it takes every event). */
+  readonly policy: Record<string, unknown> | undefined
+  /** `MessageAttributes` (the default) or `MessageBody`. */
+  readonly scope: string
+}
+
+/** Each subscription of the topic by its endpoint (a queue ARN for SQS). */
+export async function subscriptionFilters(
+  sns: SNSClient,
+  topicArn: string,
+): Promise<Map<string, SubscriptionFilter>> {
+  const filters = new Map<string, SubscriptionFilter>()
+  let token: string | undefined
+  do {
+    const page = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
+    )
+    for (const subscription of page.Subscriptions ?? []) {
+      if (!subscription.SubscriptionArn || !subscription.Endpoint) continue
+      if (subscription.SubscriptionArn === 'PendingConfirmation') continue
+      const { Attributes = {} } = await sns.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }),
+      )
+      filters.set(subscription.Endpoint, {
+        policy: Attributes.FilterPolicy ? JSON.parse(Attributes.FilterPolicy) : undefined,
+        scope: Attributes.FilterPolicyScope ?? 'MessageAttributes',
+      })
+    }
+    token = page.NextToken
+  } while (token)
+  return filters
+}
+
+/**
+ * Whether a filter policy selects an event with these message attributes: true, false, or
+ * undefined when the policy uses what this check does not evaluate (a body scope, `$or`,
+ * numeric matching, an attribute not given). Covers what the pipeline's subscriptions use:
+ * exact strings, `prefix`, `anything-but` and `exists`.
+ */
+export function policySelects(
+  filter: SubscriptionFilter | undefined,
+  attributes: Readonly<Record<string, string>>,
+): boolean | undefined {
+  if (!filter) return undefined
+  if (!filter.policy) return true
+  if (filter.scope !== 'MessageAttributes') return undefined
+  let result: boolean | undefined = true
+  for (const [key, rule] of Object.entries(filter.policy)) {
+    if (key.startsWith('$') || !Array.isArray(rule)) return undefined
+    const value = attributes[key]
+    const matched = matchesAny(rule, value)
+    if (matched === false) return false
+    if (matched === undefined) result = undefined
+  }
+  return result
+}
+
+function matchesAny(rules: readonly unknown[], value: string | undefined): boolean | undefined {
+  let unknown = false
+  for (const rule of rules) {
+    const matched = matchesOne(rule, value)
+    if (matched === true) return true
+    if (matched === undefined) unknown = true
+  }
+  return unknown ? undefined : false
+}
+
+function matchesOne(rule: unknown, value: string | undefined): boolean | undefined {
+  if (typeof rule === 'string') return value === undefined ? undefined : value === rule
+  if (!rule || typeof rule !== 'object') return undefined
+  const r = rule as Record<string, unknown>
+  if (typeof r.exists === 'boolean') return value === undefined ? undefined : r.exists
+  if (value === undefined) return undefined
+  if (typeof r.prefix === 'string') return value.startsWith(r.prefix)
+  if ('anything-but' in r) {
+    const but = r['anything-but']
+    if (typeof but === 'string') return value !== but
+    if (Array.isArray(but) && but.every((b) => typeof b === 'string')) return !but.includes(value)
+    if (but && typeof but === 'object' && typeof (but as { prefix?: unknown }).prefix === 'string')
+      return !value.startsWith((but as { prefix: string }).prefix)
+  }
+  return undefined
+}
