@@ -23,15 +23,17 @@ export const failureAttribute = 'failure'
  * The DLQ message's attributes: the original ones, plus the failure metadata. SQS allows
  * 10 attributes a message, so the metadata takes six (`failure.errorName`, …) when they
  * fit, else one JSON attribute `failure`; when the original already has 10, the last
- * original attribute moves into that JSON (`overflow`) so nothing is lost.
+ * original attribute moves into that JSON (`overflow`) so nothing is lost. Failure attributes
+ * of an earlier dead-lettering (the message was redriven) are replaced, not kept beside these.
  */
 export function deadLetterAttributes(
   original: SQSMessageAttributes | undefined,
   failure: FailureMetadata,
 ): Record<string, MessageAttributeValue> {
-  const kept = Object.entries(original ?? {}).map(
-    ([name, value]) => [name, toSdkAttribute(value)] as const,
-  )
+  // A redriven message still carries an earlier dead-lettering's metadata: this one replaces it.
+  const kept = Object.entries(original ?? {})
+    .filter(([name]) => name !== failureAttribute && !name.startsWith(`${failureAttribute}.`))
+    .map(([name, value]) => [name, toSdkAttribute(value)] as const)
   const metadata = {
     errorName: failure.errorName,
     errorMessage: failure.errorMessage.slice(0, maxErrorMessageChars),

@@ -61,6 +61,32 @@ describe('deadLetterAttributes', () => {
     })
   })
 
+  it('replaces the metadata of an earlier dead-lettering (a redriven message) instead of keeping both', () => {
+    const earlier = deadLetterAttributes(originals(2), { ...failure, errorName: 'OldError' })
+    const redriven: SQSMessageAttributes = Object.fromEntries(
+      Object.entries(earlier).map(([name, value]) => [
+        name,
+        {
+          dataType: value.DataType!,
+          stringValue: value.StringValue!,
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      ]),
+    )
+    const attributes = deadLetterAttributes(redriven, { ...failure, attempts: 1 })
+    expect(Object.keys(attributes).sort()).toEqual(Object.keys(earlier).sort())
+    expect(attributes['failure.errorName']!.StringValue).toBe('PermanentError')
+    expect(attributes['failure.attempts']!.StringValue).toBe('1')
+
+    const folded = deadLetterAttributes(
+      { ...originals(5), failure: redriven['failure.errorName']! },
+      failure,
+    )
+    expect(Object.keys(folded).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'failure'])
+    expect(JSON.parse(folded.failure!.StringValue!).errorName).toBe('PermanentError')
+  })
+
   it('truncates a long error message', () => {
     const attributes = deadLetterAttributes(undefined, {
       ...failure,
