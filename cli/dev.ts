@@ -7,8 +7,8 @@ import {
 } from '../functions/catalogue/index.ts'
 import { type PipelineResources, parseStackOutputs } from '../lib/outputs.ts'
 import { emulatorClientConfig } from '../local/client-config.ts'
-import { defaultPort } from '../local/embedded-aws.ts'
-import { type LocalPipeline, startLocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
+import { defaultPort } from '../local/endpoint.ts'
+import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
@@ -68,6 +68,8 @@ export async function runDev(options: DevOptions): Promise<number> {
   const logPath = options.logs ?? defaultLogPath(options.port)
   const logs = functionLogSink(logPath)
   let observe: ((outcome: Parameters<DeliveryTracker['observe']>[0]) => void) | undefined
+  // Loaded here, not at the top: the emulators take seconds to import, and only dev needs them.
+  const { startLocalPipeline } = await import('../local/pipeline/start-local-pipeline.ts')
   const pipeline = await startLocalPipeline({
     port: options.port,
     dataDir: options.dataDir,

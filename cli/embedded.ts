@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { defaultPort, type EmbeddedAws, startEmbeddedAws } from '../local/embedded-aws.ts'
+import type { EmbeddedAws } from '../local/embedded-aws.ts'
+import { defaultPort } from '../local/endpoint.ts'
 
 export interface EmbeddedCommandOptions {
   readonly port: number
@@ -8,6 +9,8 @@ export interface EmbeddedCommandOptions {
 
 /** Starts the embedded AWS, prints how to reach it, and runs until Ctrl-C. */
 export async function runEmbedded(options: EmbeddedCommandOptions): Promise<EmbeddedAws> {
+  // Loaded on use: importing the emulators takes seconds that other commands should not pay.
+  const { startEmbeddedAws } = await import('../local/embedded-aws.ts')
   const aws = await startEmbeddedAws({ port: options.port, dataDir: options.dataDir })
   console.log(describeEmbeddedAws(aws, options.dataDir))
   stopOnSignal(aws)

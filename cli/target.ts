@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander'
 import { emulatorClientConfig } from '../local/client-config.ts'
-import { defaultPort } from '../local/embedded-aws.ts'
+import { defaultPort } from '../local/endpoint.ts'
 import { CliError } from './cli-error.ts'
 
 export const targetNames = ['embedded', 'localstack', 'aws'] as const

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createDynamoDbLayer } from './dynamodb/layer.ts'
+import { defaultPort, loopback } from './endpoint.ts'
 import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
 
@@ -41,8 +42,7 @@ export interface EmbeddedAws {
   stop(): Promise<void>
 }
 
-export const defaultPort = 4566
-export const loopback = '127.0.0.1'
+export { defaultPort, loopback }
 
 /** The error thrown when the port is taken, with what to do about it. */
 export class PortInUseError extends Error {
