@@ -35,8 +35,8 @@ export function deadLetterAttributes(
     .filter(([name]) => name !== failureAttribute && !name.startsWith(`${failureAttribute}.`))
     .map(([name, value]) => [name, toSdkAttribute(value)] as const)
   const metadata = {
-    errorName: failure.errorName,
-    errorMessage: failure.errorMessage.slice(0, maxErrorMessageChars),
+    errorName: sqsText(failure.errorName),
+    errorMessage: sqsText(failure.errorMessage.slice(0, maxErrorMessageChars)),
     consumer: failure.consumer,
     attempts: failure.attempts,
     firstFailureAt: new Date(failure.firstFailureAt * 1000).toISOString(),
@@ -62,6 +62,17 @@ export function deadLetterAttributes(
     ...Object.fromEntries(kept),
     [failureAttribute]: { DataType: 'String', StringValue: JSON.stringify(json) },
   }
+}
+
+/** What SQS refuses in a message body or String attribute value (the XML 1.0 characters). */
+const refusedBySqs = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+/**
+ * An error message may quote event data (a parsed `\u0000` is a real NUL), and one refused
+ * character would make SQS refuse the whole DLQ message: each becomes U+FFFD.
+ */
+function sqsText(text: string): string {
+  return text.replace(refusedBySqs, '\uFFFD')
 }
 
 /** Lambda's record attribute shape to the SDK's SendMessage shape. */

@@ -87,6 +87,17 @@ describe('deadLetterAttributes', () => {
     expect(JSON.parse(folded.failure!.StringValue!).errorName).toBe('PermanentError')
   })
 
+  it('replaces characters SQS refuses in an attribute value, so the DLQ accepts the message', () => {
+    // A handler's message may quote event data: JSON's "\u0000" is a real NUL once parsed.
+    const attributes = deadLetterAttributes(undefined, {
+      ...failure,
+      errorMessage: 'bad sku "A\u0000\u001b[1m" \ud800 ok\ttab',
+    })
+    expect(attributes['failure.errorMessage']!.StringValue).toBe(
+      'bad sku "A\ufffd\ufffd[1m" \ufffd ok\ttab',
+    )
+  })
+
   it('truncates a long error message', () => {
     const attributes = deadLetterAttributes(undefined, {
       ...failure,
