@@ -20,10 +20,10 @@ import type { EventStore } from './event-store.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /**
- * The consumer runtime's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimension
- * `service` = consumer name, as Powertools Metrics emits them; the names are the ones
- * functions/runtime/process-record.ts emits). Counts are per record; latencies and the
- * event's age are in milliseconds.
+ * The consumer runtime's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimensions
+ * `service` and `consumer`, both the consumer's name, as Powertools Metrics emits them; the
+ * names are the ones functions/runtime/process-record.ts emits). Counts are per record;
+ * latencies and the event's age are in milliseconds.
  */
 export const RUNTIME_METRICS = {
   processed: 'processed',
@@ -293,7 +293,9 @@ export class PipelineMonitoring extends Construct {
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { service: consumerName },
+      // Powertools emits `service` (POWERTOOLS_SERVICE_NAME) and the runtime's default
+      // dimension `consumer` as one set; a graph naming only one of them finds no data.
+      dimensionsMap: { service: consumerName, consumer: consumerName },
       statistic,
       period: Duration.minutes(1),
       label: `${metricName} ${statistic}`,
