@@ -4,7 +4,9 @@ import { CliError } from '../cli/cli-error.ts'
 import { registerDevCommand } from '../cli/dev.ts'
 import { registerDlqCommand } from '../cli/dlq.ts'
 import { registerEmbeddedCommand } from '../cli/embedded.ts'
+import { registerHistoryCommand } from '../cli/history.ts'
 import { registerPublishCommand } from '../cli/publish.ts'
+import { registerReplayCommand } from '../cli/replay.ts'
 import { registerStatusCommand } from '../cli/status.ts'
 import { registerTraceCommand } from '../cli/trace.ts'
 
@@ -18,6 +20,8 @@ registerPublishCommand(program)
 registerStatusCommand(program)
 registerDlqCommand(program)
 registerTraceCommand(program)
+registerReplayCommand(program)
+registerHistoryCommand(program)
 registerEmbeddedCommand(program)
 
 try {

@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { createEvent, OrderCancelledV1, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import { projectOrder } from '../../../functions/consumers/projections/order-view.ts'
+import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
+import {
+  CONSUMER_OUTPUT_FIELDS,
+  type ConsumerOutputField,
+  consumerOutputKey,
+  OUTPUT_KEYS,
+  STACK_ID,
+} from '../../../lib/outputs.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
+import { type EmbeddedAws, startEmbeddedAws } from '../../../local/embedded-aws.ts'
+import { pipelineRoutes } from '../../../local/pipeline/pipeline-routes.ts'
 
 /** A document client on the endpoint, as the consumers' shared client is configured. */
 export function documentClientFor(endpoint: string): DynamoDBDocumentClient {
@@ -55,4 +66,77 @@ export function cancelled(orderId: string, at: string, eventId: string = randomU
     { orderId, reason: 'changed mind' },
     { source: 'test', eventId, timestamp: new Date(at), correlationId: `corr-${orderId}` },
   )
+}
+
+/**
+ * An embedded AWS that serves stack outputs at `/_pipeline/stack` as `pipeline dev` does,
+ * with a real events table and orders table behind them (every other output a placeholder),
+ * so the CLI's event store commands run against it without the whole pipeline.
+ */
+export async function startEventStoreStack(): Promise<{
+  readonly aws: EmbeddedAws
+  readonly endpoint: string
+  readonly eventsTable: string
+  readonly ordersTable: string
+  stop(): Promise<void>
+}> {
+  let outputs: Record<string, string> | undefined
+  const aws = await startEmbeddedAws({
+    port: 0,
+    routes: pipelineRoutes(() =>
+      outputs
+        ? {
+            stack: { stackName: STACK_ID, region: 'us-east-1', outputs },
+            status: () => ({ startedAt: '', functions: {}, oldestMessageAgeSeconds: {} }),
+          }
+        : undefined,
+    ),
+  })
+  const eventsTable = await createEventsTable(aws.endpoint)
+  const ordersTable = await createOrdersTable(aws.endpoint)
+  outputs = {
+    ...Object.fromEntries(Object.values(OUTPUT_KEYS).map((key) => [key, `unused-${key}`])),
+    [OUTPUT_KEYS.consumerNames]: 'projections',
+    ...Object.fromEntries(
+      (Object.keys(CONSUMER_OUTPUT_FIELDS) as ConsumerOutputField[]).map((field) => [
+        consumerOutputKey('projections', field),
+        `unused-${field}`,
+      ]),
+    ),
+    [OUTPUT_KEYS.eventsTableName]: eventsTable,
+    [OUTPUT_KEYS.ordersTableName]: ordersTable,
+  }
+  return { aws, endpoint: aws.endpoint, eventsTable, ordersTable, stop: () => aws.stop() }
+}
+
+/** A fresh orders read-model table, keyed `orderId` as the OrderReadModels construct keys it. */
+export async function createOrdersTable(
+  endpoint: string,
+  name = `orders-${randomUUID().slice(0, 8)}`,
+) {
+  await new DynamoDBClient(emulatorClientConfig(endpoint)).send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+    }),
+  )
+  return name
+}
+
+/** Projects order events as the projections consumer does, committing its writes. */
+export async function projectLive(
+  client: DynamoDBDocumentClient,
+  tables: { eventsTable: string; ordersTable: string },
+  events: readonly OrderEvent[],
+): Promise<void> {
+  for (const event of events) {
+    const { writes } = await projectOrder(event, {
+      client,
+      table: tables.ordersTable,
+      eventsTable: tables.eventsTable,
+    })
+    if (writes.length > 0) await client.send(new TransactWriteCommand({ TransactItems: writes }))
+  }
 }

@@ -1,0 +1,97 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Command } from 'commander'
+import {
+  type RebuildProgress,
+  rebuildReadModel,
+} from '../functions/consumers/projections/rebuild-read-model.ts'
+import type { PipelineResources } from '../lib/outputs.ts'
+import { CliError } from './cli-error.ts'
+import { findPipeline } from './find-pipeline.ts'
+import { describeAwsError, resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+
+export interface ReplayOptions extends TargetOptions {
+  readonly readModel: string
+  readonly into?: string
+}
+
+export interface ReplayResult extends RebuildProgress {
+  readonly readModel: string
+  readonly table: string
+  readonly durationMs: number
+}
+
+/** The read models a replay can rebuild: where each lives. */
+const readModels: Record<string, (pipeline: PipelineResources) => string> = {
+  orders: (pipeline) => pipeline.ordersTableName,
+}
+
+/**
+ * Rebuilds a read model by replaying the event store into its table, or into another
+ * (empty) table; `onProgress` gets the running counts after each page of streams.
+ */
+export async function replayReadModel(
+  options: ReplayOptions,
+  onProgress: (progress: RebuildProgress) => void = () => {},
+): Promise<ReplayResult> {
+  const tableOf = readModels[options.readModel]
+  if (!tableOf) {
+    throw new CliError(
+      `unknown read model '${options.readModel}': the read models are ${Object.keys(readModels).join(', ')}`,
+    )
+  }
+  const target = resolveTarget(options)
+  const pipeline = await findPipeline(target)
+  const table = options.into ?? tableOf(pipeline)
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(target.clientConfig), {
+    marshallOptions: { removeUndefinedValues: true },
+  })
+  const started = Date.now()
+  try {
+    const progress = await rebuildReadModel({
+      client,
+      eventsTable: pipeline.eventsTableName,
+      readModelTable: table,
+      onProgress,
+    })
+    return { readModel: options.readModel, table, ...progress, durationMs: Date.now() - started }
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') {
+      throw new CliError(
+        `table ${table} does not exist on ${target.name}: create it with the ${options.readModel} read model's key schema first`,
+        { cause: error },
+      )
+    }
+    throw describeAwsError(error, target)
+  } finally {
+    client.destroy()
+  }
+}
+
+export function registerReplayCommand(program: Command): void {
+  withTargetOptions(
+    program
+      .command('replay')
+      .description('rebuild a read model by replaying the event store')
+      .requiredOption(
+        '--read-model <name>',
+        `the read model: ${Object.keys(readModels).join(', ')}`,
+      )
+      .option('--into <table>', 'rebuild into this (empty) table instead of the live one'),
+  ).action(async (options: ReplayOptions) => {
+    const result = await replayReadModel(options, (p) => {
+      if (!options.json) {
+        console.error(
+          `replayed ${p.streams} stream(s), ${p.events} event(s); ${p.written} row(s) written`,
+        )
+      }
+    })
+    if (options.json) {
+      console.log(JSON.stringify(result))
+      return
+    }
+    console.log(
+      `rebuilt ${result.readModel} in ${result.table}: ${result.streams} stream(s), ${result.events} event(s), ${result.written} row(s) written${result.newer ? `, ${result.newer} already newer` : ''} in ${result.durationMs} ms`,
+    )
+  })
+}
