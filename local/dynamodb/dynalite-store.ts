@@ -10,6 +10,7 @@ import type {
 import * as dynaliteDb from 'dynalite/db/index.js'
 import type { Custom, FieldSpec } from 'dynalite/validations/index.js'
 import * as validations from 'dynalite/validations/index.js'
+import { memoizeDynaliteExpressionParsers } from './expression-cache.ts'
 
 export type { Store, TableDescription, ValidatedRequest, WireItem }
 
@@ -34,6 +35,7 @@ export interface DynaliteStoreOptions {
  * dynalite's validations and actions on it directly, in process.
  */
 export function openDynaliteStore(options: DynaliteStoreOptions = {}): Store {
+  memoizeDynaliteExpressionParsers()
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   const store = dynaliteDb.create({
     path: options.dataDir,
