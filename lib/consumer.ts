@@ -6,6 +6,7 @@ import { type Subscription, SubscriptionFilter } from 'aws-cdk-lib/aws-sns'
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
+import { runtimeDefaults } from '../functions/runtime/runtime-defaults.ts'
 import type { EventBus } from './event-bus.ts'
 import {
   EVENT_MESSAGE_ATTRIBUTES,
@@ -16,8 +17,8 @@ import {
 import { PipelineFunction } from './pipeline-function.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
-/** The CloudWatch namespace of the consumer runtime's EMF metrics. */
-export const METRICS_NAMESPACE = 'EventPipeline'
+/** The CloudWatch namespace of the consumer runtime's EMF metrics: the runtime's default. */
+export const METRICS_NAMESPACE = runtimeDefaults.metricsNamespace
 
 /** How long a dead-letter queue keeps messages: SQS's maximum, so it outlives its source. */
 export const DEAD_LETTER_RETENTION = Duration.days(14)

@@ -15,26 +15,18 @@ import {
   SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs'
 import { Construct } from 'constructs'
+import { runtimeMetrics } from '../functions/runtime/runtime-metrics.ts'
 import { type Consumer, METRICS_NAMESPACE } from './consumer.ts'
 import type { EventStore } from './event-store.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /**
  * The consumer runtime's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimensions
- * `service` and `consumer`, both the consumer's name, as Powertools Metrics emits them; the
- * names are the ones functions/runtime/process-record.ts emits). Counts are per record;
- * latencies and the event's age are in milliseconds.
+ * `service` and `consumer`, both the consumer's name, as Powertools Metrics emits them),
+ * by the names the runtime declares. Counts are per record; latencies and the event's age
+ * are in milliseconds.
  */
-export const RUNTIME_METRICS = {
-  processed: 'processed',
-  failed: 'failed',
-  retried: 'retried',
-  deadLettered: 'deadLettered',
-  duplicate: 'duplicate',
-  ignored: 'ignored',
-  processingLatency: 'processingLatency',
-  eventAge: 'eventAge',
-} as const
+export const RUNTIME_METRICS = runtimeMetrics
 
 /** Props of {@link PipelineMonitoring}. */
 export interface PipelineMonitoringProps {

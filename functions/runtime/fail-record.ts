@@ -9,6 +9,7 @@ import { EventInProgressError, LeaseLostError } from './errors.ts'
 import type { FailureHistory, Lock } from './idempotency-store.ts'
 import type { RecordLogger } from './record-logger.ts'
 import { awsLimits } from './runtime-defaults.ts'
+import { runtimeMetrics } from './runtime-metrics.ts'
 
 /**
  * A failed record: releases its lease (counting the failure), then dead-letters it
@@ -25,7 +26,7 @@ export async function failRecord(
   const { record, attempt, log } = read
   const nowSeconds = Math.floor(runtime.now() / 1000)
   const details = describeError(error)
-  metrics.addMetric('failed', MetricUnit.Count, 1)
+  metrics.addMetric(runtimeMetrics.failed, MetricUnit.Count, 1)
 
   // Another owner holds the event: never dead-letter or delay what it is processing.
   if (error instanceof LeaseLostError) {
@@ -85,7 +86,7 @@ export async function failRecord(
         deleteError: describeError(sent.deleteError),
       })
     }
-    metrics.addMetric('deadLettered', MetricUnit.Count, 1)
+    metrics.addMetric(runtimeMetrics.deadLettered, MetricUnit.Count, 1)
     log.error(
       lastReceive && failureClass !== 'permanent'
         ? 'dead-lettered on its last receive'
@@ -99,7 +100,7 @@ export async function failRecord(
     return { kind: 'dead-lettered' }
   }
 
-  metrics.addMetric('retried', MetricUnit.Count, 1)
+  metrics.addMetric(runtimeMetrics.retried, MetricUnit.Count, 1)
   if (failureClass === 'transient') {
     const delaySeconds = backoffDelay(
       attempt,

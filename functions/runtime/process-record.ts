@@ -12,6 +12,7 @@ import { failRecord } from './fail-record.ts'
 import type { Acquisition } from './idempotency-store.ts'
 import { parseRecord } from './parse-record.ts'
 import { recordLogger } from './record-logger.ts'
+import { runtimeMetrics } from './runtime-metrics.ts'
 
 /** Parses and validates one record on its own; never throws. */
 export function readRecord(runtime: ConsumerRuntime, record: SQSRecord): ReadRecord {
@@ -51,7 +52,7 @@ export function rejectRecord(runtime: ConsumerRuntime, read: ReadRecord): Promis
     read.log.info('record ignored: not an event type this consumer handles', {
       reason: error.message,
     })
-    runtime.metrics.addMetric('ignored', MetricUnit.Count, 1)
+    runtime.metrics.addMetric(runtimeMetrics.ignored, MetricUnit.Count, 1)
     return Promise.resolve({ kind: 'ignored' })
   }
   return failRecord(runtime, read, error, undefined)
@@ -71,7 +72,7 @@ export async function handleRecord(
   const event = read.event!
   if (acquisition.status === 'completed') {
     read.log.info('duplicate skipped: the event was already processed')
-    runtime.metrics.addMetric('duplicate', MetricUnit.Count, 1)
+    runtime.metrics.addMetric(runtimeMetrics.duplicate, MetricUnit.Count, 1)
     return { kind: 'duplicate' }
   }
   if (acquisition.status === 'in-progress') {
@@ -109,10 +110,11 @@ export function processed(
   durationMs: number,
 ): RecordOutcome {
   const { metrics } = runtime
-  metrics.addMetric('processed', MetricUnit.Count, 1)
-  metrics.addMetric('processingLatency', MetricUnit.Milliseconds, durationMs)
+  metrics.addMetric(runtimeMetrics.processed, MetricUnit.Count, 1)
+  metrics.addMetric(runtimeMetrics.processingLatency, MetricUnit.Milliseconds, durationMs)
   const age = runtime.now() - Date.parse(read.event!.timestamp)
-  if (Number.isFinite(age)) metrics.addMetric('eventAge', MetricUnit.Milliseconds, Math.max(0, age))
+  if (Number.isFinite(age))
+    metrics.addMetric(runtimeMetrics.eventAge, MetricUnit.Milliseconds, Math.max(0, age))
   read.log.debug('processed', { durationMs })
   return { kind: 'processed' }
 }
