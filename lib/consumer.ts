@@ -414,20 +414,16 @@ export class Consumer extends Construct {
   }
 
   /**
-   * Lets the function keep its own idempotency records: GetItem, PutItem, UpdateItem,
-   * DeleteItem and ConditionCheckItem (the last for TransactWriteItems) on the table, only
-   * for partition keys that start with the consumer's prefix.
+   * Lets the function keep its own idempotency records: GetItem and UpdateItem on the table,
+   * only for partition keys that start with the consumer's prefix. The runtime takes,
+   * completes and releases a record with conditional updates, alone or as the Update items
+   * of a TransactWriteItems (which DynamoDB authorizes as UpdateItem); it never puts,
+   * deletes or condition-checks one.
    */
   private grantIdempotencyRecords(table: ITable): void {
     this.function.role.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
         conditions: {
           'ForAllValues:StringLike': {

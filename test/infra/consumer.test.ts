@@ -199,21 +199,16 @@ describe('Consumer, with defaults', () => {
     expect(find('sqs:SendMessage').map((s) => s.Resource)).toEqual([
       [{ 'Fn::GetAtt': [ids.dlq, 'Arn'] }],
     ])
-    const idempotency = statements.find(
-      (s) => s.Condition !== undefined && s.Action.includes('dynamodb:PutItem'),
-    )
-    expect(idempotency).toEqual({
-      Effect: 'Allow',
-      Action: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
-      ],
-      Resource: [{ 'Fn::GetAtt': [idOf(stack, idempotencyTable), 'Arn'] }],
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['inventory#*'] } },
-    })
+    const idempotency = statements.filter((s) => s.Condition !== undefined)
+    expect(idempotency).toEqual([
+      {
+        Effect: 'Allow',
+        // What the runtime's IdempotencyStore sends: GetItem, UpdateItem (alone or in a transaction).
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: [{ 'Fn::GetAtt': [idOf(stack, idempotencyTable), 'Arn'] }],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['inventory#*'] } },
+      },
+    ])
     const writes = find('dynamodb:PutItem').filter((s) => s.Condition === undefined)
     expect(writes).toEqual([
       {

@@ -252,7 +252,8 @@ describe('least privilege', () => {
           .map((r) => (r as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
       expect(targets('sqs:SendMessage'), c.consumerName).toEqual([idOf(c.deadLetterQueue)])
       expect(targets('sqs:ReceiveMessage'), c.consumerName).toEqual([idOf(c.queue)])
-      expect(new Set(targets('dynamodb:PutItem')), c.consumerName).toEqual(
+      const writes = [...targets('dynamodb:PutItem'), ...targets('dynamodb:UpdateItem')]
+      expect(new Set(writes), c.consumerName).toEqual(
         new Set([idOf(stack.idempotency.table), ...owned[c.consumerName]!]),
       )
       expect(targets('sns:Publish'), c.consumerName).toEqual([])
