@@ -10,9 +10,9 @@
  * - `eventType` (String): the envelope's `eventType`, e.g. `order.placed`. Filter
  *   policies match it exactly (`["order.placed"]`) or by prefix (`[{"prefix":"order."}]`).
  * - `version` (String): the envelope's schema `version` as a decimal string, e.g. `"1"`.
- *   A String, as the catalogue's publisher (functions/catalogue/message-attributes.ts) sets
- *   it: a consumer that only understands some versions filters them exactly
- *   (`{"version":["2","3"]}`); numeric ranges are not needed for a handful of versions.
+ *   A String, as {@link eventMessageAttributes} sets it for every publisher: a consumer
+ *   that only understands some versions filters them exactly (`{"version":["2","3"]}`);
+ *   numeric ranges are not needed for a handful of versions.
  */
 export const EVENT_MESSAGE_ATTRIBUTES = {
   eventType: { name: 'eventType', dataType: 'String' },

@@ -1,3 +1,5 @@
+// The bus's attribute contract lives with the constructs whose filter policies match it.
+export { eventMessageAttributes } from '../../lib/message-attributes.ts'
 export { catalogue, findEvent } from './catalogue.ts'
 export { createEvent, type EventOrigin } from './create-event.ts'
 export {
@@ -14,7 +16,6 @@ export {
   PublishError,
   UnknownEventError,
 } from './errors.ts'
-export { eventMessageAttributes } from './message-attributes.ts'
 export { OrderCancelledV1 } from './order-cancelled.ts'
 export { OrderPlacedV1, orderLine } from './order-placed.ts'
 export { PaymentAuthorizedV1 } from './payment-authorized.ts'

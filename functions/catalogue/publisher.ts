@@ -6,11 +6,11 @@ import {
   PublishCommand,
   SNSClient,
 } from '@aws-sdk/client-sns'
+import { eventMessageAttributes } from '../../lib/message-attributes.ts'
 import { catalogue } from './catalogue.ts'
 import type { EventDefinition } from './define-event.ts'
 import type { EventEnvelope } from './envelope.ts'
 import { CatalogueError, EventTooLargeError, PublishError } from './errors.ts'
-import { eventMessageAttributes } from './message-attributes.ts'
 import { validateEvent } from './validate-event.ts'
 
 /** SNS's limit for one message with its attributes, and for one PublishBatch request. */
