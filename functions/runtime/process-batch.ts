@@ -145,27 +145,21 @@ export async function processBatch(
           read,
           completion === 'completed'
             ? processed(runtime, read, durationMs)
-            : await failRecord(
-                runtime,
-                read,
-                completion,
-                completion instanceof Error && completion.name === 'LeaseLostError'
-                  ? undefined
-                  : lock,
-              ),
+            : await failRecord(runtime, read, completion, lock),
         )
       }),
     )
   }
+  // A lease is unused when no copy of its event started (another copy may have used it).
+  const started = new Set(
+    reads.filter((read) => settled.get(read) !== 'not-started').map((read) => read.key),
+  )
   const unused: Lock[] = []
   for (const read of reads) {
     const acquisition = read.key ? acquisitions?.get(read.key) : undefined
-    if (settled.get(read) === 'not-started' && acquisition?.status === 'acquired') {
-      // Another copy of the same event may have used the lease.
-      const used = reads.some(
-        (other) => other.key === read.key && settled.get(other) !== 'not-started',
-      )
-      if (!used) unused.push(acquisition.lock)
+    if (acquisition?.status === 'acquired' && !started.has(read.key)) {
+      unused.push(acquisition.lock)
+      started.add(read.key) // one abandon per event, however many copies
     }
   }
   if (unused.length > 0) await store.abandon(unused)
