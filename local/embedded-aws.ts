@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createDynamoDbLayer } from './dynamodb/layer.ts'
+import { createDynamoDbLayer, type DynamoDbLayer } from './dynamodb/layer.ts'
+import { startDynamoDbThread } from './dynamodb/threaded-layer.ts'
 import { defaultPort, loopback } from './endpoint.ts'
 import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
@@ -24,6 +25,13 @@ export interface EmbeddedAwsOptions {
    * @default - only `/_pipeline/health`
    */
   readonly routes?: Readonly<Record<string, RequestHandler>>
+  /**
+   * Run DynamoDB in a worker thread of its own, with its own endpoint besides the shared
+   * one (`dynamoDbEndpoint`), so that its work runs beside SNS/SQS and whatever else this
+   * thread does, on another core. The shared endpoint forwards DynamoDB requests to it.
+   * @default false
+   */
+  readonly dynamoDbThread?: boolean
 }
 
 export interface EmbeddedAws {
@@ -31,6 +39,12 @@ export interface EmbeddedAws {
   readonly endpoint: string
   readonly port: number
   readonly region: string
+  /**
+   * Where DynamoDB and DynamoDB Streams are served without the shared endpoint in between
+   * (`AWS_ENDPOINT_URL_DYNAMODB`): the DynamoDB thread's own endpoint with `dynamoDbThread`,
+   * otherwise `endpoint`.
+   */
+  readonly dynamoDbEndpoint: string
   readonly startedAt: Date
   /** fauxqs's SQS store, for inspection by local tooling. */
   readonly sqsStore: SqsStoreView
@@ -58,7 +72,7 @@ export class PortInUseError extends Error {
 
 /**
  * Starts SNS, SQS (fauxqs) and DynamoDB (dynalite) in this process behind one endpoint on
- * 127.0.0.1, like LocalStack's gateway.
+ * 127.0.0.1, like LocalStack's gateway (DynamoDB in a thread of its own with `dynamoDbThread`).
  */
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
   const region = options.region ?? 'us-east-1'
@@ -66,11 +80,20 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
     defaultRegion: region,
   })
-  const dynamodb = await createDynamoDbLayer({
+  const dynamoDbOptions = {
     dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
     region,
     ttlSweepIntervalMs: options.dynamoDbTtlSweepIntervalMs,
-  })
+  }
+  let dynamodb: DynamoDbLayer & { readonly endpoint?: string }
+  try {
+    dynamodb = options.dynamoDbThread
+      ? await startDynamoDbThread(dynamoDbOptions)
+      : await createDynamoDbLayer(dynamoDbOptions)
+  } catch (error) {
+    await snsSqs.close()
+    throw error
+  }
 
   const health = JSON.stringify({
     services: { sns: 'running', sqs: 'running', dynamodb: 'running' },
@@ -99,11 +122,13 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
   }
   const port = (server.address() as AddressInfo).port
   let stopped: Promise<void> | undefined
+  const endpoint = `http://${loopback}:${port}`
 
   return {
-    endpoint: `http://${loopback}:${port}`,
+    endpoint,
     port,
     region,
+    dynamoDbEndpoint: dynamodb.endpoint ?? endpoint,
     startedAt: new Date(),
     sqsStore: snsSqs.sqsStore,
     dynamodb: { sweepExpiredItems: (now) => dynamodb.sweepExpiredItems(now) },

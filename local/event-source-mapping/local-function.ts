@@ -14,6 +14,11 @@ export interface LocalFunctionOptions {
   readonly definition: FunctionDefinition
   /** The emulated AWS the function's SDK clients call (`AWS_ENDPOINT_URL`). */
   readonly endpoint: string
+  /**
+   * Where the function's SDK calls DynamoDB and DynamoDB Streams, if not at `endpoint`
+   * (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_DYNAMODB_STREAMS`). @default - `endpoint`
+   */
+  readonly dynamoDbEndpoint?: string
   readonly region: string
   /** The most execution environments, i.e. concurrent invocations. @default 1 */
   readonly maxEnvironments?: number
@@ -323,6 +328,12 @@ function lambdaEnvironment(options: LocalFunctionOptions): Record<string, string
     ...definition.environment,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     AWS_ENDPOINT_URL: options.endpoint,
+    ...(options.dynamoDbEndpoint && options.dynamoDbEndpoint !== options.endpoint
+      ? {
+          AWS_ENDPOINT_URL_DYNAMODB: options.dynamoDbEndpoint,
+          AWS_ENDPOINT_URL_DYNAMODB_STREAMS: options.dynamoDbEndpoint,
+        }
+      : {}),
     AWS_REGION: options.region,
     AWS_DEFAULT_REGION: options.region,
     AWS_ACCESS_KEY_ID: 'test',

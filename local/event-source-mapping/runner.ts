@@ -33,6 +33,11 @@ export interface RunnerOptions {
    * @default false
    */
   readonly prewarm?: boolean
+  /**
+   * Where the functions and the stream pollers call DynamoDB and DynamoDB Streams, when not
+   * at the stack's endpoint (the embedded AWS's DynamoDB thread). @default - the stack's endpoint
+   */
+  readonly dynamoDbEndpoint?: string
   /** Long-poll wait of the SQS pollers. @default 20 */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
@@ -100,6 +105,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
         definition,
         endpoint: stack.endpoint,
         region: stack.environment.region,
+        dynamoDbEndpoint: options.dynamoDbEndpoint,
         maxEnvironments: Math.max(1, environments.get(name) ?? 1),
         log: options.log,
       }),
@@ -125,6 +131,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
       mapping,
       fn,
       endpoint: stack.endpoint,
+      streamsEndpoint: options.dynamoDbEndpoint,
       region: stack.environment.region,
       destinations: { sqs, sns },
       onBatch: options.onBatch,

@@ -24,6 +24,8 @@ export interface StreamEventSourceOptions {
   readonly mapping: StreamMappingDefinition
   readonly fn: Pick<LocalFunction, 'invoke' | 'definition'>
   readonly endpoint: string
+  /** Where DynamoDB Streams is read, if not at `endpoint`. @default - `endpoint` */
+  readonly streamsEndpoint?: string
   readonly region: string
   /** Clients for on-failure destinations. */
   readonly destinations: { readonly sqs: SQSClient; readonly sns: SNSClient }
@@ -61,7 +63,9 @@ export class StreamEventSource {
 
   constructor(options: StreamEventSourceOptions) {
     this.#options = options
-    this.#client = new DynamoDBStreamsClient(emulatorClientConfig(options.endpoint, options.region))
+    this.#client = new DynamoDBStreamsClient(
+      emulatorClientConfig(options.streamsEndpoint ?? options.endpoint, options.region),
+    )
   }
 
   start(): void {

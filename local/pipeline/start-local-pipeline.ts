@@ -23,6 +23,12 @@ export interface LocalPipelineOptions {
   /** Called with each batch a mapping settles, besides the statistics. */
   readonly onBatch?: (outcome: BatchOutcome) => void
   readonly onMappingError?: (error: unknown) => void
+  /**
+   * Run the embedded DynamoDB in a worker thread of its own, which the functions and the
+   * stream pollers call directly, so that it and SNS/SQS with the event source mappings use
+   * two cores. @default true
+   */
+  readonly dynamoDbThread?: boolean
   /** Concurrent batches at most per mapping. @default 2 */
   readonly maxConcurrencyPerMapping?: number
 }
@@ -58,6 +64,7 @@ export async function startLocalPipeline(
     dataDir: options.dataDir,
     region: options.region,
     routes: pipelineRoutes(() => served),
+    dynamoDbThread: options.dynamoDbThread ?? true,
   })
   try {
     progress(`embedded AWS listening on ${aws.endpoint}`)
@@ -78,6 +85,7 @@ export async function startLocalPipeline(
       stack,
       projectRoot,
       prewarm: true,
+      dynamoDbEndpoint: aws.dynamoDbEndpoint,
       maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
       log: options.functionLog,
       onBatch: (outcome) => {
