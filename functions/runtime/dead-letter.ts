@@ -1,11 +1,16 @@
-import { DeleteMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs'
+import {
+  DeleteMessageCommand,
+  SendMessageCommand,
+  type SendMessageCommandInput,
+  type SQSClient,
+} from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
 import { deadLetterAttributes, type FailureMetadata } from './dead-letter-attributes.ts'
 
 /**
  * Sends the record to the DLQ with its original body and attributes plus why it failed,
  * then deletes it from its queue: only after the DLQ accepted it, so it is never lost.
- * FIFO records keep their message group. Throws when the DLQ refused it; a failed delete
+ * Throws when the DLQ refused it; a failed delete
  * is returned instead, since the caller must then still not retry the record (Lambda
  * deletes what the batch response does not name).
  */
@@ -15,28 +20,7 @@ export async function deadLetter(
   record: SQSRecord,
   failure: FailureMetadata,
 ): Promise<{ readonly deleteError?: unknown }> {
-  const groupId = record.attributes.MessageGroupId
-  const traceHeader = record.attributes.AWSTraceHeader
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queues.dlqUrl,
-      MessageBody: record.body,
-      MessageAttributes: deadLetterAttributes(record.messageAttributes, failure),
-      ...(traceHeader
-        ? {
-            MessageSystemAttributes: {
-              AWSTraceHeader: { DataType: 'String', StringValue: traceHeader },
-            },
-          }
-        : {}),
-      ...(groupId
-        ? {
-            MessageGroupId: groupId,
-            MessageDeduplicationId: record.attributes.MessageDeduplicationId ?? record.messageId,
-          }
-        : {}),
-    }),
-  )
+  await sqs.send(new SendMessageCommand(deadLetterMessage(queues.dlqUrl, record, failure)))
   try {
     await sqs.send(
       new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: record.receiptHandle }),
@@ -44,5 +28,36 @@ export async function deadLetter(
     return {}
   } catch (deleteError) {
     return { deleteError }
+  }
+}
+
+/**
+ * The DLQ copy of a record. A message group id is kept (FIFO queues, and standard fair
+ * queues, which take one too). A deduplication id is set only for a FIFO DLQ, where SQS
+ * requires one and refuses it elsewhere: the record's own message id, which is new for
+ * every message (a redriven copy included), so a retried send is not stored twice and a
+ * message that failed again after a redrive is not dropped as a duplicate of its first
+ * dead-lettering.
+ */
+export function deadLetterMessage(
+  dlqUrl: string,
+  record: SQSRecord,
+  failure: FailureMetadata,
+): SendMessageCommandInput {
+  const groupId = record.attributes.MessageGroupId
+  const traceHeader = record.attributes.AWSTraceHeader
+  return {
+    QueueUrl: dlqUrl,
+    MessageBody: record.body,
+    MessageAttributes: deadLetterAttributes(record.messageAttributes, failure),
+    ...(traceHeader
+      ? {
+          MessageSystemAttributes: {
+            AWSTraceHeader: { DataType: 'String', StringValue: traceHeader },
+          },
+        }
+      : {}),
+    ...(groupId ? { MessageGroupId: groupId } : {}),
+    ...(dlqUrl.endsWith('.fifo') ? { MessageDeduplicationId: record.messageId } : {}),
   }
 }

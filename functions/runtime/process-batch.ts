@@ -69,7 +69,9 @@ export async function processBatch(
     }
   }
 
-  const fifo = records.some((record) => record.attributes.MessageGroupId !== undefined)
+  // A FIFO queue's records keep their group's order. Standard (fair) queues may carry a
+  // MessageGroupId too, but promise no order, so their records run in parallel.
+  const fifo = records[0]?.eventSourceARN.endsWith('.fifo') ?? false
   const lanes = [
     ...groupBy(reads, (read, i) =>
       fifo ? (read.record.attributes.MessageGroupId ?? '') : (read.key ?? `#${i}`),
