@@ -127,7 +127,7 @@ async function retryAfter(
       new ChangeMessageVisibilityCommand({
         QueueUrl: runtime.config.queueUrl,
         ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: Math.min(delaySeconds, awsLimits.maxVisibilitySeconds),
+        VisibilityTimeout: Math.min(delaySeconds, awsLimits.maxRetryDelaySeconds),
       }),
     )
   } catch (error) {

@@ -15,7 +15,7 @@ export interface RuntimeSettings {
   readonly concurrency?: number
   /** @default runtimeDefaults.backoffBaseSeconds */
   readonly backoffBaseSeconds?: number
-  /** At most 43,200 (12 h, SQS's visibility limit). @default runtimeDefaults.backoffCapSeconds */
+  /** At most 42,000: SQS's 12-hour visibility limit less a batching window and a function timeout. @default runtimeDefaults.backoffCapSeconds */
   readonly backoffCapSeconds?: number
   /** @default - the invocation's remaining time, else runtimeDefaults.leaseSeconds */
   readonly leaseSeconds?: number
@@ -125,16 +125,16 @@ export function resolveConfig(
       message: `concurrency must be an integer from 1 to 1000 (got ${config.concurrency})`,
     },
     {
-      condition: integer(config.backoffBaseSeconds, 0, awsLimits.maxVisibilitySeconds),
-      message: `backoffBaseSeconds must be an integer from 0 to ${awsLimits.maxVisibilitySeconds} (got ${config.backoffBaseSeconds})`,
+      condition: integer(config.backoffBaseSeconds, 0, awsLimits.maxRetryDelaySeconds),
+      message: `backoffBaseSeconds must be an integer from 0 to ${awsLimits.maxRetryDelaySeconds} (got ${config.backoffBaseSeconds})`,
     },
     {
       condition: integer(
         config.backoffCapSeconds,
         config.backoffBaseSeconds,
-        awsLimits.maxVisibilitySeconds,
+        awsLimits.maxRetryDelaySeconds,
       ),
-      message: `backoffCapSeconds must be an integer from backoffBaseSeconds (${config.backoffBaseSeconds}) to ${awsLimits.maxVisibilitySeconds}, SQS's 12 hours (got ${config.backoffCapSeconds})`,
+      message: `backoffCapSeconds must be an integer from backoffBaseSeconds (${config.backoffBaseSeconds}) to ${awsLimits.maxRetryDelaySeconds}: SQS's 12 hours less a batching window and a function timeout (got ${config.backoffCapSeconds})`,
     },
     {
       condition: config.leaseSeconds === undefined || integer(config.leaseSeconds, 1, 86_400),

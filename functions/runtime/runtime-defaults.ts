@@ -33,8 +33,13 @@ export const runtimeDefaults = {
 
 /** Limits AWS sets, not choices of ours (SQS and DynamoDB). */
 export const awsLimits = {
-  /** ChangeMessageVisibility: 0 to 12 hours. */
-  maxVisibilitySeconds: 43_200,
+  /**
+   * The longest retry delay ChangeMessageVisibility can always grant: a message stays
+   * invisible at most 12 hours (43,200 s) from the receive that returned it, and that
+   * receive may be a batching window (at most 5 min) plus a function timeout (at most
+   * 15 min) in the past.
+   */
+  maxRetryDelaySeconds: 43_200 - 300 - 900,
   /** Message attributes a message may carry. */
   maxMessageAttributes: 10,
   /** Items in one TransactWriteItems request. */

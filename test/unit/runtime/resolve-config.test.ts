@@ -54,7 +54,7 @@ describe('resolveConfig', () => {
       'idempotencyTable is required (option idempotencyTable or env IDEMPOTENCY_TABLE)',
       expect.stringMatching(/^maxReceiveCount must be an integer from 1 to 1000/),
       'concurrency must be an integer from 1 to 1000 (got 0)',
-      "backoffCapSeconds must be an integer from backoffBaseSeconds (1) to 43200, SQS's 12 hours (got 50000)",
+      "backoffCapSeconds must be an integer from backoffBaseSeconds (1) to 42000: SQS's 12 hours less a batching window and a function timeout (got 50000)",
     ])
   })
 })
