@@ -4,10 +4,19 @@
  * publish-to-processed latency p50/p99, beside its ceiling measured in the same run: the
  * raw send → receive → delete rate of the embedded SQS with nothing else in the loop.
  *
+ * The burst also reports what it cost: CPU per order for the whole process (the functions'
+ * worker threads included) and for the main thread, the main thread's event-loop
+ * utilization, and the 1-minute load average before the run, since on a shared machine the
+ * CPU the process gets, not the code alone, decides orders/s.
+ *
  * BENCH_ORDERS (default 400) orders in one burst measure throughput; BENCH_PACED_ORDERS
  * (default 100) at BENCH_PACED_RATE orders/s (default 20) measure latency below
  * saturation. BENCH_SQS_MESSAGES (default 5000) messages measure the ceiling.
+ * BENCH_DYNAMODB_THREAD=0 runs DynamoDB on the main thread, BENCH_MAX_CONCURRENCY=<n> sets
+ * the local cap on concurrent batches per mapping, to compare with the defaults.
  */
+
+import { availableParallelism, loadavg } from 'node:os'
 import { SNSClient } from '@aws-sdk/client-sns'
 import {
   CreateQueueCommand,
@@ -90,7 +99,14 @@ console.log(
 )
 
 let observe: ((outcome: BatchOutcome) => void) | undefined
-const pipeline = await startLocalPipeline({ port: 0, onBatch: (outcome) => observe?.(outcome) })
+const pipeline = await startLocalPipeline({
+  port: 0,
+  onBatch: (outcome) => observe?.(outcome),
+  dynamoDbThread: process.env.BENCH_DYNAMODB_THREAD !== '0',
+  maxConcurrencyPerMapping: process.env.BENCH_MAX_CONCURRENCY
+    ? Number(process.env.BENCH_MAX_CONCURRENCY)
+    : undefined,
+})
 const resources = parseStackOutputs(pipeline.stack.outputs)
 const sns = new SNSClient(emulatorClientConfig(pipeline.aws.endpoint))
 const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
@@ -115,6 +131,10 @@ async function run(orders: number, ratePerSecond: number | undefined) {
     }
   }
   const events = Array.from({ length: orders }, () => demoOrder(0)[0] as EventEnvelope)
+  const load = loadavg()[0] ?? 0
+  const cpu = process.cpuUsage()
+  const mainCpu = process.threadCpuUsage()
+  const utilization = performance.eventLoopUtilization()
   const started = performance.now()
   if (ratePerSecond === undefined) {
     for (const event of events) tracker.published(event)
@@ -129,10 +149,18 @@ async function run(orders: number, ratePerSecond: number | undefined) {
   }
   while (tracker.pending().length > 0 && performance.now() - started < deadlineMs) await sleep(20)
   const seconds = (performance.now() - started) / 1000
+  const ms = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000
+  const cost = {
+    load,
+    cpuMsPerOrder: ms(process.cpuUsage(cpu)) / orders,
+    mainCpuMsPerOrder: ms(process.threadCpuUsage(mainCpu)) / orders,
+    cores: ms(process.cpuUsage(cpu)) / 1000 / seconds,
+    mainUtilization: performance.eventLoopUtilization(utilization).utilization,
+  }
   const { delivered, expected } = tracker.counts()
   const completion = new LatencyWindow(100_000)
   for (const { published, last } of orderDone.values()) completion.add(last - published)
-  return { seconds, delivered, expected, delivery, completion }
+  return { seconds, delivered, expected, delivery, completion, cost }
 }
 
 // A short warm-up so the burst does not pay for first-use costs (connections, JIT).
@@ -149,6 +177,9 @@ console.log(
 )
 console.log(
   `  publish→processed per delivery p50 ${fmt(burst.delivery.percentile(50))} ms, p99 ${fmt(burst.delivery.percentile(99))} ms; per order (all consumers) p50 ${fmt(burst.completion.percentile(50))} ms, p99 ${fmt(burst.completion.percentile(99))} ms`,
+)
+console.log(
+  `  cost: ${burst.cost.cpuMsPerOrder.toFixed(1)} ms CPU/order (main thread ${burst.cost.mainCpuMsPerOrder.toFixed(1)}), ${burst.cost.cores.toFixed(2)} cores used, main event loop ${(100 * burst.cost.mainUtilization).toFixed(0)}% busy; load average ${burst.cost.load.toFixed(1)} on ${availableParallelism()} cores before the burst`,
 )
 console.log(
   `${pacedOrders} orders at ${pacedRate}/s: publish→processed per delivery p50 ${fmt(paced.delivery.percentile(50))} ms, p99 ${fmt(paced.delivery.percentile(99))} ms; per order p50 ${fmt(paced.completion.percentile(50))} ms, p99 ${fmt(paced.completion.percentile(99))} ms (${paced.delivered}/${paced.expected} deliveries)`,
