@@ -6,7 +6,15 @@ import {
   OrderPlacedV1,
 } from '../functions/catalogue/index.ts'
 
-const skus = ['SKU-KETTLE', 'SKU-MUG', 'SKU-TEA-500G', 'SKU-FILTER', 'SKU-GRINDER', 'SKU-SCALE']
+/** The SKUs demo orders buy; `pipeline dev` stocks them (demo-stock.ts). */
+export const demoSkus = [
+  'SKU-KETTLE',
+  'SKU-MUG',
+  'SKU-TEA-500G',
+  'SKU-FILTER',
+  'SKU-GRINDER',
+  'SKU-SCALE',
+] as const
 const prices: Record<string, number> = {
   'SKU-KETTLE': 39.9,
   'SKU-MUG': 8.5,
@@ -27,7 +35,7 @@ export const demoSource = 'pipeline-demo'
 export function demoOrder(cancelEvery = 5): EventEnvelope[] {
   const orderId = `order-${randomUUID().slice(0, 8)}`
   const items = Array.from({ length: randomInt(1, 4) }, () => {
-    const sku = skus[randomInt(skus.length)] as string
+    const sku = demoSkus[randomInt(demoSkus.length)] as string
     return { sku, quantity: randomInt(1, 4), unitPrice: prices[sku] as number }
   })
   const cents = items.reduce(

@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SNSClient } from '@aws-sdk/client-sns'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type Command, Option } from 'commander'
 import {
   createPublisher,
@@ -13,6 +15,7 @@ import { CliError } from './cli-error.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
 import { demoOrder } from './demo-orders.ts'
+import { seedDemoStock } from './demo-stock.ts'
 import { parsePort } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView } from './live-view.ts'
@@ -24,6 +27,7 @@ export interface DevOptions {
   readonly port: number
   readonly dataDir?: string
   readonly rate: number
+  readonly stock: number
   readonly once?: number
   readonly timeout: number
   readonly logs?: string
@@ -62,6 +66,9 @@ export async function runDev(options: DevOptions): Promise<number> {
   if (once !== undefined && (!Number.isInteger(once) || once < 1)) {
     throw new CliError(`--once takes a number of orders (1 or more), got '${once}'`)
   }
+  if (!Number.isInteger(options.stock) || options.stock < 0) {
+    throw new CliError(`--stock takes a number of units (0 or more), got '${options.stock}'`)
+  }
   if (!Number.isFinite(options.rate) || options.rate < 0) {
     throw new CliError(`--rate takes orders per second (0 or more), got '${options.rate}'`)
   }
@@ -83,6 +90,20 @@ export async function runDev(options: DevOptions): Promise<number> {
   const tracker = new DeliveryTracker(pipeline.stack, resources)
   observe = tracker.observe
   const sns = new SNSClient(emulatorClientConfig(pipeline.aws.endpoint, pipeline.aws.region))
+  if (options.stock > 0) {
+    const dynamodb = new DynamoDBClient(
+      emulatorClientConfig(pipeline.aws.endpoint, pipeline.aws.region),
+    )
+    const stocked = await seedDemoStock(
+      DynamoDBDocumentClient.from(dynamodb),
+      resources.inventoryTableName,
+      options.stock,
+    )
+    dynamodb.destroy()
+    progress(
+      `stocked ${stocked} demo SKUs with ${options.stock} units each (others kept their stock)`,
+    )
+  }
   const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
   progress(`ready on ${pipeline.aws.endpoint} (function logs: ${logPath})`)
 
@@ -295,6 +316,12 @@ export function registerDevCommand(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
     .option('-r, --rate <orders/s>', 'demo orders published per second (0: none)', Number, 1)
+    .option(
+      '--stock <units>',
+      'units of each demo SKU to put in stock when it has none (0: none; orders are then rejected)',
+      Number,
+      1_000_000,
+    )
     .option(
       '--once <n>',
       'publish n orders, wait until they settle, print a summary and exit (0 only if every event reached every consumer it should)',

@@ -17,6 +17,7 @@
  */
 
 import { availableParallelism, loadavg } from 'node:os'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SNSClient } from '@aws-sdk/client-sns'
 import {
   CreateQueueCommand,
@@ -25,9 +26,11 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { SQSRecord } from 'aws-lambda'
 import { DeliveryTracker } from '../../cli/delivery-tracker.ts'
 import { demoOrder } from '../../cli/demo-orders.ts'
+import { seedDemoStock } from '../../cli/demo-stock.ts'
 import { createPublisher, type EventEnvelope } from '../../functions/catalogue/index.ts'
 import { parseStackOutputs } from '../../lib/outputs.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
@@ -109,6 +112,14 @@ const pipeline = await startLocalPipeline({
 })
 const resources = parseStackOutputs(pipeline.stack.outputs)
 const sns = new SNSClient(emulatorClientConfig(pipeline.aws.endpoint))
+// Stocked as `pipeline dev` stocks them, so inventory reserves orders instead of rejecting them.
+const stockClient = new DynamoDBClient(emulatorClientConfig(pipeline.aws.endpoint))
+await seedDemoStock(
+  DynamoDBDocumentClient.from(stockClient),
+  resources.inventoryTableName,
+  1_000_000,
+)
+stockClient.destroy()
 const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
 
 /** Publishes orders (order.placed) and waits until every delivery is made. */
