@@ -78,7 +78,12 @@ export class IdempotencyStore {
    * lease, or a completed record past its dedupe window (TTL deletes lazily). One
    * conditional UpdateItem; a refusal returns what holds it.
    */
-  async acquire(key: string, leaseSeconds: number): Promise<Acquisition> {
+  acquire(key: string, leaseSeconds: number): Promise<Acquisition> {
+    return this.#acquire(key, leaseSeconds, [])
+  }
+
+  /** `acquire`; a lock whose write failed without an answer (it may have landed) goes to `inDoubt`. */
+  async #acquire(key: string, leaseSeconds: number, inDoubt: Lock[]): Promise<Acquisition> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.#nowSeconds()
       const lock: Lock = {
@@ -90,7 +95,10 @@ export class IdempotencyStore {
         await this.#options.dynamodb.send(new UpdateItemCommand(this.#acquisitionUpdate(lock, now)))
         return { status: 'acquired', lock }
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          inDoubt.push(lock)
+          throw error
+        }
         const holder = error.Item ?? (await this.#read(key))
         const refusal = holder && refusalOf(holder, this.#nowSeconds())
         if (refusal) return refusal
@@ -207,13 +215,33 @@ export class IdempotencyStore {
    * one request each. The transaction is cancelled as a whole when one event is held;
    * the cancellation reasons say which (with the holder's record), and the others are
    * tried again. Events a transaction cannot settle fall back to `acquire`.
+   *
+   * All or nothing: when a request fails, the leases already taken (and those of the
+   * request that failed, which may have landed) are abandoned before the error is thrown,
+   * so no event stays held until its lease ends.
    */
   async acquireMany(
     keys: readonly string[],
     leaseSeconds: number,
   ): Promise<Map<string, Acquisition>> {
-    const unique = [...new Set(keys)]
     const result = new Map<string, Acquisition>()
+    const inDoubt: Lock[] = []
+    try {
+      await this.#acquireInto(result, inDoubt, [...new Set(keys)], leaseSeconds)
+    } catch (error) {
+      const taken = [...result.values()].flatMap((a) => (a.status === 'acquired' ? [a.lock] : []))
+      await this.abandon([...taken, ...inDoubt])
+      throw error
+    }
+    return result
+  }
+
+  async #acquireInto(
+    result: Map<string, Acquisition>,
+    inDoubt: Lock[],
+    unique: readonly string[],
+    leaseSeconds: number,
+  ): Promise<void> {
     const single: string[] = []
     for (let start = 0; start < unique.length; start += awsLimits.maxTransactItems) {
       let pending = unique.slice(start, start + awsLimits.maxTransactItems)
@@ -229,7 +257,10 @@ export class IdempotencyStore {
           for (const lock of locks) result.set(lock.key, { status: 'acquired', lock })
           pending = []
         } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error
+          if (!(error instanceof TransactionCanceledException)) {
+            inDoubt.push(...locks)
+            throw error
+          }
           const retry: string[] = []
           for (const [index, key] of pending.entries()) {
             const reason = error.CancellationReasons?.[index]
@@ -246,9 +277,17 @@ export class IdempotencyStore {
       }
       single.push(...pending)
     }
-    const acquisitions = await Promise.all(single.map((key) => this.acquire(key, leaseSeconds)))
-    for (const [index, key] of single.entries()) result.set(key, acquisitions[index]!)
-    return result
+    // Every single acquire settles before a failure is thrown, so none is left untracked.
+    const acquisitions = await Promise.allSettled(
+      single.map((key) => this.#acquire(key, leaseSeconds, inDoubt)),
+    )
+    let failure: PromiseRejectedResult | undefined
+    for (const [index, key] of single.entries()) {
+      const acquisition = acquisitions[index]!
+      if (acquisition.status === 'fulfilled') result.set(key, acquisition.value)
+      else failure ??= acquisition
+    }
+    if (failure) throw failure.reason
   }
 
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it } from 'vitest'
 import { OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import { consumer, IdempotencyStore, LeaseLostError } from '../../../functions/runtime/index.ts'
@@ -337,5 +338,55 @@ describe('leases', () => {
     proceed()
     await expect(stale).rejects.toThrow(/all 1 record\(s\) of the batch failed/)
     expect(calls).toEqual(['stale', 'fresh'])
+  })
+})
+
+describe('acquisition failures', () => {
+  const storeFor = (resources: { dynamodb: DynamoDBClient; table: string }, batchWrites = true) =>
+    new IdempotencyStore({
+      dynamodb: resources.dynamodb,
+      tableName: resources.table,
+      dedupeWindowSeconds: 60,
+      now: Date.now,
+      newOwner: randomUUID,
+      batchWrites,
+    })
+
+  /** Makes the `nth` request of `command` (counting from 1) fail before it is sent. */
+  function failRequest(dynamodb: DynamoDBClient, command: string, nth: number) {
+    let seen = 0
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === command && ++seen === nth) {
+          throw Object.assign(new Error('injected failure'), { name: 'InjectedError' })
+        }
+        return next(args)
+      },
+      { step: 'initialize', name: 'failForTest' },
+    )
+    return () => dynamodb.middlewareStack.remove('failForTest')
+  }
+
+  it('gives back the leases of earlier transactions when a later one fails', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const keys = Array.from({ length: 150 }, (_, i) => `payments#${i}-${randomUUID()}`)
+    const restore = failRequest(resources.dynamodb, 'TransactWriteItemsCommand', 2)
+    await expect(storeFor(resources).acquireMany(keys, 60)).rejects.toThrow('injected failure')
+    restore()
+    // The first 100 were taken, then the second transaction failed: none stays held.
+    const again = await storeFor(resources).acquireMany(keys, 60)
+    expect([...again.values()].filter((a) => a.status !== 'acquired')).toEqual([])
+  })
+
+  it('gives back the leases taken one at a time when another fails', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const keys = ['a', 'b', 'c'].map((id) => `payments#${id}-${randomUUID()}`)
+    const restore = failRequest(resources.dynamodb, 'UpdateItemCommand', 2)
+    await expect(storeFor(resources, false).acquireMany(keys, 60)).rejects.toThrow(
+      'injected failure',
+    )
+    restore()
+    const again = await storeFor(resources, false).acquireMany(keys, 60)
+    expect([...again.values()].map((a) => a.status)).toEqual(['acquired', 'acquired', 'acquired'])
   })
 })
