@@ -76,7 +76,8 @@ export class IdempotencyStore {
   /**
    * Takes the event's lease when nobody holds it: no record, a released one, an expired
    * lease, or a completed record past its dedupe window (TTL deletes lazily). One
-   * conditional UpdateItem; a refusal returns what holds it.
+   * conditional UpdateItem; a refusal returns what holds it, unless the holder is this
+   * lock itself (an SDK retry of a write that landed): then it is acquired.
    */
   acquire(key: string, leaseSeconds: number): Promise<Acquisition> {
     return this.#acquire(key, leaseSeconds, [])
@@ -100,6 +101,8 @@ export class IdempotencyStore {
           throw error
         }
         const holder = error.Item ?? (await this.#read(key))
+        // Our own write, landed by an earlier try whose response was lost (an SDK retry).
+        if (holder && heldBy(holder, lock)) return { status: 'acquired', lock }
         const refusal = holder && refusalOf(holder, this.#nowSeconds())
         if (refusal) return refusal
         // The holder changed between our write and our read: try again.
@@ -267,6 +270,10 @@ export class IdempotencyStore {
             if (reason?.Code === 'None') retry.push(key)
             else if (reason?.Code === 'ConditionalCheckFailed') {
               const holder = reason.Item ?? (await this.#read(key))
+              if (holder && heldBy(holder, locks[index]!)) {
+                result.set(key, { status: 'acquired', lock: locks[index]! })
+                continue
+              }
               const refusal = holder && refusalOf(holder, this.#nowSeconds())
               if (refusal) result.set(key, refusal)
               else retry.push(key)
@@ -416,6 +423,11 @@ export class IdempotencyStore {
   #nowSeconds(): number {
     return Math.floor(this.#options.now() / 1000)
   }
+}
+
+/** True when the record is this lock's lease: its owner token, still in progress. */
+function heldBy(item: Record<string, AttributeValue>, lock: Lock): boolean {
+  return item.status?.S === IN_PROGRESS && item.owner?.S === lock.owner
 }
 
 /** Why an existing record refuses a new owner, or undefined when it no longer does. */

@@ -389,4 +389,62 @@ describe('acquisition failures', () => {
     const again = await storeFor(resources, false).acquireMany(keys, 60)
     expect([...again.values()].map((a) => a.status)).toEqual(['acquired', 'acquired', 'acquired'])
   })
+
+  it('takes its own lease when the SDK retried an acquire whose response was lost', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    let sent = 0
+    // Inside the SDK's retries: the write lands, then its response is lost once.
+    resources.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const first = context.commandName === 'UpdateItemCommand' && sent++ === 0
+        const output = await next(args)
+        if (first) {
+          throw Object.assign(new Error('the response was lost'), { name: 'TimeoutError' })
+        }
+        return output
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'loseResponseForTest' },
+    )
+    const key = `payments#${randomUUID()}`
+    const acquisition = await storeFor(resources).acquire(key, 60)
+    resources.dynamodb.middlewareStack.remove('loseResponseForTest')
+    expect(sent).toBe(2) // the SDK sent the write again
+    expect(acquisition.status).toBe('acquired')
+    if (acquisition.status !== 'acquired') return
+    await storeFor(resources).complete(acquisition.lock)
+    expect(await storeFor(resources).acquire(key, 60)).toEqual({ status: 'completed' })
+  })
+
+  it('takes its own leases when a transaction is retried after its token expired', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    let sent = 0
+    // The transaction lands, its response is lost, and it is sent again under a token
+    // DynamoDB no longer remembers (10 minutes on): the retry is cancelled on our leases.
+    resources.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'TransactWriteItemsCommand' || sent++ > 0) return next(args)
+        const request = args.request as { body: string }
+        await next(args)
+        const body = JSON.parse(request.body) as { ClientRequestToken: string }
+        const retry = {
+          ...request,
+          body: JSON.stringify({ ...body, ClientRequestToken: randomUUID() }),
+        }
+        return next({ ...args, request: retry })
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'resendForTest' },
+    )
+    const keys = ['a', 'b'].map((id) => `payments#${id}-${randomUUID()}`)
+    const acquisitions = await storeFor(resources).acquireMany(keys, 60)
+    resources.dynamodb.middlewareStack.remove('resendForTest')
+    expect(sent).toBe(1)
+    expect([...acquisitions.values()].map((a) => a.status)).toEqual(['acquired', 'acquired'])
+    const locks = [...acquisitions.values()].flatMap((a) =>
+      a.status === 'acquired' ? [a.lock] : [],
+    )
+    expect([...(await storeFor(resources).completeMany(locks)).values()]).toEqual([
+      'completed',
+      'completed',
+    ])
+  })
 })
