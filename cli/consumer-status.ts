@@ -1,12 +1,9 @@
-import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type MetricDataQuery,
-} from '@aws-sdk/client-cloudwatch'
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch'
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { METRICS_NAMESPACE } from '../lib/consumer.ts'
 import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
 import { type StatusDocument, statusRoute } from '../local/pipeline/pipeline-routes.ts'
+import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
 import { describeAwsError, type Target } from './target.ts'
 
 /** What `pipeline status` shows for one consumer. */
@@ -115,8 +112,6 @@ async function cloudWatchFigures(
   target: Target,
   consumers: readonly ConsumerResources[],
 ): Promise<RuntimeFigures[]> {
-  const cloudwatch = new CloudWatchClient({ ...target.clientConfig, maxAttempts: 2 })
-  const now = new Date()
   const queries: MetricDataQuery[] = consumers.flatMap((c, i) => {
     const runtime = (metric: string, stat: string, id: string): MetricDataQuery => ({
       Id: `${id}${i}`,
@@ -134,40 +129,17 @@ async function cloudWatchFigures(
       },
     })
     return [
-      {
-        Id: `age${i}`,
-        MetricStat: {
-          Metric: {
-            Namespace: 'AWS/SQS',
-            MetricName: 'ApproximateAgeOfOldestMessage',
-            Dimensions: [{ Name: 'QueueName', Value: c.queueName }],
-          },
-          Period: 300,
-          Stat: 'Maximum',
-        },
-      },
+      oldestMessageAgeQuery(`age${i}`, c.queueName),
       runtime('processed', 'Sum', 'processed'),
       runtime('eventAge', 'p50', 'p50'),
       runtime('eventAge', 'p99', 'p99'),
     ]
   })
-  const values = new Map<string, number>()
+  let values = new Map<string, number>()
   try {
-    const { MetricDataResults = [] } = await cloudwatch.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: queries,
-        StartTime: new Date(now.getTime() - 3_600_000),
-        EndTime: now,
-      }),
-    )
-    for (const result of MetricDataResults) {
-      const latest = result.Values?.[0]
-      if (result.Id && latest !== undefined) values.set(result.Id, latest)
-    }
+    values = await latestMetricValues(target, queries, 3_600_000)
   } catch {
     // No CloudWatch (LocalStack without it): the queue figures still stand.
-  } finally {
-    cloudwatch.destroy()
   }
   const read = (id: string) => values.get(id) ?? null
   return consumers.map((_, i) => ({

@@ -1,9 +1,4 @@
 import {
-  CloudWatchClient,
-  GetMetricDataCommand,
-  type MetricDataQuery,
-} from '@aws-sdk/client-cloudwatch'
-import {
   GetQueueAttributesCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
@@ -12,6 +7,7 @@ import { type Command, Option } from 'commander'
 import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
 import { type StatusDocument, statusRoute } from '../local/pipeline/pipeline-routes.ts'
 import { CliError } from './cli-error.ts'
+import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
 import { type DeadLetter, peekDeadLetters } from './dlq-messages.ts'
 import { type RedriveRoute, RedriveSendError, redriveMessages } from './dlq-redrive.ts'
 import { findPipeline } from './find-pipeline.ts'
@@ -169,36 +165,15 @@ async function oldestAges(target: Target, queueNames: readonly string[]) {
       }
       return ages
     }
-    const cloudwatch = new CloudWatchClient({ ...target.clientConfig, maxAttempts: 2 })
-    try {
-      const now = new Date()
-      const queries: MetricDataQuery[] = queueNames.map((name, i) => ({
-        Id: `age${i}`,
-        MetricStat: {
-          Metric: {
-            Namespace: 'AWS/SQS',
-            MetricName: 'ApproximateAgeOfOldestMessage',
-            Dimensions: [{ Name: 'QueueName', Value: name }],
-          },
-          Period: 300,
-          Stat: 'Maximum',
-        },
-      }))
-      const { MetricDataResults = [] } = await cloudwatch.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries,
-          StartTime: new Date(now.getTime() - 300_000),
-          EndTime: now,
-        }),
-      )
-      for (const result of MetricDataResults) {
-        const latest = result.Values?.[0]
-        const name = queueNames[Number(result.Id?.slice(3))]
-        if (name !== undefined && latest !== undefined) ages.set(name, latest)
-      }
-    } finally {
-      cloudwatch.destroy()
-    }
+    const values = await latestMetricValues(
+      target,
+      queueNames.map((name, i) => oldestMessageAgeQuery(`age${i}`, name)),
+      300_000,
+    )
+    queueNames.forEach((name, i) => {
+      const age = values.get(`age${i}`)
+      if (age !== undefined) ages.set(name, age)
+    })
   } catch {
     // Ages are a nicety: the counts stand without them.
   }
