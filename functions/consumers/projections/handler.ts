@@ -12,13 +12,17 @@ import { projectOrder } from './order-view.ts'
 export const handler = consumer({
   name: 'projections',
   events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
-  async handle(event, { logger }) {
+  async handle(event, { logger, attempt }) {
     try {
-      const result = await projectOrder(event, {
-        client: documentClient(),
-        table: requireEnv('READ_MODEL_TABLE'),
-        eventsTable: requireEnv('EVENTS_TABLE'),
-      })
+      const result = await projectOrder(
+        event,
+        {
+          client: documentClient(),
+          table: requireEnv('READ_MODEL_TABLE'),
+          eventsTable: requireEnv('EVENTS_TABLE'),
+        },
+        { attempt },
+      )
       const { writes, ...outcome } = result
       logger.info('order projected', { result: outcome })
       return writes.length > 0 ? writes : undefined

@@ -32,6 +32,15 @@ export interface OrderProjection {
   readonly writes: AppendWrite[]
 }
 
+export interface ProjectionOptions {
+  /**
+   * This receive of the record (the runtime's `attempt`): 1 on the first. A later one may
+   * follow a cancelled transaction (the stream was not where the row said), so it reads the
+   * stream. @default 1
+   */
+  readonly attempt?: number
+}
+
 /**
  * The order read model as a projection of the event store. An order event from the bus is
  * recorded into the order's stream (origin `recorded`, so the outbox does not publish it
@@ -39,32 +48,41 @@ export interface OrderProjection {
  * every version of the stream after its own, in order, with the decider's `evolve`. A row
  * behind its stream catches up from the store; a version that does not follow the row is a
  * `ProjectionGapError`. Rebuilding from the events table gives the same rows.
+ *
+ * Two DynamoDB requests in the common case: the row is read, and the writes append the event
+ * at `row.version + 1` on the condition that the stream is exactly at `row.version` (the
+ * event store's exact expected version), with the row on the condition that it is still at
+ * its version. That needs no read of the stream when the row proves the event is not in it
+ * yet: the row holds every version up to its own, and no event of this type is folded into
+ * it; versions after it would fail the condition. Otherwise (an event of the type folded in
+ * already: maybe this one), and on a retry (the condition may have failed: the stream is
+ * ahead of the row, or another event of the order got there first), the stream is read.
  */
 export async function projectOrder(
   event: OrderEvent,
   deps: ProjectionDeps,
+  options: ProjectionOptions = {},
 ): Promise<OrderProjection> {
   const store = new EventStore({ client: deps.client, eventsTable: deps.eventsTable })
   const streamId = orderStreamId(event.payload.orderId)
-  const history = await store.readStream(streamId)
-  const recorded = history.some((r) => r.event.eventId === event.eventId)
+  const current = await readRow(event, deps)
+  const history =
+    (options.attempt ?? 1) > 1 || mayHoldEventOfType(current, event)
+      ? await store.readStream(streamId)
+      : undefined
+  const recorded = history?.some((r) => r.event.eventId === event.eventId) ?? false
   const append = recorded
     ? undefined
     : await store.prepareAppend(streamId, [event], {
-        expectedVersion: history.at(-1)?.streamVersion ?? 'no-stream',
+        // Without a read, the stream is expected exactly where the row is: a ConditionCheck on
+        // that version and a Put at the next enforce it.
+        expectedVersion: history
+          ? (history.at(-1)?.streamVersion ?? 'no-stream')
+          : (current?.version ?? 0),
         origin: 'recorded',
       })
-  const events = [...history, ...(append?.events ?? [])]
+  const events = [...(history ?? []), ...(append?.events ?? [])]
 
-  const current = (
-    await deps.client.send(
-      new GetCommand({
-        TableName: deps.table,
-        Key: { orderId: event.payload.orderId },
-        ConsistentRead: true,
-      }),
-    )
-  ).Item as OrderView | undefined
   // Events in the store are the catalogue's, validated when appended.
   const { view, applied } = projectOrderView(current, events as RecordedEvent<OrderStreamEvent>[])
   if (!view || applied === 0) {
@@ -80,6 +98,33 @@ export async function projectOrder(
     status: view.status,
     version: view.version,
     writes: [...(append?.writes ?? []), viewWrite(deps.table, view, current?.version ?? 0)],
+  }
+}
+
+async function readRow(event: OrderEvent, deps: ProjectionDeps): Promise<OrderView | undefined> {
+  const result = await deps.client.send(
+    new GetCommand({
+      TableName: deps.table,
+      Key: { orderId: event.payload.orderId },
+      ConsistentRead: true,
+    }),
+  )
+  return result.Item as OrderView | undefined
+}
+
+/**
+ * Whether the versions a row has folded in may hold this event: they do not when the row
+ * has folded in no event of its type (the row keeps the eventId of the last of each type).
+ */
+function mayHoldEventOfType(row: OrderView | undefined, event: OrderEvent): boolean {
+  if (!row) return false
+  switch (event.eventType) {
+    case 'order.placed':
+      return row.placedEventId !== undefined
+    case 'order.cancelled':
+      return row.cancelledEventId !== undefined
+    default:
+      return true
   }
 }
 
