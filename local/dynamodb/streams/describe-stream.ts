@@ -1,21 +1,13 @@
 import type { Action } from '../actions/action.ts'
 import { validateRequest } from '../dynalite-store.ts'
+import { shardIdLimits, streamArnLimits } from './field-limits.ts'
 import { streamNotFound } from './stream-errors.ts'
 
 const validation = {
   types: {
-    StreamArn: {
-      type: 'String',
-      notNull: true,
-      lengthGreaterThanOrEqual: 37,
-      lengthLessThanOrEqual: 1024,
-    },
+    StreamArn: { ...streamArnLimits, notNull: true },
     Limit: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 100 },
-    ExclusiveStartShardId: {
-      type: 'String',
-      lengthGreaterThanOrEqual: 28,
-      lengthLessThanOrEqual: 65,
-    },
+    ExclusiveStartShardId: shardIdLimits,
   },
 }
 

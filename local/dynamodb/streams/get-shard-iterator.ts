@@ -2,23 +2,14 @@ import type { GetShardIteratorOutput } from '@aws-sdk/client-dynamodb-streams'
 import type { Action } from '../actions/action.ts'
 import { validateRequest } from '../dynalite-store.ts'
 import { DynamoDbError, validationException } from '../errors.ts'
+import { shardIdLimits, streamArnLimits } from './field-limits.ts'
 import { encodeShardIterator } from './shard-iterator.ts'
 import { shardNotFound, streamNotFound } from './stream-errors.ts'
 
 const validation = {
   types: {
-    StreamArn: {
-      type: 'String',
-      notNull: true,
-      lengthGreaterThanOrEqual: 37,
-      lengthLessThanOrEqual: 1024,
-    },
-    ShardId: {
-      type: 'String',
-      notNull: true,
-      lengthGreaterThanOrEqual: 28,
-      lengthLessThanOrEqual: 65,
-    },
+    StreamArn: { ...streamArnLimits, notNull: true },
+    ShardId: { ...shardIdLimits, notNull: true },
     ShardIteratorType: {
       type: 'String',
       notNull: true,

@@ -1,6 +1,7 @@
 import type { ListStreamsOutput } from '@aws-sdk/client-dynamodb-streams'
 import type { Action } from '../actions/action.ts'
 import { validateRequest } from '../dynalite-store.ts'
+import { streamArnLimits } from './field-limits.ts'
 
 const validation = {
   types: {
@@ -11,11 +12,7 @@ const validation = {
       lengthLessThanOrEqual: 255,
     },
     Limit: { type: 'Integer', greaterThanOrEqual: 1, lessThanOrEqual: 100 },
-    ExclusiveStartStreamArn: {
-      type: 'String',
-      lengthGreaterThanOrEqual: 37,
-      lengthLessThanOrEqual: 1024,
-    },
+    ExclusiveStartStreamArn: streamArnLimits,
   },
 }
 
