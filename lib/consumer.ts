@@ -14,7 +14,7 @@ import {
   isValidSelector,
   splitSelectors,
 } from './message-attributes.ts'
-import { PipelineFunction } from './pipeline-function.ts'
+import { DEFAULT_FUNCTION_TIMEOUT, PipelineFunction } from './pipeline-function.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /** The CloudWatch namespace of the consumer runtime's EMF metrics: the runtime's default. */
@@ -192,7 +192,7 @@ export class Consumer extends Construct {
   constructor(scope: Construct, id: string, props: ConsumerProps) {
     super(scope, id)
     const fifo = props.bus.fifo
-    const timeout = props.timeout ?? Duration.seconds(30)
+    const timeout = props.timeout ?? DEFAULT_FUNCTION_TIMEOUT
     const visibilityTimeout =
       props.visibilityTimeout ?? Duration.millis(timeout.toMilliseconds() * 6)
     const maxReceiveCount = props.maxReceiveCount ?? 5

@@ -19,6 +19,9 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..')
 /** The CloudFormation metadata key that tells the local runner where a function's source is. */
 export const SOURCE_METADATA_KEY = 'EventPipeline'
 
+/** A pipeline function's timeout when its props name none; Consumer sizes its queue's visibility from it. */
+export const DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(30)
+
 /** The value under {@link SOURCE_METADATA_KEY} on every function resource. */
 export interface FunctionSourceMetadata {
   /** Repository-relative path of the TypeScript entry, with forward slashes. */
@@ -86,7 +89,7 @@ export class PipelineFunction extends Construct implements IGrantable {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id)
-    const timeout = props.timeout ?? Duration.seconds(30)
+    const timeout = props.timeout ?? DEFAULT_FUNCTION_TIMEOUT
     const memorySize = props.memorySize ?? 256
     validateProps(this, [
       {
