@@ -24,7 +24,11 @@ export {
   type PublishedEvent,
   type Publisher,
   type PublisherOptions,
+} from './publisher.ts'
+export {
+  snsBatches,
   snsMaxBatchEntries,
   snsMaxPayloadBytes,
-} from './publisher.ts'
+  snsMessageBytes,
+} from './sns-batches.ts'
 export { validateEvent } from './validate-event.ts'

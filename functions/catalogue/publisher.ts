@@ -1,5 +1,4 @@
 import {
-  type MessageAttributeValue,
   PublishBatchCommand,
   type PublishBatchCommandOutput,
   type PublishBatchRequestEntry,
@@ -11,12 +10,8 @@ import { catalogue } from './catalogue.ts'
 import type { EventDefinition } from './define-event.ts'
 import type { EventEnvelope } from './envelope.ts'
 import { CatalogueError, EventTooLargeError, PublishError } from './errors.ts'
+import { snsBatches, snsMaxPayloadBytes, snsMessageBytes } from './sns-batches.ts'
 import { validateEvent } from './validate-event.ts'
-
-/** SNS's limit for one message with its attributes, and for one PublishBatch request. */
-export const snsMaxPayloadBytes = 262_144
-/** SNS's limit of entries in one PublishBatch request. */
-export const snsMaxBatchEntries = 10
 
 export interface PublisherOptions {
   readonly topicArn: string
@@ -64,7 +59,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const event = validateEvent(raw, definitions)
     const message = JSON.stringify(event)
     const attributes = eventMessageAttributes(event)
-    const bytes = Buffer.byteLength(message) + attributesBytes(attributes)
+    const bytes = snsMessageBytes(message, attributes)
     if (bytes > snsMaxPayloadBytes) {
       throw new EventTooLargeError(event.eventId, bytes, snsMaxPayloadBytes)
     }
@@ -97,7 +92,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const prepared = raws.map(prepare)
       const published: PublishedEvent[] = []
       const failed: { eventId: string; code: string; message: string }[] = []
-      for (const chunk of chunks(prepared)) {
+      for (const chunk of snsBatches(prepared)) {
         const entries: PublishBatchRequestEntry[] = chunk.map((p, i) => ({
           Id: String(i),
           Message: p.message,
@@ -157,31 +152,6 @@ export function createPublisher(options: PublisherOptions): Publisher {
 function processSnsClient(): SNSClient {
   defaultSns ??= new SNSClient({})
   return defaultSns
-}
-
-function attributesBytes(attributes: Record<string, MessageAttributeValue>): number {
-  let bytes = 0
-  for (const [name, value] of Object.entries(attributes)) {
-    bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '')
-    bytes += Buffer.byteLength(value.StringValue ?? '')
-  }
-  return bytes
-}
-
-/** Groups of at most 10 entries whose sizes add up to at most 256 KiB. */
-function* chunks<T extends { bytes: number }>(items: readonly T[]): Generator<T[]> {
-  let chunk: T[] = []
-  let bytes = 0
-  for (const item of items) {
-    if (chunk.length === snsMaxBatchEntries || bytes + item.bytes > snsMaxPayloadBytes) {
-      yield chunk
-      chunk = []
-      bytes = 0
-    }
-    chunk.push(item)
-    bytes += item.bytes
-  }
-  if (chunk.length > 0) yield chunk
 }
 
 function withoutBytes<T extends { bytes: number }>({ bytes: _, ...rest }: T): Omit<T, 'bytes'> {

@@ -4,11 +4,8 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns'
 import { eventMessageAttributes, messageGroupIdOf } from '../../lib/message-attributes.ts'
+import { snsBatches, snsMessageBytes } from '../catalogue/sns-batches.ts'
 import type { BusEvent } from './stored-event.ts'
-
-/** SNS PublishBatch limits: 10 entries and 256 KiB for the whole request. */
-const MAX_ENTRIES = 10
-const MAX_BATCH_BYTES = 256 * 1024
 
 export interface PublishOptions {
   readonly client: SNSClient
@@ -36,17 +33,6 @@ export function publishEntry(
   }
 }
 
-function entryBytes(entry: PublishBatchRequestEntry): number {
-  let bytes = Buffer.byteLength(entry.Message ?? '')
-  for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
-    bytes +=
-      Buffer.byteLength(name) +
-      Buffer.byteLength(value.DataType ?? '') +
-      Buffer.byteLength(value.StringValue ?? '')
-  }
-  return bytes
-}
-
 /**
  * Publishes events in order, in PublishBatch requests of at most 10 entries and 256 KiB.
  * Returns the index of the first event that was not published (every later one counts as
@@ -56,22 +42,17 @@ export async function publishInOrder(
   events: readonly BusEvent[],
   options: PublishOptions,
 ): Promise<number | undefined> {
+  const entries = events.map((event, i) => {
+    const entry = publishEntry(event, String(i), options)
+    return { entry, bytes: snsMessageBytes(entry.Message ?? '', entry.MessageAttributes) }
+  })
   let start = 0
-  while (start < events.length) {
-    const entries: PublishBatchRequestEntry[] = []
-    let bytes = 0
-    for (let i = start; i < events.length && entries.length < MAX_ENTRIES; i++) {
-      const entry = publishEntry(events[i]!, String(i), options)
-      const size = entryBytes(entry)
-      if (entries.length > 0 && bytes + size > MAX_BATCH_BYTES) break
-      entries.push(entry)
-      bytes += size
-    }
+  for (const batch of snsBatches(entries)) {
     try {
       const result = await options.client.send(
         new PublishBatchCommand({
           TopicArn: options.topicArn,
-          PublishBatchRequestEntries: entries,
+          PublishBatchRequestEntries: batch.map((b) => b.entry),
         }),
       )
       const failed = (result.Failed ?? []).map((failure) => Number(failure.Id))
@@ -79,7 +60,7 @@ export async function publishInOrder(
     } catch {
       return start
     }
-    start += entries.length
+    start += batch.length
   }
   return undefined
 }
