@@ -18,7 +18,7 @@ import { demoOrder } from './demo-orders.ts'
 import { seedDemoStock } from './demo-stock.ts'
 import { parsePort } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
-import { type LiveViewState, liveLine, liveView } from './live-view.ts'
+import { type LiveViewState, liveLine, liveView, secondTerminalHints } from './live-view.ts'
 import { statusTable } from './status-table.ts'
 import { resolveTarget, targetNames } from './target.ts'
 
@@ -253,6 +253,17 @@ async function liveMode(
         }, 1000 / options.rate)
       : undefined
   const tty = process.stdout.isTTY && !options.json
+  // A terminal shows the hints in the live view; a log gets them once.
+  if (!tty && !options.json) {
+    const hints = secondTerminalHints({
+      endpoint: run.pipeline.aws.endpoint,
+      topicArn: run.resources.eventTopicArn,
+      region: run.pipeline.aws.region,
+    })
+    progress(
+      ['In another terminal, at the repository root:', ...hints.map((h) => `  ${h}`)].join('\n'),
+    )
+  }
   let drawing = false
   let lastLine = 0
   const draw = async () => {
@@ -263,6 +274,7 @@ async function liveMode(
       const state: LiveViewState = {
         endpoint: run.pipeline.aws.endpoint,
         topicArn: run.resources.eventTopicArn,
+        region: run.pipeline.aws.region,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         ratePerSecond: options.rate,
         ordersPublished,

@@ -2,9 +2,13 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConsumerStatus } from '../../cli/consumer-status.ts'
+import { liveView, secondTerminalHints } from '../../cli/live-view.ts'
 import { type RunningDev, runPipeline, startDev } from '../integration/cli/pipeline-cli.ts'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
 
 const awsCli = spawnSync('aws', ['--version'], { encoding: 'utf8' })
 const awsSkip = awsCli.status === 0 ? undefined : 'the aws CLI is not on PATH (pip install awscli)'
@@ -128,6 +132,123 @@ describe('a second terminal against a running `pipeline dev`', () => {
       })
       expect(published.code, published.out).toBe(0)
       expect(JSON.parse(published.out).MessageId).toEqual(expect.any(String))
+      await everyConsumerProcessedOneMore(before)
+    },
+    60_000,
+  )
+})
+
+/**
+ * A new terminal as a user opens it: the system's PATH (no node_modules/.bin, so the
+ * system Node, which may be older than the project's), no AWS settings, no npm variables.
+ */
+function freshTerminalEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('AWS_') || name.startsWith('npm_') || name === 'NODE_OPTIONS') continue
+    env[name] = value
+  }
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => !dir.includes('node_modules'))
+    .join(':')
+  return env
+}
+
+interface Pasted {
+  readonly code: number | null
+  readonly out: string
+}
+
+/** Runs one pasted line in bash at the repository root; `until` ends a command that runs on. */
+function paste(command: string, until?: RegExp): Promise<Pasted> {
+  return new Promise((resolve, reject) => {
+    // Its own process group, so a stop reaches npx's children as Ctrl-C in a terminal would.
+    const child = spawn('bash', ['-c', command], {
+      cwd: root,
+      env: freshTerminalEnv(),
+      detached: true,
+    })
+    const stop = (signal: NodeJS.Signals) => child.pid && process.kill(-child.pid, signal)
+    let out = ''
+    const timer = setTimeout(() => {
+      stop('SIGKILL')
+      reject(new Error(`\`${command}\` did not finish in 60 s:\n${out}`))
+    }, 60_000)
+    const collect = (chunk: Buffer) => {
+      out += chunk
+      if (until?.test(out) && child.exitCode === null) stop('SIGINT')
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code: until?.test(out) ? 0 : code, out })
+    })
+  })
+}
+
+describe('the hints `pipeline dev` prints for another terminal', () => {
+  function printedHints(): string[] {
+    const stderr = dev.stderr()
+    const block = stderr.slice(stderr.indexOf('In another terminal, at the repository root:'))
+    return block
+      .split('\n')
+      .slice(1)
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.trim())
+  }
+
+  it("are the ones the live view shows, with this run's endpoint and topic", async () => {
+    const stack = await fetch(`${dev.endpoint}/_pipeline/stack`).then(
+      (r) => r.json() as Promise<{ outputs: Record<string, string> }>,
+    )
+    const where = {
+      endpoint: dev.endpoint,
+      topicArn: stack.outputs.EventTopicArn ?? '',
+      region: 'us-east-1',
+    }
+    const hints = printedHints()
+    expect(hints).toEqual(secondTerminalHints(where))
+    expect(hints).toHaveLength(3)
+    const view = liveView({
+      ...where,
+      uptimeSeconds: 1,
+      ratePerSecond: 0,
+      ordersPublished: 0,
+      eventsPublished: 0,
+      delivered: 0,
+      expected: 0,
+      logPath: 'x.log',
+      consumers: [],
+    })
+    for (const hint of hints) expect(view).toContain(`  ${hint}\n`)
+  })
+
+  it('`pipeline status` and `pipeline publish` work when pasted in a new terminal at the repository root', async () => {
+    const [status, publish] = printedHints()
+    expect(status).toMatch(/^npx pipeline status --watch/)
+    const watched = await paste(status ?? '', /projections/)
+    expect(watched.code, watched.out).toBe(0)
+    expect(watched.out).toMatch(/consumer\s+visible/)
+
+    const before = await processed()
+    const published = await paste(publish ?? '')
+    expect(published.code, published.out).toBe(0)
+    await everyConsumerProcessedOneMore(before)
+  }, 120_000)
+
+  it.skipIf(awsSkip)(
+    `\`aws sns publish\` works when pasted in a new terminal at the repository root ${awsSkip ? `(skipped: ${awsSkip})` : ''}`,
+    async () => {
+      const awsPublish = printedHints()[2] ?? ''
+      expect(awsPublish).toMatch(
+        /^AWS_ACCESS_KEY_ID=test .*aws .*sns publish .*file:\/\/examples\//,
+      )
+      const before = await processed()
+      const published = await paste(awsPublish)
+      expect(published.code, published.out).toBe(0)
+      expect(published.out).toMatch(/MessageId/)
       await everyConsumerProcessedOneMore(before)
     },
     60_000,
