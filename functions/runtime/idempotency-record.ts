@@ -1,0 +1,167 @@
+import type { AttributeValue, Update } from '@aws-sdk/client-dynamodb'
+
+/**
+ * The idempotency record of one event, `<consumer>#<eventId>`, and the rules of its states.
+ * Every time is epoch seconds; `expiresAt` is the table's TTL attribute.
+ *
+ *     none, RELEASED, an ended lease, or past the dedupe window ──acquire──▶ IN_PROGRESS
+ *     IN_PROGRESS ──complete (same owner)──▶ COMPLETED, remembered for the dedupe window
+ *     IN_PROGRESS ──release (same owner, a failure counted)──▶ RELEASED
+ *     IN_PROGRESS ──abandon (same owner, never started)──▶ RELEASED
+ *
+ * Record: `id`, `status`, `owner`, `leaseExpiresAt`, `expiresAt`, `completedAt`,
+ * `firstFailureAt`, `lastFailureAt`, `failures`.
+ */
+export const recordStatus = {
+  inProgress: 'IN_PROGRESS',
+  completed: 'COMPLETED',
+  released: 'RELEASED',
+} as const
+
+/** Proof of holding an event's lease: completing or releasing is conditional on `owner`. */
+export interface Lock {
+  readonly key: string
+  readonly owner: string
+  /** Epoch seconds. */
+  readonly leaseExpiresAt: number
+}
+
+export type Acquisition =
+  | { readonly status: 'acquired'; readonly lock: Lock }
+  | { readonly status: 'completed' }
+  | { readonly status: 'in-progress'; readonly leaseExpiresAt: number }
+
+/** What the record remembers of an event's failures, for dead-letter metadata. */
+export interface FailureHistory {
+  /** Epoch seconds. */
+  readonly firstFailureAt: number
+  readonly failures: number
+}
+
+/** Where the records live and how long a completed one is remembered. */
+export interface RecordTable {
+  readonly tableName: string
+  readonly dedupeWindowSeconds: number
+}
+
+type Item = Record<string, AttributeValue>
+
+/** A conditional write that refuses while another owner's lease holds (then returns that record). */
+export type AcquisitionUpdate = Update & { readonly ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+
+const names = { '#status': 'status', '#owner': 'owner' }
+
+/** The table key of the record. */
+export function recordKey(key: string): Item {
+  return { id: { S: key } }
+}
+
+export function newLock(key: string, owner: string, now: number, leaseSeconds: number): Lock {
+  return { key, owner, leaseExpiresAt: now + leaseSeconds }
+}
+
+/**
+ * Takes the lease when nobody holds it: no record, a released one, an ended lease, or a
+ * completed record past its dedupe window (TTL deletes lazily).
+ */
+export function acquisitionUpdate(table: RecordTable, lock: Lock, now: number): AcquisitionUpdate {
+  return {
+    TableName: table.tableName,
+    Key: recordKey(lock.key),
+    UpdateExpression:
+      'SET #status = :inProgress, #owner = :owner, leaseExpiresAt = :lease, expiresAt = :expires',
+    ConditionExpression:
+      'attribute_not_exists(id) OR expiresAt <= :now OR #status = :released OR (#status = :inProgress AND leaseExpiresAt <= :now)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: {
+      ':inProgress': { S: recordStatus.inProgress },
+      ':released': { S: recordStatus.released },
+      ':owner': { S: lock.owner },
+      ':lease': { N: String(lock.leaseExpiresAt) },
+      ':expires': { N: String(lock.leaseExpiresAt + table.dedupeWindowSeconds) },
+      ':now': { N: String(now) },
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  }
+}
+
+/** Completed for the dedupe window, if this lock still owns the record. */
+export function completionUpdate(table: RecordTable, lock: Lock, now: number): Update {
+  return byOwner(
+    table,
+    lock,
+    'SET #status = :completed, completedAt = :now, expiresAt = :expires REMOVE #owner, leaseExpiresAt',
+    {
+      ':completed': { S: recordStatus.completed },
+      ':now': { N: String(now) },
+      ':expires': { N: String(now + table.dedupeWindowSeconds) },
+    },
+  )
+}
+
+/** Released after a failure, counting it, if this lock still owns the record. */
+export function releaseUpdate(table: RecordTable, lock: Lock, now: number): Update {
+  return byOwner(
+    table,
+    lock,
+    'SET #status = :released, lastFailureAt = :now, firstFailureAt = if_not_exists(firstFailureAt, :now), failures = if_not_exists(failures, :zero) + :one REMOVE #owner, leaseExpiresAt',
+    {
+      ':released': { S: recordStatus.released },
+      ':now': { N: String(now) },
+      ':zero': { N: '0' },
+      ':one': { N: '1' },
+    },
+  )
+}
+
+/** Released without counting a failure (the event never started), if this lock still owns it. */
+export function abandonmentUpdate(table: RecordTable, lock: Lock): Update {
+  return byOwner(table, lock, 'SET #status = :released REMOVE #owner, leaseExpiresAt', {
+    ':released': { S: recordStatus.released },
+  })
+}
+
+/** A write of the record that only the lock's owner may make (the fence). */
+function byOwner(table: RecordTable, lock: Lock, expression: string, values: Item): Update {
+  return {
+    TableName: table.tableName,
+    Key: recordKey(lock.key),
+    UpdateExpression: expression,
+    ConditionExpression: '#owner = :owner',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':owner': { S: lock.owner }, ...values },
+  }
+}
+
+/**
+ * What a refused acquisition means, given the record that refused it: acquired when the
+ * record is this lock's own lease (an SDK retry of a write that landed but whose response
+ * was lost), completed or in progress while that holds, or undefined when the record no
+ * longer refuses (it changed since the write: try again).
+ */
+export function refusalOf(
+  holder: Item | undefined,
+  lock: Lock,
+  now: number,
+): Acquisition | undefined {
+  if (!holder) return undefined
+  const status = holder.status?.S
+  if (status === recordStatus.inProgress && holder.owner?.S === lock.owner) {
+    return { status: 'acquired', lock }
+  }
+  if (Number(holder.expiresAt?.N ?? 0) <= now) return undefined
+  if (status === recordStatus.completed) return { status: 'completed' }
+  const leaseExpiresAt = Number(holder.leaseExpiresAt?.N ?? 0)
+  if (status === recordStatus.inProgress && leaseExpiresAt > now) {
+    return { status: 'in-progress', leaseExpiresAt }
+  }
+  return undefined
+}
+
+/** The failure history of a record just released at `now`. */
+export function failureHistoryOf(released: Item | undefined, now: number): FailureHistory {
+  return {
+    firstFailureAt: Number(released?.firstFailureAt?.N ?? now),
+    failures: Number(released?.failures?.N ?? 1),
+  }
+}
