@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda'
 import type { PipelineResources } from '../lib/outputs.ts'
-import type { BatchOutcome } from '../local/event-source-mapping/batch-outcome.ts'
-import { matchesPattern } from '../local/event-source-mapping/event-pattern.ts'
+import type { BatchOutcome } from '../local/lambda/event-sources/batch-outcome.ts'
+import { matchesPattern } from '../local/lambda/event-sources/event-pattern.ts'
 import { envelopeOf } from '../local/pipeline/published-at.ts'
 import type { ProvisionedStack } from '../local/provisioner/provision.ts'
 

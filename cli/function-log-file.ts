@@ -1,8 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { FunctionLog } from '../local/event-source-mapping/function-log.ts'
-import { prefixedConsoleLog } from '../local/event-source-mapping/function-log.ts'
+import type { FunctionLog } from '../local/lambda/function-log.ts'
+import { prefixedConsoleLog } from '../local/lambda/function-log.ts'
 
 /** Where `pipeline dev` writes the functions' logs unless told otherwise: one file per port (per process for port 0). */
 export function defaultLogPath(port: number): string {

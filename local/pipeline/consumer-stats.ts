@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda'
-import type { BatchOutcome } from '../event-source-mapping/batch-outcome.ts'
+import type { BatchOutcome } from '../lambda/event-sources/batch-outcome.ts'
 import { LatencyWindow } from './latency-window.ts'
 import { publishedAt } from './published-at.ts'
 

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { type EmbeddedAws, startEmbeddedAws } from '../embedded-aws.ts'
-import type { BatchOutcome } from '../event-source-mapping/batch-outcome.ts'
-import type { FunctionLog } from '../event-source-mapping/function-log.ts'
-import { type RunningMappings, startEventSourceMappings } from '../event-source-mapping/runner.ts'
+import type { BatchOutcome } from '../lambda/event-sources/batch-outcome.ts'
+import type { FunctionLog } from '../lambda/function-log.ts'
+import { type RunningMappings, startEventSourceMappings } from '../lambda/runner.ts'
 import { describePlan, planProvisioning } from '../provisioner/plan.ts'
 import { type ProvisionedStack, provision } from '../provisioner/provision.ts'
 import { synthesizePipeline } from '../provisioner/synthesize-pipeline.ts'
@@ -42,7 +42,7 @@ export interface LocalPipeline {
   stop(): Promise<void>
 }
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url))
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * What `npm start` runs: the embedded AWS, the CDK app synthesized in process and its

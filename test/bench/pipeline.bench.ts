@@ -35,7 +35,7 @@ import { createPublisher, type EventEnvelope } from '../../functions/catalogue/i
 import { parseStackOutputs } from '../../lib/outputs.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
 import { startEmbeddedAws } from '../../local/embedded-aws.ts'
-import type { BatchOutcome } from '../../local/event-source-mapping/batch-outcome.ts'
+import type { BatchOutcome } from '../../local/lambda/event-sources/batch-outcome.ts'
 import { LatencyWindow } from '../../local/pipeline/latency-window.ts'
 import { envelopeOf, publishedAt } from '../../local/pipeline/published-at.ts'
 import { startLocalPipeline } from '../../local/pipeline/start-local-pipeline.ts'

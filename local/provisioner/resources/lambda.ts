@@ -3,8 +3,8 @@ import { generatedName, nameLimits } from '../physical-names.ts'
 import type { ResourceProvider } from '../resource-provider.ts'
 
 /**
- * AWS::Lambda::Function: nothing is created on the emulator; the event-source-mapping
- * runner runs the function from its TypeScript source (see `local-function.ts`). `Ref` is
+ * AWS::Lambda::Function: nothing is created on the emulator; the local Lambda runner runs
+ * the function from its TypeScript source (see `local/lambda/local-function.ts`). `Ref` is
  * the function name, `Arn` its ARN.
  */
 export const lambdaFunction: ResourceProvider = {
@@ -20,8 +20,8 @@ export const lambdaFunction: ResourceProvider = {
 }
 
 /**
- * AWS::Lambda::EventSourceMapping: run locally by the event-source-mapping runner (see
- * `event-source-mapping-definition.ts`). `Ref` is its UUID, stable for a logical id.
+ * AWS::Lambda::EventSourceMapping: run locally by the local Lambda runner (see
+ * `local/lambda/event-source-mapping-definitions.ts`). `Ref` is its UUID, stable for a logical id.
  */
 export const lambdaEventSourceMapping: ResourceProvider = {
   type: 'AWS::Lambda::EventSourceMapping',

@@ -1,17 +1,17 @@
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { emulatorClientConfig } from '../client-config.ts'
+import type { ProvisionedStack } from '../provisioner/provision.ts'
 import {
   type EventSourceMappingDefinition,
   eventSourceMappingDefinitions,
-} from '../provisioner/event-source-mapping-definitions.ts'
-import { functionDefinitions } from '../provisioner/function-definitions.ts'
-import type { ProvisionedStack } from '../provisioner/provision.ts'
-import type { BatchListener } from './batch-outcome.ts'
+} from './event-source-mapping-definitions.ts'
+import type { BatchListener } from './event-sources/batch-outcome.ts'
+import { SqsEventSource } from './event-sources/sqs-event-source.ts'
+import { StreamEventSource } from './event-sources/stream-event-source.ts'
+import { functionDefinitions } from './function-definitions.ts'
 import type { FunctionLog } from './function-log.ts'
 import { LocalFunction } from './local-function.ts'
-import { SqsEventSource } from './sqs-event-source.ts'
-import { StreamEventSource } from './stream-event-source.ts'
 
 export interface RunnerOptions {
   readonly stack: ProvisionedStack

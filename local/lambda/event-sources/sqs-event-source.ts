@@ -5,12 +5,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
-import type { SqsMappingDefinition } from '../provisioner/event-source-mapping-definitions.ts'
+import type { SqsMappingDefinition } from '../event-source-mapping-definitions.ts'
+import type { LocalFunction } from '../local-function.ts'
 import { abortableSleep } from './abortable-sleep.ts'
 import type { BatchListener } from './batch-outcome.ts'
 import { failedItems } from './batch-response.ts'
 import { matchesPattern, sqsFilterDocument } from './event-pattern.ts'
-import type { LocalFunction } from './local-function.ts'
 import { toSqsRecord } from './sqs-records.ts'
 
 export interface SqsEventSourceOptions {

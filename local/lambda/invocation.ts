@@ -33,7 +33,7 @@ export interface InvokeMessage {
   readonly type: 'invoke'
   readonly id: number
   readonly event: unknown
-  readonly context: import('./lambda-context.ts').InvocationContextData
+  readonly context: import('./execution-environment/lambda-context.ts').InvocationContextData
 }
 
 /** What an execution environment is started with. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { basename, dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type { FunctionDefinition } from '../provisioner/function-definitions.ts'
+import type { FunctionDefinition } from './function-definitions.ts'
 import { type FunctionLog, forEachLine } from './function-log.ts'
 import type {
   EnvironmentData,
@@ -36,7 +36,7 @@ export interface FunctionStats {
   readonly environments: number
 }
 
-const environmentScript = new URL('./execution-environment.ts', import.meta.url)
+const environmentScript = new URL('./execution-environment/worker.ts', import.meta.url)
 
 /**
  * A Lambda function run locally from its TypeScript source. Each execution environment is

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import type { ProvisionedStack } from './provision.ts'
+import type { ProvisionedStack } from '../provisioner/provision.ts'
 
 /** A Lambda function of the stack as the local runner runs it. */
 export interface FunctionDefinition {

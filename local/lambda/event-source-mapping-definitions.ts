@@ -1,5 +1,5 @@
-import { TemplateError } from './errors.ts'
-import type { ProvisionedStack } from './provision.ts'
+import { TemplateError } from '../provisioner/errors.ts'
+import type { ProvisionedStack } from '../provisioner/provision.ts'
 
 interface MappingBase {
   readonly logicalId: string

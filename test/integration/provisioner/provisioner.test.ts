@@ -12,7 +12,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStackOutputs } from '../../../lib/outputs.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
-import { functionDefinitions } from '../../../local/provisioner/function-definitions.ts'
+import { functionDefinitions } from '../../../local/lambda/function-definitions.ts'
 import { describePlan, planProvisioning } from '../../../local/provisioner/plan.ts'
 import { type ProvisionedStack, provision } from '../../../local/provisioner/provision.ts'
 import {

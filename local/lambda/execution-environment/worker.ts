@@ -6,7 +6,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { EnvironmentData, EnvironmentMessage, InvokeMessage } from './invocation.ts'
+import type { EnvironmentData, EnvironmentMessage, InvokeMessage } from '../invocation.ts'
 import { createLambdaContext } from './lambda-context.ts'
 
 type Handler = (event: unknown, context: unknown) => unknown
@@ -14,7 +14,9 @@ type Handler = (event: unknown, context: unknown) => unknown
 const { entry, handlerExport } = workerData as EnvironmentData
 const port = parentPort
 if (!port)
-  throw new Error('execution-environment.ts runs in a worker thread started by LocalFunction')
+  throw new Error(
+    'execution-environment/worker.ts runs in a worker thread started by LocalFunction',
+  )
 const send = (message: EnvironmentMessage) => port.postMessage(message)
 
 class RuntimeError extends Error {
