@@ -19,9 +19,17 @@ import {
 } from '../outbox-publisher/stored-event.ts'
 import type { Decider } from './decider.ts'
 import { InvalidStreamRequestError, WrongExpectedVersionError } from './errors.ts'
-import { eventStoreDefaults, maxTransactItems } from './event-store-defaults.ts'
+import { eventStoreDefaults, maxItemBytes, maxTransactItems } from './event-store-defaults.ts'
 import type { ExpectedVersion } from './expected-version.ts'
 import type { RecordedEvent } from './recorded-event.ts'
+import {
+  fromSnapshotItem,
+  type LoadedSnapshot,
+  type SnapshotPolicy,
+  type SnapshotUse,
+  snapshotPolicyProblems,
+  toSnapshotItem,
+} from './snapshot.ts'
 
 /** One item of a TransactWriteItems request, in the document client's form. */
 export type AppendWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
@@ -35,6 +43,13 @@ export interface EventStoreOptions {
   readonly definitions?: readonly EventDefinition[]
   /** Items per Query page when reading. @default eventStoreDefaults.pageSize */
   readonly pageSize?: number
+  /**
+   * The snapshots table: `pk` (S) stream id, `sk` (N) the version a snapshot folds up to.
+   * A companion table without a stream, so the outbox never publishes a snapshot and no
+   * read or Scan of the events table meets one.
+   * @default - none: aggregate reads replay every event and decisions write no snapshot
+   */
+  readonly snapshotsTable?: string
 }
 
 export interface AppendOptions {
@@ -75,15 +90,25 @@ export interface ReadStreamOptions {
   readonly asOf?: Date | string
 }
 
-export type AggregateOptions =
+export type AggregateOptions<TState = unknown> = (
   | { readonly asOfVersion?: number; readonly asOfTime?: undefined }
   | { readonly asOfVersion?: undefined; readonly asOfTime?: Date | string }
+) & {
+  /**
+   * Start from the latest snapshot (at or before `asOfVersion`) and read only the events
+   * after it. Not used for `asOfTime` (a stream's timestamps need not be in order).
+   * @default - no snapshot: every event is read
+   */
+  readonly snapshots?: SnapshotPolicy<TState>
+}
 
 export interface AggregateResult<TState> {
   readonly state: TState
-  /** The version of the last event folded in; 0 when none was. */
+  /** The version of the last event folded in (or the snapshot's); 0 when none was. */
   readonly streamVersion: number
+  /** The events folded in: those after the snapshot when one was used. */
   readonly events: RecordedEvent[]
+  readonly snapshot: SnapshotUse
 }
 
 /**
@@ -284,20 +309,105 @@ export class EventStore {
 
   /**
    * The state of a stream as of a version or a time: its events folded with the decider's
-   * `evolve` from `initialState()`. The events are the catalogue's, validated when appended.
+   * `evolve` from `initialState()`, or from the latest snapshot when `snapshots` is given.
+   * A snapshot is used only if the stream still holds the event it was taken after, at its
+   * version; otherwise (and when it is missing, corrupt or of another state schema
+   * version) the stream is replayed. The events are the catalogue's, validated when appended.
    */
   async aggregateStream<TState, TEvent extends EventEnvelope>(
     decider: Pick<Decider<unknown, TEvent, TState>, 'evolve' | 'initialState'>,
     streamId: string,
-    options: AggregateOptions = {},
+    options: AggregateOptions<TState> = {},
   ): Promise<AggregateResult<TState>> {
+    const { asOfVersion, asOfTime, snapshots } = options
+    const problems = snapshots ? snapshotPolicyProblems(snapshots) : []
+    if (problems.length > 0) throw new InvalidStreamRequestError(`read of ${streamId}`, problems)
+    const snapshot =
+      snapshots && asOfTime === undefined
+        ? await this.#latestSnapshot(streamId, snapshots, asOfVersion)
+        : undefined
+    const fold = (state: TState, events: RecordedEvent[], use: SnapshotUse) => {
+      for (const recorded of events) state = decider.evolve(state, recorded.event as TEvent)
+      const streamVersion =
+        events.at(-1)?.streamVersion ?? (use.status === 'used' ? use.version : 0)
+      return { state, streamVersion, events, snapshot: use }
+    }
+    let use: SnapshotUse = { status: 'none' }
+    if (snapshot?.status === 'loaded') {
+      // From the snapshot's own version: its event must still be there, or the snapshot
+      // belongs to another history of the stream (restored, or written without its events).
+      const [first, ...after] = await this.readStream(streamId, {
+        fromVersion: snapshot.version,
+        ...(asOfVersion === undefined ? {} : { toVersion: asOfVersion }),
+      })
+      if (
+        first?.streamVersion === snapshot.version &&
+        first.event.eventId === snapshot.lastEventId
+      ) {
+        return fold(snapshot.state, after, { status: 'used', version: snapshot.version })
+      }
+      use = {
+        status: 'ignored',
+        version: snapshot.version,
+        reason: first
+          ? `the stream's event ${snapshot.version} is ${first.event.eventId}, not ${snapshot.lastEventId}`
+          : `the stream has no event ${snapshot.version}`,
+      }
+    } else if (snapshot) use = snapshot
     const events = await this.readStream(streamId, {
-      ...(options.asOfVersion === undefined ? {} : { toVersion: options.asOfVersion }),
-      ...(options.asOfTime === undefined ? {} : { asOf: options.asOfTime }),
+      ...(asOfVersion === undefined ? {} : { toVersion: asOfVersion }),
+      ...(asOfTime === undefined ? {} : { asOf: asOfTime }),
     })
-    let state = decider.initialState()
-    for (const recorded of events) state = decider.evolve(state, recorded.event as TEvent)
-    return { state, streamVersion: events.at(-1)?.streamVersion ?? 0, events }
+    return fold(decider.initialState(), events, use)
+  }
+
+  /**
+   * The Put that snapshots `state` as of the last of `events` (just appended), to commit
+   * with the append. Undefined without a snapshots table, and when the state is too large
+   * for one item (the aggregate is then replayed; a failed transaction would be worse).
+   */
+  snapshotWrite<TState>(
+    streamId: string,
+    events: readonly RecordedEvent[],
+    state: TState,
+    policy: SnapshotPolicy<TState>,
+  ): AppendWrite | undefined {
+    const table = this.#options.snapshotsTable
+    const last = events.at(-1)
+    if (!table || !last) return undefined
+    const item = toSnapshotItem(streamId, last.streamVersion, last.event.eventId, state, policy)
+    const bytes = Object.entries(item).reduce(
+      (sum, [name, value]) =>
+        sum + Buffer.byteLength(name) + (typeof value === 'string' ? Buffer.byteLength(value) : 21),
+      0,
+    )
+    if (bytes > maxItemBytes) return undefined
+    // Unconditional: only the transaction that appends this version can commit it.
+    return { Put: { TableName: table, Item: { ...item } } }
+  }
+
+  async #latestSnapshot<TState>(
+    streamId: string,
+    policy: SnapshotPolicy<TState>,
+    toVersion: number | undefined,
+  ): Promise<LoadedSnapshot<TState> | undefined> {
+    const table = this.#options.snapshotsTable
+    if (!table) return undefined
+    const result = await this.#options.client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: toVersion === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :to',
+        ExpressionAttributeValues: {
+          ':pk': streamId,
+          ...(toVersion === undefined ? {} : { ':to': toVersion }),
+        },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    )
+    const item = result.Items?.[0]
+    return item ? fromSnapshotItem(item, policy) : undefined
   }
 
   #validateAppend(

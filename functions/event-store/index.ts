@@ -12,6 +12,12 @@ export {
   type PreparedAppend,
   type ReadStreamOptions,
 } from './event-store.ts'
-export { eventStoreDefaults, maxTransactItems } from './event-store-defaults.ts'
+export { eventStoreDefaults, maxItemBytes, maxTransactItems } from './event-store-defaults.ts'
 export type { ExpectedVersion } from './expected-version.ts'
+export {
+  type DecisionOptions,
+  type PreparedDecision,
+  prepareDecision,
+} from './prepare-decision.ts'
 export type { RecordedEvent } from './recorded-event.ts'
+export type { SnapshotPolicy, SnapshotUse } from './snapshot.ts'

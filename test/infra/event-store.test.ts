@@ -57,6 +57,8 @@ describe('EventStore', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
     })
+    // No stream: a snapshot never reaches the outbox publisher.
+    expect(table.Properties.StreamSpecification).toBeUndefined()
   })
 
   it('maps the stream to the publisher: INSERTs of decided events only, bisect, partial failures, finite retries, on-failure queue', () => {

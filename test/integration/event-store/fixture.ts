@@ -23,10 +23,20 @@ export function documentClientFor(endpoint: string): DynamoDBDocumentClient {
 }
 
 /** A fresh events table keyed as the EventStore construct keys it, with a NEW_IMAGE stream. */
-export async function createEventsTable(
+export function createEventsTable(endpoint: string, name = `events-${randomUUID().slice(0, 8)}`) {
+  return createStreamKeyedTable(endpoint, name, true)
+}
+
+/** A fresh snapshots table keyed as the EventStore construct keys it (no stream, as there). */
+export function createSnapshotsTable(
   endpoint: string,
-  name = `events-${randomUUID().slice(0, 8)}`,
+  name = `snapshots-${randomUUID().slice(0, 8)}`,
 ) {
+  return createStreamKeyedTable(endpoint, name, false)
+}
+
+/** A table keyed `pk` (S) stream id + `sk` (N) version, the event store's key schema. */
+async function createStreamKeyedTable(endpoint: string, name: string, stream: boolean) {
   await new DynamoDBClient(emulatorClientConfig(endpoint)).send(
     new CreateTableCommand({
       TableName: name,
@@ -39,10 +49,29 @@ export async function createEventsTable(
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'N' },
       ],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      ...(stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }
+        : {}),
     }),
   )
   return name
+}
+
+/** The DynamoDB requests sent on a client from now on, by command name and input. */
+export function countRequests(client: DynamoDBDocumentClient) {
+  const requests: { name: string; input: Record<string, unknown> }[] = []
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
+  client.send = ((command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    requests.push({ name: command.constructor.name.replace(/Command$/, ''), input: command.input })
+    return send(command)
+  }) as typeof client.send
+  return {
+    requests,
+    /** Forgets the requests so far. */
+    reset: () => {
+      requests.length = 0
+    },
+  }
 }
 
 /** An order.placed event at a given time. */

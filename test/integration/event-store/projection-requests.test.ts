@@ -13,6 +13,7 @@ import { EventStore } from '../../../functions/event-store/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import {
   cancelled,
+  countRequests,
   createEventsTable,
   createOrdersTable,
   documentClientFor,
@@ -30,22 +31,18 @@ describe('projection requests per record', () => {
   let client: DynamoDBDocumentClient
   let eventsTable: string
   let ordersTable: string
-  let requests: string[]
+  let counter: ReturnType<typeof countRequests>
 
   beforeAll(async () => {
     eventsTable = await createEventsTable(aws.endpoint)
     ordersTable = await createOrdersTable(aws.endpoint)
     client = documentClientFor(aws.endpoint)
-    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>
-    client.send = ((command: { constructor: { name: string } }) => {
-      requests.push(command.constructor.name.replace(/Command$/, ''))
-      return send(command)
-    }) as typeof client.send
+    counter = countRequests(client)
   })
 
   /** Projects an event and commits its writes as the runtime does; the requests it took. */
   const project = async (event: OrderEvent, options?: ProjectionOptions) => {
-    requests = []
+    counter.reset()
     const result = await projectOrder(event, { client, table: ordersTable, eventsTable }, options)
     let committed = true
     if (result.writes.length > 0) {
@@ -56,7 +53,7 @@ describe('projection requests per record', () => {
         committed = false
       }
     }
-    return { result, requests, committed }
+    return { result, requests: counter.requests.map((r) => r.name), committed }
   }
   const row = async (orderId: string) =>
     (
