@@ -5,38 +5,28 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { parentPort, workerData } from 'node:worker_threads'
+import { workerData } from 'node:worker_threads'
+import { serveRequests } from '../worker-channel.ts'
 import { createDynamoDbLayer, type DynamoDbLayerOptions } from './layer.ts'
-import type { ThreadReply, ThreadRequest } from './threaded-layer.ts'
+import type { ThreadRequest } from './threaded-layer.ts'
 
-const port = parentPort
-if (!port) throw new Error('thread.ts runs in a worker thread started by startDynamoDbThread')
-const post = (message: ThreadReply) => port.postMessage(message)
-
-try {
+await serveRequests<ThreadRequest, number, number>('dynamodb/thread.ts', async () => {
   const layer = await createDynamoDbLayer(workerData as DynamoDbLayerOptions)
   const server = createServer({ keepAliveTimeout: 60_000 }, layer.handler)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
-  port.on('message', async (message: ThreadRequest) => {
-    try {
-      if (message.type === 'sweep') {
-        const deleted = await layer.sweepExpiredItems(new Date(message.now))
-        post({ type: 'reply', id: message.id, result: deleted })
-      } else {
-        server.closeAllConnections()
-        await new Promise<void>((resolve) => server.close(() => resolve()))
-        await layer.close()
-        post({ type: 'reply', id: message.id, result: 0 })
-        port.close()
-      }
-    } catch (error) {
-      post({ type: 'reply', id: message.id, error: (error as Error).message ?? String(error) })
-    }
-  })
-  post({ type: 'ready', port: (server.address() as AddressInfo).port })
-} catch (error) {
-  post({ type: 'init-error', message: (error as Error).message ?? String(error) })
-}
+  return {
+    ready: (server.address() as AddressInfo).port,
+    async handle(request) {
+      if (request.type === 'sweep') return layer.sweepExpiredItems(new Date(request.now))
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await layer.close()
+      return 0
+    },
+    // Once closed, the port is too, so the thread ends on its own.
+    isLast: (request) => request.type === 'close',
+  }
+})

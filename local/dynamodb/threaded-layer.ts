@@ -1,23 +1,13 @@
 import { Agent, type IncomingHttpHeaders, request } from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { sendAwsError } from '../aws-errors.ts'
+import { WorkerChannel, WorkerExitError, WorkerInitError } from '../worker-channel.ts'
 import type { DynamoDbLayer, DynamoDbLayerOptions } from './layer.ts'
 
-/** What the host asks the DynamoDB thread. */
+/** What the host asks the DynamoDB thread; each is answered with a number. */
 export type ThreadRequest =
-  | { readonly type: 'sweep'; readonly id: number; readonly now: number }
-  | { readonly type: 'close'; readonly id: number }
-
-/** What the DynamoDB thread says. */
-export type ThreadReply =
-  | { readonly type: 'ready'; readonly port: number }
-  | { readonly type: 'init-error'; readonly message: string }
-  | {
-      readonly type: 'reply'
-      readonly id: number
-      readonly result?: number
-      readonly error?: string
-    }
+  | { readonly type: 'sweep'; readonly now: number }
+  | { readonly type: 'close' }
 
 export interface ThreadedDynamoDbLayer extends DynamoDbLayer {
   /** The thread's own endpoint, `http://127.0.0.1:<port>`, for SDK clients that call DynamoDB and DynamoDB Streams directly. */
@@ -30,8 +20,8 @@ const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgr
 /**
  * The embedded DynamoDB (the same layer) run in a worker thread, so its work (validation,
  * expressions, LevelDB, JSON) runs beside SNS/SQS and the event source mappings on the main
- * thread instead of after them: in a burst the main thread was busy all the time, and
- * DynamoDB was more than half of it. The thread serves HTTP on its own 127.0.0.1 port
+ * thread instead of after them (docs/decisions/0002-embedded-dynamodb-in-a-worker-thread.md).
+ * The thread serves HTTP on its own 127.0.0.1 port
  * (`endpoint`); `handler` forwards the requests the shared endpoint receives to it, so a
  * client of either sees one DynamoDB.
  */
@@ -43,40 +33,17 @@ export async function startDynamoDbThread(
     // Not the parent's flags (under `npm start` they load tsx); Node strips the types itself.
     execArgv: [],
   })
-  const pending = new Map<number, (reply: Extract<ThreadReply, { type: 'reply' }>) => void>()
-  let exited = false
-  const port = await new Promise<number>((resolve, reject) => {
-    worker.on('message', (message: ThreadReply) => {
-      if (message.type === 'ready') resolve(message.port)
-      else if (message.type === 'init-error')
-        reject(new Error(`The embedded DynamoDB could not start: ${message.message}`))
-      else {
-        pending.get(message.id)?.(message)
-        pending.delete(message.id)
-      }
-    })
-    worker.once('error', reject)
-    worker.once('exit', (code) => {
-      exited = true
-      reject(new Error(`The embedded DynamoDB thread exited with code ${code} while starting`))
-      for (const settle of pending.values())
-        settle({ type: 'reply', id: 0, error: `the embedded DynamoDB thread exited (${code})` })
-      pending.clear()
-    })
-  })
+  const { channel, port } = await openThread(worker)
   worker.on('error', (error) => console.error('[embedded DynamoDB] thread failed:', error))
 
-  let nextId = 1
-  const ask = (message: DistributiveOmit<ThreadRequest, 'id'>): Promise<number> => {
-    if (exited) return Promise.reject(new Error('the embedded DynamoDB thread has exited'))
-    const id = nextId++
-    return new Promise((resolve, reject) => {
-      pending.set(id, (reply) =>
-        reply.error === undefined ? resolve(reply.result ?? 0) : reject(new Error(reply.error)),
-      )
-      worker.postMessage({ ...message, id })
+  const ask = (request: ThreadRequest): Promise<number> =>
+    channel.request(request).catch((error: Error) => {
+      if (error instanceof WorkerExitError)
+        throw new Error(
+          `the embedded DynamoDB thread has exited (${error.error?.message ?? error.code})`,
+        )
+      throw new Error(error.message, { cause: error })
     })
-  }
 
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })
   let closed: Promise<void> | undefined
@@ -112,19 +79,34 @@ export async function startDynamoDbThread(
     close() {
       closed ??= (async () => {
         agent.destroy()
-        if (!exited) {
-          const gone = new Promise((resolve) => worker.once('exit', resolve))
+        if (channel.alive) {
           await ask({ type: 'close' }).catch(() => 0)
-          await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000))])
+          await Promise.race([channel.exited, new Promise((resolve) => setTimeout(resolve, 5000))])
         }
-        await worker.terminate()
+        await channel.terminate()
       })()
       return closed
     },
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+/** Waits for the thread's server to listen; rejects with why it could not. */
+async function openThread(
+  worker: Worker,
+): Promise<{ channel: WorkerChannel<ThreadRequest, number>; port: number }> {
+  try {
+    const { channel, ready } = await WorkerChannel.open<ThreadRequest, number, number>(worker)
+    return { channel, port: ready }
+  } catch (error) {
+    if (error instanceof WorkerInitError)
+      throw new Error(`The embedded DynamoDB could not start: ${error.message}`, { cause: error })
+    const exit = error as WorkerExitError
+    throw (
+      exit.error ??
+      new Error(`The embedded DynamoDB thread exited with code ${exit.code} while starting`)
+    )
+  }
+}
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {}

@@ -1,3 +1,5 @@
+import type { InvocationContextData } from './execution-environment/lambda-context.ts'
+
 /** How an invocation ended, as the event source mapping sees it. */
 export type InvocationResult =
   | {
@@ -15,25 +17,10 @@ export type InvocationResult =
       readonly durationMs: number
     }
 
-/** Messages an execution environment (a worker thread) sends its host. */
-export type EnvironmentMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'init-error'; readonly errorType: string; readonly errorMessage: string }
-  | { readonly type: 'result'; readonly id: number; readonly response: unknown }
-  | {
-      readonly type: 'error'
-      readonly id: number
-      readonly errorType: string
-      readonly errorMessage: string
-      readonly stack?: string
-    }
-
-/** Messages the host sends an execution environment. */
-export interface InvokeMessage {
-  readonly type: 'invoke'
-  readonly id: number
+/** What the host asks an execution environment: one invocation. */
+export interface InvokeRequest {
   readonly event: unknown
-  readonly context: import('./execution-environment/lambda-context.ts').InvocationContextData
+  readonly context: InvocationContextData
 }
 
 /** What an execution environment is started with. */

@@ -1,23 +1,18 @@
 /**
- * One Lambda execution environment: runs in its own worker thread, so that the function's
- * module state and `process.env` are its own, as in Lambda. It loads the handler from the
- * TypeScript entry as soon as it starts (the init phase, the cold start), says `ready`,
- * and then runs the invocations its host sends, one at a time.
+ * One Lambda execution environment, the worker side (`host.ts` is the other): runs in its
+ * own worker thread, so that the function's module state and `process.env` are its own, as
+ * in Lambda. It loads the handler from the TypeScript entry as soon as it starts (the init
+ * phase, the cold start), says `ready`, and then runs the invocations its host sends.
  */
 import { pathToFileURL } from 'node:url'
-import { parentPort, workerData } from 'node:worker_threads'
-import type { EnvironmentData, EnvironmentMessage, InvokeMessage } from '../invocation.ts'
+import { workerData } from 'node:worker_threads'
+import { serveRequests } from '../../worker-channel.ts'
+import type { EnvironmentData, InvokeRequest } from '../invocation.ts'
 import { createLambdaContext } from './lambda-context.ts'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
 const { entry, handlerExport } = workerData as EnvironmentData
-const port = parentPort
-if (!port)
-  throw new Error(
-    'execution-environment/worker.ts runs in a worker thread started by LocalFunction',
-  )
-const send = (message: EnvironmentMessage) => port.postMessage(message)
 
 class RuntimeError extends Error {
   constructor(name: string, message: string, options?: ErrorOptions) {
@@ -28,8 +23,8 @@ class RuntimeError extends Error {
 
 async function loadHandler(): Promise<Handler> {
   // Node's own type stripping loads the functions' TypeScript (erasable syntax only, as
-  // tsconfig enforces) three times faster than tsx's loader; tsx is the fallback for a
-  // Node without it.
+  // tsconfig enforces) in a third of tsx's time; tsx is the fallback for a Node without it.
+  // See docs/decisions/0003-execution-environments-strip-types-with-node.md.
   if (!(process.features as { typescript?: unknown }).typescript) {
     const { register } = await import('tsx/esm/api')
     register()
@@ -54,32 +49,20 @@ async function loadHandler(): Promise<Handler> {
   return exported as Handler
 }
 
-function errorFields(error: unknown) {
-  const e = error instanceof Error ? error : new Error(String(error))
-  return { errorType: e.name, errorMessage: e.message, stack: e.stack }
-}
-
-try {
+await serveRequests<InvokeRequest, unknown>('execution-environment/worker.ts', async () => {
   const handler = await loadHandler()
-  port.on('message', async (message: InvokeMessage) => {
-    try {
-      const response = await handler(message.event, createLambdaContext(message.context))
+  return {
+    ready: undefined,
+    async handle({ event, context }) {
+      const response = await handler(event, createLambdaContext(context))
       // Lambda serializes the response as JSON; undefined becomes null.
-      let serialized: unknown
       try {
-        serialized = JSON.parse(JSON.stringify(response ?? null))
+        return JSON.parse(JSON.stringify(response ?? null))
       } catch (error) {
         throw new RuntimeError('Runtime.MarshalError', 'Unable to marshal response: not JSON', {
           cause: error,
         })
       }
-      send({ type: 'result', id: message.id, response: serialized })
-    } catch (error) {
-      send({ type: 'error', id: message.id, ...errorFields(error) })
-    }
-  })
-  send({ type: 'ready' })
-} catch (error) {
-  const { errorType, errorMessage } = errorFields(error)
-  send({ type: 'init-error', errorType, errorMessage })
-}
+    },
+  }
+})
