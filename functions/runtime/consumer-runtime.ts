@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { Context, SQSRecord } from 'aws-lambda'
 import type { EventDefinition } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
-import type { EffectWrites, IdempotencyStore, Lock } from './idempotency-store.ts'
+import type { EffectWrites, IdempotencyStore } from './idempotency-store.ts'
 import type { RecordLogger } from './record-logger.ts'
 import type { RuntimeConfig } from './resolve-config.ts'
 
@@ -42,34 +42,4 @@ export interface ConsumerRuntime {
   /** Epoch milliseconds. */
   readonly now: () => number
   readonly random: () => number
-}
-
-/** What became of a record. Only `retry` is reported to Lambda as a batch item failure. */
-export type RecordOutcome =
-  | { readonly kind: 'processed' | 'duplicate' | 'ignored' | 'dead-lettered' }
-  | { readonly kind: 'retry'; readonly error: unknown; readonly delaySeconds?: number }
-
-/** A handler succeeded; its idempotency record is completed with the batch's others. */
-export interface Handled {
-  readonly kind: 'handled'
-  readonly lock: Lock
-  readonly durationMs: number
-}
-
-export interface BatchScope {
-  readonly lambdaContext: Context | undefined
-  readonly signal: AbortSignal
-  /** Lease for a record started now, whole seconds. */
-  leaseSeconds(): number
-}
-
-/** A record as read: its event and idempotency key, or why it is not a valid event. */
-export interface ReadRecord {
-  readonly record: SQSRecord
-  /** This receive of the message: 1 on the first. */
-  readonly attempt: number
-  readonly log: RecordLogger
-  readonly event?: EventEnvelope
-  readonly key?: string
-  readonly invalid?: unknown
 }

@@ -106,8 +106,7 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
   const runtimeFor = (): ConsumerRuntime => {
     if (runtime) return runtime
     const config = resolveConfig(name, pickSettings(options), env)
-    const shared = options.clients?.sqs && options.clients.dynamodb ? undefined : processClients()
-    const dynamodb = options.clients?.dynamodb ?? shared!.dynamodb
+    const { sqs, dynamodb } = clientsOf(options.clients)
     const now = options.now ?? Date.now
     runtime = {
       config,
@@ -121,7 +120,7 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
         newOwner: randomUUID,
         batchWrites: config.batchIdempotencyWrites,
       }),
-      sqs: options.clients?.sqs ?? shared!.sqs,
+      sqs,
       logger,
       metrics,
       now,
@@ -134,6 +133,13 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
     .handler((event, context) => processBatch(runtimeFor(), event, context))
+}
+
+/** The clients given, the process's own for those not given. */
+function clientsOf(given: Partial<ConsumerClients> = {}): ConsumerClients {
+  if (given.sqs && given.dynamodb) return { sqs: given.sqs, dynamodb: given.dynamodb }
+  const shared = processClients()
+  return { sqs: given.sqs ?? shared.sqs, dynamodb: given.dynamodb ?? shared.dynamodb }
 }
 
 function pickSettings(options: RuntimeSettings): RuntimeSettings {

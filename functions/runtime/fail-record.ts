@@ -1,126 +1,164 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs'
-import type { SQSRecord } from 'aws-lambda'
 import { backoffDelay } from './backoff-delay.ts'
-import { classifyError } from './classify-error.ts'
-import type { ConsumerRuntime, ReadRecord, RecordOutcome } from './consumer-runtime.ts'
+import { classifyError, type FailureClass } from './classify-error.ts'
+import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { deadLetter } from './dead-letter.ts'
 import { EventInProgressError, LeaseLostError } from './errors.ts'
-import type { FailureHistory, Lock } from './idempotency-store.ts'
-import type { RecordLogger } from './record-logger.ts'
+import type { FailureHistory } from './idempotency-record.ts'
+import {
+  type Failed,
+  type Handled,
+  type NotStarted,
+  type Settled,
+  settled,
+} from './record-state.ts'
 import { awsLimits } from './runtime-defaults.ts'
 import { runtimeMetrics } from './runtime-metrics.ts'
+
+/** Fail: settles a failed record (see `failRecord`); passes every other state through. */
+export function settle(
+  runtime: ConsumerRuntime,
+  state: Handled | Settled | Failed,
+): Promise<Handled | Settled>
+export function settle(
+  runtime: ConsumerRuntime,
+  state: Settled | Failed | NotStarted,
+): Promise<Settled | NotStarted>
+export async function settle(
+  runtime: ConsumerRuntime,
+  state: Handled | Settled | Failed | NotStarted,
+): Promise<Handled | Settled | NotStarted> {
+  return state.state === 'failed' ? failRecord(runtime, state) : state
+}
 
 /**
  * A failed record: releases its lease (counting the failure), then dead-letters it
  * (permanent, or its last receive), hides it for a backoff (transient), or leaves it to
- * its visibility timeout (unknown).
+ * its visibility timeout (unknown). The only place a failure becomes an outcome.
  */
-export async function failRecord(
-  runtime: ConsumerRuntime,
-  read: ReadRecord,
-  error: unknown,
-  lock: Lock | undefined,
-): Promise<RecordOutcome> {
-  const { config, metrics } = runtime
-  const { record, attempt, log } = read
+async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Settled> {
+  const { error, log } = state
   const nowSeconds = Math.floor(runtime.now() / 1000)
-  const details = describeError(error)
-  metrics.addMetric(runtimeMetrics.failed, MetricUnit.Count, 1)
+  runtime.metrics.addMetric(runtimeMetrics.failed, MetricUnit.Count, 1)
 
   // Another owner holds the event: never dead-letter or delay what it is processing.
   if (error instanceof LeaseLostError) {
-    log.warn('lease lost; the new owner processes the event', details)
-    return { kind: 'retry', error }
+    log.warn('lease lost; the new owner processes the event', describeError(error))
+    return settled(state, { kind: 'retry', error })
   }
   if (error instanceof EventInProgressError) {
     const delaySeconds = Math.min(
       Math.max(1, error.leaseExpiresAt - nowSeconds),
-      config.backoffCapSeconds,
+      runtime.config.backoffCapSeconds,
     )
     log.info('duplicate in progress elsewhere; retried after its lease', { delaySeconds })
-    await retryAfter(runtime, record, delaySeconds, log)
-    return { kind: 'retry', error, delaySeconds }
+    await retryAfter(runtime, state, delaySeconds)
+    return settled(state, { kind: 'retry', error, delaySeconds })
   }
 
-  let history: FailureHistory = { firstFailureAt: nowSeconds, failures: 1 }
-  if (lock) {
-    try {
-      history = await runtime.store.release(lock)
-    } catch (releaseError) {
-      if (releaseError instanceof LeaseLostError) {
-        log.warn(
-          'failed after the lease was taken over; the new owner processes the event',
-          details,
-        )
-        return { kind: 'retry', error }
-      }
-      log.error('could not release the idempotency record', describeError(releaseError))
-    }
-  }
-
+  const history = await releaseLease(runtime, state, nowSeconds)
+  if (history === 'taken-over') return settled(state, { kind: 'retry', error })
   const failureClass = classifyError(error)
-  const lastReceive = attempt >= config.maxReceiveCount
-  if (failureClass === 'permanent' || lastReceive) {
-    let sent: Awaited<ReturnType<typeof deadLetter>>
-    try {
-      sent = await deadLetter(runtime.sqs, config, record, {
-        errorName: details.errorName,
-        errorMessage: details.errorMessage,
-        consumer: config.name,
-        attempts: attempt,
-        firstFailureAt: history.firstFailureAt,
-        lastFailureAt: nowSeconds,
-      })
-    } catch (dlqError) {
-      // Not deleted: the queue's redrive policy still moves it to the DLQ eventually.
-      log.error('could not dead-letter the record; left for redrive', {
-        ...details,
-        deadLetterError: describeError(dlqError),
-      })
-      return { kind: 'retry', error }
-    }
-    if (sent.deleteError !== undefined) {
-      // Reported as done, Lambda deletes it; retrying would put a second copy in the DLQ.
-      log.warn('dead-lettered, but deleting the source message failed; Lambda deletes it', {
-        deleteError: describeError(sent.deleteError),
-      })
-    }
-    metrics.addMetric(runtimeMetrics.deadLettered, MetricUnit.Count, 1)
-    log.error(
-      lastReceive && failureClass !== 'permanent'
-        ? 'dead-lettered on its last receive'
-        : 'dead-lettered',
-      {
-        ...details,
-        attempt,
-        failureClass,
-      },
-    )
-    return { kind: 'dead-lettered' }
+  if (failureClass === 'permanent' || state.attempt >= runtime.config.maxReceiveCount) {
+    return sendToDeadLetterQueue(runtime, state, failureClass, history, nowSeconds)
   }
-
-  metrics.addMetric(runtimeMetrics.retried, MetricUnit.Count, 1)
+  runtime.metrics.addMetric(runtimeMetrics.retried, MetricUnit.Count, 1)
+  const details = { ...describeError(error), attempt: state.attempt }
   if (failureClass === 'transient') {
+    const { config } = runtime
     const delaySeconds = backoffDelay(
-      attempt,
+      state.attempt,
       { baseSeconds: config.backoffBaseSeconds, capSeconds: config.backoffCapSeconds },
       runtime.random,
     )
-    log.warn('transient failure; retried after a backoff', { ...details, attempt, delaySeconds })
-    await retryAfter(runtime, record, delaySeconds, log)
-    return { kind: 'retry', error, delaySeconds }
+    log.warn('transient failure; retried after a backoff', { ...details, delaySeconds })
+    await retryAfter(runtime, state, delaySeconds)
+    return settled(state, { kind: 'retry', error, delaySeconds })
   }
-  log.warn('failed; retried when its visibility timeout ends', { ...details, attempt })
-  return { kind: 'retry', error }
+  log.warn('failed; retried when its visibility timeout ends', details)
+  return settled(state, { kind: 'retry', error })
+}
+
+/**
+ * Releases the record's lease, counting the failure: its failure history, or
+ * `taken-over` when another owner holds it now. A record without a lease (or whose
+ * release failed) has this failure as its history.
+ */
+async function releaseLease(
+  runtime: ConsumerRuntime,
+  state: Failed,
+  nowSeconds: number,
+): Promise<FailureHistory | 'taken-over'> {
+  const firstFailure = { firstFailureAt: nowSeconds, failures: 1 }
+  if (!state.lock) return firstFailure
+  try {
+    return await runtime.store.release(state.lock)
+  } catch (releaseError) {
+    if (releaseError instanceof LeaseLostError) {
+      state.log.warn(
+        'failed after the lease was taken over; the new owner processes the event',
+        describeError(state.error),
+      )
+      return 'taken-over'
+    }
+    state.log.error('could not release the idempotency record', describeError(releaseError))
+    return firstFailure
+  }
+}
+
+/**
+ * Sends the record to the DLQ with its failure metadata, then deletes it; left for the
+ * queue's redrive when the DLQ refused it.
+ */
+async function sendToDeadLetterQueue(
+  runtime: ConsumerRuntime,
+  state: Failed,
+  failureClass: FailureClass,
+  history: FailureHistory,
+  nowSeconds: number,
+): Promise<Settled> {
+  const { config } = runtime
+  const { attempt, error, log } = state
+  const details = describeError(error)
+  let sent: Awaited<ReturnType<typeof deadLetter>>
+  try {
+    sent = await deadLetter(runtime.sqs, config, state.record, {
+      ...details,
+      consumer: config.name,
+      attempts: attempt,
+      firstFailureAt: history.firstFailureAt,
+      lastFailureAt: nowSeconds,
+    })
+  } catch (dlqError) {
+    // Not deleted: the queue's redrive policy still moves it to the DLQ eventually.
+    log.error('could not dead-letter the record; left for redrive', {
+      ...details,
+      deadLetterError: describeError(dlqError),
+    })
+    return settled(state, { kind: 'retry', error })
+  }
+  if (sent.deleteError !== undefined) {
+    // Reported as done, Lambda deletes it; retrying would put a second copy in the DLQ.
+    log.warn('dead-lettered, but deleting the source message failed; Lambda deletes it', {
+      deleteError: describeError(sent.deleteError),
+    })
+  }
+  runtime.metrics.addMetric(runtimeMetrics.deadLettered, MetricUnit.Count, 1)
+  const lastReceive = failureClass !== 'permanent'
+  log.error(lastReceive ? 'dead-lettered on its last receive' : 'dead-lettered', {
+    ...details,
+    attempt,
+    failureClass,
+  })
+  return settled(state, { kind: 'dead-lettered' })
 }
 
 /** Hides the message for `delaySeconds` from now; a failure only means the default timeout applies. */
 async function retryAfter(
   runtime: ConsumerRuntime,
-  record: SQSRecord,
+  { record, log }: Failed,
   delaySeconds: number,
-  log: RecordLogger,
 ): Promise<void> {
   try {
     await runtime.sqs.send(
