@@ -1,6 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { SNSClient } from '@aws-sdk/client-sns'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type Command, Option } from 'commander'
 import {
   createPublisher,
@@ -8,7 +5,6 @@ import {
   type Publisher,
 } from '../functions/catalogue/index.ts'
 import { type PipelineResources, parseStackOutputs } from '../lib/outputs.ts'
-import { emulatorClientConfig } from '../local/client-config.ts'
 import { defaultPort } from '../local/endpoint.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
@@ -19,8 +15,9 @@ import { seedDemoStock } from './demo-stock.ts'
 import { parsePort } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView, secondTerminalHints } from './live-view.ts'
+import { type PipelineReader, pipelineReader } from './readers/index.ts'
 import { statusTable } from './status-table.ts'
-import { resolveTarget, targetNames } from './target.ts'
+import { describeAwsError, resolveTarget, targetNames } from './target.ts'
 
 export interface DevOptions {
   readonly target?: string
@@ -89,26 +86,29 @@ export async function runDev(options: DevOptions): Promise<number> {
   const resources = parseStackOutputs(pipeline.stack.outputs)
   const tracker = new DeliveryTracker(pipeline.stack, resources)
   observe = tracker.observe
-  const sns = new SNSClient(emulatorClientConfig(pipeline.aws.endpoint, pipeline.aws.region))
+  const reader = pipelineReader(
+    resolveTarget({
+      target: 'embedded',
+      endpoint: pipeline.aws.endpoint,
+      region: pipeline.aws.region,
+    }),
+  )
+  const { clients } = reader.target
   if (options.stock > 0) {
-    const dynamodb = new DynamoDBClient(
-      emulatorClientConfig(pipeline.aws.endpoint, pipeline.aws.region),
-    )
     const stocked = await seedDemoStock(
-      DynamoDBDocumentClient.from(dynamodb),
+      clients.documents,
       resources.inventoryTableName,
       options.stock,
     )
-    dynamodb.destroy()
     progress(
       `stocked ${stocked} demo SKUs with ${options.stock} units each (others kept their stock)`,
     )
   }
-  const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
+  const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns: clients.sns })
   progress(`ready on ${pipeline.aws.endpoint} (function logs: ${logPath})`)
 
   const stop = async () => {
-    sns.destroy()
+    clients.destroy()
     await pipeline.stop()
     await logs.close()
   }
@@ -116,6 +116,7 @@ export async function runDev(options: DevOptions): Promise<number> {
     try {
       const summary = await publishOnce(once, options.timeout, {
         pipeline,
+        reader,
         resources,
         tracker,
         publisher,
@@ -126,12 +127,13 @@ export async function runDev(options: DevOptions): Promise<number> {
       await stop()
     }
   }
-  await liveMode(options, logPath, { pipeline, resources, tracker, publisher }, stop)
+  await liveMode(options, logPath, { pipeline, reader, resources, tracker, publisher }, stop)
   return 0
 }
 
 interface Running {
   readonly pipeline: LocalPipeline
+  readonly reader: PipelineReader
   readonly resources: PipelineResources
   readonly tracker: DeliveryTracker
   readonly publisher: Publisher
@@ -198,12 +200,9 @@ async function settle(run: Running, deadline: number): Promise<void> {
 }
 
 function statuses(run: Running): Promise<ConsumerStatus[]> {
-  const target = resolveTarget({
-    target: 'embedded',
-    endpoint: run.pipeline.aws.endpoint,
-    region: run.pipeline.aws.region,
+  return consumerStatuses(run.reader, run.resources).catch((error: unknown) => {
+    throw describeAwsError(error, run.reader.target)
   })
-  return consumerStatuses(target, run.resources)
 }
 
 export function describeSummary(s: OnceSummary): string {

@@ -1,23 +1,12 @@
-import {
-  GetQueueAttributesCommand,
-  SQSClient,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs'
+import { StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs'
 import { type Command, Option } from 'commander'
 import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
-import { type StatusDocument, statusRoute } from '../local/pipeline/pipeline-routes.ts'
 import { CliError } from './cli-error.ts'
-import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
-import { type DeadLetter, peekDeadLetters } from './dlq-messages.ts'
+import type { DeadLetter } from './dlq-messages.ts'
 import { type RedriveRoute, RedriveSendError, redriveMessages } from './dlq-redrive.ts'
-import { findPipeline } from './find-pipeline.ts'
-import {
-  describeAwsError,
-  resolveTarget,
-  type Target,
-  type TargetOptions,
-  withTargetOptions,
-} from './target.ts'
+import { type PipelineReader, pipelineReader, totalMessages } from './readers/index.ts'
+import { type Target, type TargetOptions, useTarget, withTargetOptions } from './target.ts'
+import { textTable } from './text-table.ts'
 
 /** Which of a consumer's two DLQs a command reads. */
 export const dlqChoices = ['dlq', 'delivery', 'both'] as const
@@ -85,53 +74,21 @@ function routesOf(consumer: ConsumerResources, choice: DlqChoice): RedriveRoute[
   return routes
 }
 
-async function withSqs<T>(target: Target, use: (sqs: SQSClient) => Promise<T>): Promise<T> {
-  const sqs = new SQSClient({ ...target.clientConfig, maxAttempts: 2 })
-  try {
-    return await use(sqs)
-  } catch (error) {
-    if (error instanceof CliError) throw error
-    throw describeAwsError(error, target)
-  } finally {
-    sqs.destroy()
-  }
-}
-
 /** How many messages each consumer's DLQs hold, and the age of the oldest. */
 export async function deadLetterCounts(
-  target: Target,
+  reader: PipelineReader,
   consumers: readonly ConsumerResources[],
 ): Promise<DlqCount[]> {
-  const counts = await withSqs(target, (sqs) =>
-    Promise.all(
-      consumers.map(async (c) => {
-        const count = async (queueUrl: string) => {
-          const { Attributes = {} } = await sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: queueUrl,
-              AttributeNames: [
-                'ApproximateNumberOfMessages',
-                'ApproximateNumberOfMessagesNotVisible',
-                'ApproximateNumberOfMessagesDelayed',
-              ],
-            }),
-          )
-          return (
-            Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-            Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-            Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-          )
-        }
-        const [deadLettered, undelivered] = await Promise.all([
-          count(c.deadLetterQueueUrl),
-          count(c.deliveryDeadLetterQueueUrl),
-        ])
-        return { deadLettered, undelivered }
-      }),
-    ),
+  const counts = await Promise.all(
+    consumers.map(async (c) => {
+      const [dlq, delivery] = await Promise.all([
+        reader.queueDepth(c.deadLetterQueueUrl),
+        reader.queueDepth(c.deliveryDeadLetterQueueUrl),
+      ])
+      return { deadLettered: totalMessages(dlq), undelivered: totalMessages(delivery) }
+    }),
   )
-  const ages = await oldestAges(
-    target,
+  const ages = await reader.oldestMessageAges(
     consumers.flatMap((c) => [c.deadLetterQueueName, queueNameOf(c.deliveryDeadLetterQueueUrl)]),
   )
   return consumers.map((c, i) => {
@@ -141,62 +98,25 @@ export async function deadLetterCounts(
     ].filter((age): age is number => typeof age === 'number')
     return {
       consumer: c.name,
-      ...(counts[i] as { deadLettered: number; undelivered: number }),
+      ...counts[i]!,
       oldestAgeSeconds: own.length > 0 ? Math.max(...own) : null,
     }
   })
 }
 
-/**
- * The age of the oldest message per queue name, without touching the messages: from the
- * running `pipeline dev` (embedded), else CloudWatch's ApproximateAgeOfOldestMessage over
- * the last 5 minutes (nothing where CloudWatch has no data, as on LocalStack).
- */
-async function oldestAges(target: Target, queueNames: readonly string[]) {
-  const ages = new Map<string, number | null>()
-  try {
-    if (target.name === 'embedded') {
-      const response = await fetch(`${target.endpoint}${statusRoute}`, {
-        signal: AbortSignal.timeout(5000),
-      })
-      if (response.ok) {
-        const status = (await response.json()) as StatusDocument
-        for (const name of queueNames) ages.set(name, status.oldestMessageAgeSeconds[name] ?? null)
-      }
-      return ages
-    }
-    const values = await latestMetricValues(
-      target,
-      queueNames.map((name, i) => oldestMessageAgeQuery(`age${i}`, name)),
-      300_000,
-    )
-    queueNames.forEach((name, i) => {
-      const age = values.get(`age${i}`)
-      if (age !== undefined) ages.set(name, age)
-    })
-  } catch {
-    // Ages are a nicety: the counts stand without them.
-  }
-  return ages
-}
-
 /** Up to `limit` messages of a consumer's DLQs, with why they failed; they stay where they are. */
 export async function showDeadLetters(
-  target: Target,
+  reader: PipelineReader,
   consumer: ConsumerResources,
   choice: DlqChoice,
   limit: number,
 ): Promise<DeadLetter[]> {
-  return withSqs(target, async (sqs) => {
-    const messages: DeadLetter[] = []
-    for (const route of routesOf(consumer, choice)) {
-      if (messages.length >= limit) break
-      messages.push(
-        ...(await peekDeadLetters(sqs, route.dlqUrl, route.from, limit - messages.length)),
-      )
-    }
-    return messages
-  })
+  const messages: DeadLetter[] = []
+  for (const route of routesOf(consumer, choice)) {
+    if (messages.length >= limit) break
+    messages.push(...(await reader.deadLetters(route.dlqUrl, route.from, limit - messages.length)))
+  }
+  return messages
 }
 
 /** What `pipeline dlq redrive` prints with --json. */
@@ -219,44 +139,43 @@ export async function redrive(
     readonly onProgress?: (line: string) => void
   },
 ): Promise<RedriveSummary> {
-  return withSqs(target, async (sqs) => {
-    const moved: DeadLetter[] = []
-    let notDeleted = 0
-    for (const route of routesOf(consumer, options.choice)) {
-      if (moved.length >= options.limit) break
-      try {
-        const result = await redriveMessages(sqs, route, {
-          limit: options.limit - moved.length,
-          eventId: options.eventId,
-          onMoved: (message) =>
-            options.onProgress?.(
-              `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + 1})`,
-            ),
-        })
-        moved.push(...result.moved)
-        notDeleted += result.notDeleted.length
-        for (const { message, error } of result.notDeleted) {
+  const sqs = target.clients.sqs
+  const moved: DeadLetter[] = []
+  let notDeleted = 0
+  for (const route of routesOf(consumer, options.choice)) {
+    if (moved.length >= options.limit) break
+    try {
+      const result = await redriveMessages(sqs, route, {
+        limit: options.limit - moved.length,
+        eventId: options.eventId,
+        onMoved: (message) =>
           options.onProgress?.(
-            `sent ${message.eventId ?? message.messageId} back, but could not delete it from the DLQ (${error}): it is still there too`,
-          )
-        }
-      } catch (error) {
-        if (!(error instanceof RedriveSendError)) throw error
-        const cause = error.cause as { name?: string; message?: string }
-        const before = moved.length + error.moved.length
-        throw new CliError(
-          `could not send ${error.failed.eventId ?? error.failed.messageId} back to ${route.queueUrl} (${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}); it is still on the DLQ, as is every message not moved (${before} moved before the failure)`,
-          { cause: error },
+            `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + 1})`,
+          ),
+      })
+      moved.push(...result.moved)
+      notDeleted += result.notDeleted.length
+      for (const { message, error } of result.notDeleted) {
+        options.onProgress?.(
+          `sent ${message.eventId ?? message.messageId} back, but could not delete it from the DLQ (${error}): it is still there too`,
         )
       }
+    } catch (error) {
+      if (!(error instanceof RedriveSendError)) throw error
+      const cause = error.cause as { name?: string; message?: string }
+      const before = moved.length + error.moved.length
+      throw new CliError(
+        `could not send ${error.failed.eventId ?? error.failed.messageId} back to ${route.queueUrl} (${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}); it is still on the DLQ, as is every message not moved (${before} moved before the failure)`,
+        { cause: error },
+      )
     }
-    return {
-      consumer: consumer.name,
-      moved: moved.length,
-      eventIds: moved.map((m) => m.eventId ?? null),
-      notDeleted,
-    }
-  })
+  }
+  return {
+    consumer: consumer.name,
+    moved: moved.length,
+    eventIds: moved.map((m) => m.eventId ?? null),
+    notDeleted,
+  }
 }
 
 /**
@@ -264,15 +183,13 @@ export async function redrive(
  * asynchronously on AWS and keeps the failure metadata attributes on the moved messages.
  */
 async function startMoveTask(target: Target, consumer: ConsumerResources): Promise<string> {
-  return withSqs(target, async (sqs) => {
-    const { TaskHandle } = await sqs.send(
-      new StartMessageMoveTaskCommand({
-        SourceArn: consumer.deadLetterQueueArn,
-        DestinationArn: consumer.queueArn,
-      }),
-    )
-    return TaskHandle ?? ''
-  })
+  const { TaskHandle } = await target.clients.sqs.send(
+    new StartMessageMoveTaskCommand({
+      SourceArn: consumer.deadLetterQueueArn,
+      DestinationArn: consumer.queueArn,
+    }),
+  )
+  return TaskHandle ?? ''
 }
 
 function describeMessage(m: DeadLetter): string {
@@ -292,23 +209,19 @@ function describeMessage(m: DeadLetter): string {
 }
 
 function countsTable(counts: readonly DlqCount[]): string {
-  const rows = [
-    ['consumer', 'DLQ', 'undelivered', 'oldest'],
-    ...counts.map((c) => [
-      c.consumer,
-      String(c.deadLettered),
-      String(c.undelivered),
-      c.oldestAgeSeconds === null ? '-' : `${Math.round(c.oldestAgeSeconds)}s`,
-    ]),
-  ]
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('  '),
-    )
-    .join('\n')
+  return textTable(
+    [
+      { title: 'consumer', cell: (c) => c.consumer },
+      { title: 'DLQ', cell: (c) => String(c.deadLettered), align: 'right' },
+      { title: 'undelivered', cell: (c) => String(c.undelivered), align: 'right' },
+      {
+        title: 'oldest',
+        cell: (c) => (c.oldestAgeSeconds === null ? '-' : `${Math.round(c.oldestAgeSeconds)}s`),
+        align: 'right',
+      },
+    ],
+    counts,
+  )
 }
 
 function queueOption() {
@@ -330,17 +243,19 @@ export function registerDlqCommand(program: Command): void {
       .command('list')
       .description('per consumer: messages on its DLQ and its delivery DLQ, and the oldest age')
       .argument('[consumer]', 'only this consumer'),
-  ).action(async (name: string | undefined, options: DlqListOptions) => {
-    const target = resolveTarget(options)
-    const pipeline = await findPipeline(target)
-    const consumers = name === undefined ? pipeline.consumers : [consumerNamed(pipeline, name)]
-    const counts = await deadLetterCounts(target, consumers)
-    console.log(
-      options.json
-        ? JSON.stringify({ target: target.name, consumers: counts })
-        : countsTable(counts),
-    )
-  })
+  ).action((name: string | undefined, options: DlqListOptions) =>
+    useTarget(options, async (target) => {
+      const reader = pipelineReader(target)
+      const pipeline = await reader.resources()
+      const consumers = name === undefined ? pipeline.consumers : [consumerNamed(pipeline, name)]
+      const counts = await deadLetterCounts(reader, consumers)
+      console.log(
+        options.json
+          ? JSON.stringify({ target: target.name, consumers: counts })
+          : countsTable(counts),
+      )
+    }),
+  )
 
   withTargetOptions(
     dlq
@@ -351,33 +266,35 @@ export function registerDlqCommand(program: Command): void {
       .argument('<consumer>', 'e.g. inventory')
       .option('-n, --limit <n>', 'messages to show at most', '10')
       .addOption(queueOption()),
-  ).action(async (name: string, options: DlqShowOptions) => {
+  ).action((name: string, options: DlqShowOptions) => {
     const limit = parseLimit(options.limit, 10)
-    const target = resolveTarget(options)
-    const consumer = consumerNamed(await findPipeline(target), name)
-    const messages = await showDeadLetters(target, consumer, options.queue, limit)
-    if (options.json) {
-      console.log(
-        JSON.stringify({
-          consumer: consumer.name,
-          messages: messages.map(({ receiptHandle: _, originalAttributes, ...m }) => ({
-            ...m,
-            attributes: Object.fromEntries(
-              Object.entries(originalAttributes).map(([k, v]) => [k, v.StringValue ?? null]),
-            ),
-          })),
-        }),
-      )
-    } else if (messages.length === 0) {
-      console.log(`the DLQ of ${consumer.name} is empty`)
-    } else {
-      console.log(
-        [
-          `${consumer.name}: ${messages.length} dead-lettered message${messages.length === 1 ? '' : 's'}${messages.length === limit ? ` (the first ${limit}; --limit for more)` : ''}`,
-          ...messages.map(describeMessage),
-        ].join('\n'),
-      )
-    }
+    return useTarget(options, async (target) => {
+      const reader = pipelineReader(target)
+      const consumer = consumerNamed(await reader.resources(), name)
+      const messages = await showDeadLetters(reader, consumer, options.queue, limit)
+      if (options.json) {
+        console.log(
+          JSON.stringify({
+            consumer: consumer.name,
+            messages: messages.map(({ receiptHandle: _, originalAttributes, ...m }) => ({
+              ...m,
+              attributes: Object.fromEntries(
+                Object.entries(originalAttributes).map(([k, v]) => [k, v.StringValue ?? null]),
+              ),
+            })),
+          }),
+        )
+      } else if (messages.length === 0) {
+        console.log(`the DLQ of ${consumer.name} is empty`)
+      } else {
+        console.log(
+          [
+            `${consumer.name}: ${messages.length} dead-lettered message${messages.length === 1 ? '' : 's'}${messages.length === limit ? ` (the first ${limit}; --limit for more)` : ''}`,
+            ...messages.map(describeMessage),
+          ].join('\n'),
+        )
+      }
+    })
   })
 
   withTargetOptions(
@@ -394,44 +311,47 @@ export function registerDlqCommand(program: Command): void {
         '--move-task',
         "--target aws only: start SQS's StartMessageMoveTask for the consumer's DLQ instead (asynchronous, all messages, keeps the failure attributes)",
       ),
-  ).action(async (name: string, options: DlqRedriveOptions) => {
+  ).action((name: string, options: DlqRedriveOptions) => {
     const limit = parseLimit(options.limit, Number.POSITIVE_INFINITY)
-    const target = resolveTarget(options)
-    if (options.moveTask && target.name !== 'aws') {
-      throw new CliError(
-        `--move-task uses SQS's StartMessageMoveTask, which only --target aws has; without it the redrive runs here, on ${target.name} too`,
-      )
-    }
-    if (options.moveTask && (options.limit !== undefined || options.eventId !== undefined)) {
-      throw new CliError(
-        '--move-task moves every message: drop --limit and --event-id, or drop --move-task',
-      )
-    }
-    const consumer = consumerNamed(await findPipeline(target), name)
-    if (options.moveTask) {
-      const handle = await startMoveTask(target, consumer)
-      console.log(
-        options.json
-          ? JSON.stringify({ consumer: consumer.name, taskHandle: handle })
-          : `started a message move task from ${consumer.deadLetterQueueName} to ${consumer.queueName} (task ${handle}); aws sqs list-message-move-tasks --source-arn ${consumer.deadLetterQueueArn} follows it`,
-      )
-      return
-    }
-    const summary = await redrive(target, consumer, {
-      choice: options.queue,
-      limit,
-      eventId: options.eventId,
-      onProgress: (line) => process.stderr.write(`${line}\n`),
+    return useTarget(options, async (target) => {
+      if (options.moveTask && target.name !== 'aws') {
+        throw new CliError(
+          `--move-task uses SQS's StartMessageMoveTask, which only --target aws has; without it the redrive runs here, on ${target.name} too`,
+        )
+      }
+      if (options.moveTask && (options.limit !== undefined || options.eventId !== undefined)) {
+        throw new CliError(
+          '--move-task moves every message: drop --limit and --event-id, or drop --move-task',
+        )
+      }
+      const consumer = consumerNamed(await pipelineReader(target).resources(), name)
+      if (options.moveTask) {
+        const handle = await startMoveTask(target, consumer)
+        console.log(
+          options.json
+            ? JSON.stringify({ consumer: consumer.name, taskHandle: handle })
+            : `started a message move task from ${consumer.deadLetterQueueName} to ${consumer.queueName} (task ${handle}); aws sqs list-message-move-tasks --source-arn ${consumer.deadLetterQueueArn} follows it`,
+        )
+        return
+      }
+      const summary = await redrive(target, consumer, {
+        choice: options.queue,
+        limit,
+        eventId: options.eventId,
+        onProgress: (line) => process.stderr.write(`${line}\n`),
+      })
+      if (summary.moved === 0 && options.eventId !== undefined) {
+        throw new CliError(
+          `no message of event ${options.eventId} is on the DLQ of ${consumer.name}`,
+        )
+      }
+      if (options.json) console.log(JSON.stringify(summary))
+      else if (summary.moved === 0)
+        console.log(`nothing to redrive: the DLQ of ${consumer.name} is empty`)
+      else
+        console.log(
+          `redrove ${summary.moved} message${summary.moved === 1 ? '' : 's'} to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}`,
+        )
     })
-    if (summary.moved === 0 && options.eventId !== undefined) {
-      throw new CliError(`no message of event ${options.eventId} is on the DLQ of ${consumer.name}`)
-    }
-    if (options.json) console.log(JSON.stringify(summary))
-    else if (summary.moved === 0)
-      console.log(`nothing to redrive: the DLQ of ${consumer.name} is empty`)
-    else
-      console.log(
-        `redrove ${summary.moved} message${summary.moved === 1 ? '' : 's'} to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}`,
-      )
   })
 }

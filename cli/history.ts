@@ -1,11 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Command } from 'commander'
 import { EventStore } from '../functions/event-store/index.ts'
 import { type OrderState, orderDecider, orderStreamId } from '../functions/orders/index.ts'
 import { CliError } from './cli-error.ts'
-import { findPipeline } from './find-pipeline.ts'
-import { describeAwsError, resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+import { pipelineReader } from './readers/index.ts'
+import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 export interface HistoryOptions extends TargetOptions {
   readonly asOf?: string
@@ -53,12 +51,13 @@ export async function orderHistory(
       `--as-of must be an ISO 8601 time like 2026-05-01T12:00:00Z, got '${options.asOf}'`,
     )
   }
-  const target = resolveTarget(options)
-  const pipeline = await findPipeline(target)
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient(target.clientConfig))
-  const store = new EventStore({ client, eventsTable: pipeline.eventsTableName })
-  const streamId = orderStreamId(orderId)
-  try {
+  return useTarget(options, async (target) => {
+    const pipeline = await pipelineReader(target).resources()
+    const store = new EventStore({
+      client: target.clients.documents,
+      eventsTable: pipeline.eventsTableName,
+    })
+    const streamId = orderStreamId(orderId)
     const aggregate = await store.aggregateStream(
       orderDecider,
       streamId,
@@ -94,12 +93,7 @@ export async function orderHistory(
       })),
       state: aggregate.state,
     }
-  } catch (error) {
-    if (error instanceof CliError) throw error
-    throw describeAwsError(error, target)
-  } finally {
-    client.destroy()
-  }
+  })
 }
 
 /** The history as text: one line per event, then the state it adds up to. */

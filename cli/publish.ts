@@ -1,4 +1,3 @@
-import { SNSClient } from '@aws-sdk/client-sns'
 import type { Command } from 'commander'
 import {
   CatalogueError,
@@ -8,9 +7,9 @@ import {
   type EventDefinition,
 } from '../functions/catalogue/index.ts'
 import { CliError } from './cli-error.ts'
-import { findPipeline } from './find-pipeline.ts'
 import { readData } from './read-data.ts'
-import { describeAwsError, resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+import { pipelineReader } from './readers/index.ts'
+import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 export interface PublishOptions extends TargetOptions {
   readonly data: string
@@ -66,24 +65,19 @@ export async function publishEvent(
     if (error instanceof CatalogueError) throw new CliError(error.message, { cause: error })
     throw error
   }
-  const target = resolveTarget(options)
-  const pipeline = await findPipeline(target)
-  const sns = new SNSClient({ ...target.clientConfig, maxAttempts: 2 })
-  try {
-    const published = await createPublisher({ topicArn: pipeline.eventTopicArn, sns }).publish(
-      event,
-    )
+  return useTarget(options, async (target) => {
+    const pipeline = await pipelineReader(target).resources()
+    const published = await createPublisher({
+      topicArn: pipeline.eventTopicArn,
+      sns: target.clients.sns,
+    }).publish(event)
     return {
       ...published,
       eventType: definition.type,
       version: definition.version,
       topicArn: pipeline.eventTopicArn,
     }
-  } catch (error) {
-    throw describeAwsError(error, target)
-  } finally {
-    sns.destroy()
-  }
+  })
 }
 
 export function registerPublishCommand(program: Command): void {

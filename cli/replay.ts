@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Command } from 'commander'
 import {
   type RebuildProgress,
@@ -7,8 +5,8 @@ import {
 } from '../functions/consumers/projections/rebuild-read-model.ts'
 import type { PipelineResources } from '../lib/outputs.ts'
 import { CliError } from './cli-error.ts'
-import { findPipeline } from './find-pipeline.ts'
-import { describeAwsError, resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+import { pipelineReader } from './readers/index.ts'
+import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 export interface ReplayOptions extends TargetOptions {
   readonly readModel: string
@@ -40,32 +38,28 @@ export async function replayReadModel(
       `unknown read model '${options.readModel}': the read models are ${Object.keys(readModels).join(', ')}`,
     )
   }
-  const target = resolveTarget(options)
-  const pipeline = await findPipeline(target)
-  const table = options.into ?? tableOf(pipeline)
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient(target.clientConfig), {
-    marshallOptions: { removeUndefinedValues: true },
-  })
-  const started = Date.now()
-  try {
-    const progress = await rebuildReadModel({
-      client,
-      eventsTable: pipeline.eventsTableName,
-      readModelTable: table,
-      onProgress,
-    })
-    return { readModel: options.readModel, table, ...progress, durationMs: Date.now() - started }
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') {
-      throw new CliError(
-        `table ${table} does not exist on ${target.name}: create it with the ${options.readModel} read model's key schema first`,
-        { cause: error },
-      )
+  return useTarget(options, async (target) => {
+    const pipeline = await pipelineReader(target).resources()
+    const table = options.into ?? tableOf(pipeline)
+    const started = Date.now()
+    try {
+      const progress = await rebuildReadModel({
+        client: target.clients.documents,
+        eventsTable: pipeline.eventsTableName,
+        readModelTable: table,
+        onProgress,
+      })
+      return { readModel: options.readModel, table, ...progress, durationMs: Date.now() - started }
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') {
+        throw new CliError(
+          `table ${table} does not exist on ${target.name}: create it with the ${options.readModel} read model's key schema first`,
+          { cause: error },
+        )
+      }
+      throw error
     }
-    throw describeAwsError(error, target)
-  } finally {
-    client.destroy()
-  }
+  })
 }
 
 export function registerReplayCommand(program: Command): void {

@@ -1,30 +1,26 @@
 import type { ConsumerStatus } from './consumer-status.ts'
+import { type Column, textTable } from './text-table.ts'
 
-const columns: readonly [string, (s: ConsumerStatus) => string][] = [
-  ['consumer', (s) => s.consumer],
-  ['visible', (s) => String(s.visible)],
-  ['in flight', (s) => String(s.inFlight)],
-  ['DLQ', (s) => String(s.deadLettered)],
-  ['oldest', (s) => (s.oldestAgeSeconds === null ? '-' : `${s.oldestAgeSeconds}s`)],
-  ['processed', (s) => (s.processed === null ? '-' : String(s.processed))],
-  ['p50', (s) => milliseconds(s.latencyP50Ms)],
-  ['p99', (s) => milliseconds(s.latencyP99Ms)],
+const figure = (title: string, cell: (s: ConsumerStatus) => string): Column<ConsumerStatus> => ({
+  title,
+  cell,
+  align: 'right',
+})
+
+const columns: readonly Column<ConsumerStatus>[] = [
+  { title: 'consumer', cell: (s) => s.consumer },
+  figure('visible', (s) => String(s.visible)),
+  figure('in flight', (s) => String(s.inFlight)),
+  figure('DLQ', (s) => String(s.deadLettered)),
+  figure('oldest', (s) => (s.oldestAgeSeconds === null ? '-' : `${s.oldestAgeSeconds}s`)),
+  figure('processed', (s) => (s.processed === null ? '-' : String(s.processed))),
+  figure('p50', (s) => milliseconds(s.latencyP50Ms)),
+  figure('p99', (s) => milliseconds(s.latencyP99Ms)),
 ]
 
 /** The consumers as an aligned text table, one row each. */
 export function statusTable(statuses: readonly ConsumerStatus[]): string {
-  const rows = [
-    columns.map(([title]) => title),
-    ...statuses.map((s) => columns.map(([, cell]) => cell(s))),
-  ]
-  const widths = columns.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('  '),
-    )
-    .join('\n')
+  return textTable(columns, statuses)
 }
 
 function milliseconds(ms: number | null): string {

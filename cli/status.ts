@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
 import { consumerStatuses } from './consumer-status.ts'
-import { findPipeline } from './find-pipeline.ts'
+import { pipelineReader } from './readers/index.ts'
 import { statusTable } from './status-table.ts'
-import { resolveTarget, type TargetOptions, withTargetOptions } from './target.ts'
+import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 export interface StatusOptions extends TargetOptions {
   readonly watch?: boolean
@@ -16,20 +16,22 @@ export function registerStatusCommand(program: Command): void {
         'per consumer: messages visible, in flight, dead-lettered, oldest age, processed, p50/p99 latency',
       )
       .option('-w, --watch', 'refresh every 2 seconds until Ctrl-C'),
-  ).action(async (options: StatusOptions) => {
-    const target = resolveTarget(options)
-    const pipeline = await findPipeline(target)
-    for (;;) {
-      const statuses = await consumerStatuses(target, pipeline)
-      if (options.json) console.log(JSON.stringify({ target: target.name, consumers: statuses }))
-      else {
-        if (options.watch) process.stdout.write('\x1b[2J\x1b[H')
-        console.log(
-          `${target.name}${target.endpoint ? ` (${target.endpoint})` : ` (${target.region})`}\n${statusTable(statuses)}`,
-        )
+  ).action((options: StatusOptions) =>
+    useTarget(options, async (target) => {
+      const reader = pipelineReader(target)
+      const pipeline = await reader.resources()
+      for (;;) {
+        const statuses = await consumerStatuses(reader, pipeline)
+        if (options.json) console.log(JSON.stringify({ target: target.name, consumers: statuses }))
+        else {
+          if (options.watch) process.stdout.write('\x1b[2J\x1b[H')
+          console.log(
+            `${target.name}${target.endpoint ? ` (${target.endpoint})` : ` (${target.region})`}\n${statusTable(statuses)}`,
+          )
+        }
+        if (!options.watch) return
+        await new Promise((resolve) => setTimeout(resolve, 2000))
       }
-      if (!options.watch) return
-      await new Promise((resolve) => setTimeout(resolve, 2000))
-    }
-  })
+    }),
+  )
 }

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander'
 import { emulatorClientConfig } from '../local/client-config.ts'
 import { defaultPort } from '../local/endpoint.ts'
 import { CliError } from './cli-error.ts'
+import { TargetClients } from './target-clients.ts'
 
 export const targetNames = ['embedded', 'localstack', 'aws'] as const
 export type TargetName = (typeof targetNames)[number]
@@ -20,12 +21,8 @@ export interface Target {
   /** undefined for AWS itself. */
   readonly endpoint: string | undefined
   readonly region: string
-  /** SDK v3 client configuration for this target. */
-  readonly clientConfig: {
-    region: string
-    endpoint?: string
-    credentials?: { accessKeyId: string; secretAccessKey: string }
-  }
+  /** Its SDK clients, built on first use; {@link useTarget} destroys them. */
+  readonly clients: TargetClients
 }
 
 /** Adds --target, --endpoint, --region and --json to a command. */
@@ -62,7 +59,7 @@ export function resolveTarget(options: TargetOptions): Target {
         name: options.target,
         endpoint,
         region,
-        clientConfig: emulatorClientConfig(endpoint, region),
+        clients: new TargetClients(emulatorClientConfig(endpoint, region)),
       }
     }
     case 'aws':
@@ -70,11 +67,36 @@ export function resolveTarget(options: TargetOptions): Target {
         throw new CliError(
           '--endpoint is for --target embedded or localstack; AWS is reached through its own endpoints',
         )
-      return { name: 'aws', endpoint: undefined, region, clientConfig: { region } }
+      return {
+        name: 'aws',
+        endpoint: undefined,
+        region,
+        clients: new TargetClients({ region }),
+      }
     default:
       throw new CliError(
         `unknown target '${String(options.target)}': use embedded, localstack or aws`,
       )
+  }
+}
+
+/**
+ * Runs a command's work against the target its options name: an error from an AWS call
+ * becomes one clear line ({@link describeAwsError}), and the target's clients are closed
+ * at the end.
+ */
+export async function useTarget<T>(
+  options: TargetOptions,
+  work: (target: Target) => Promise<T>,
+): Promise<T> {
+  const target = resolveTarget(options)
+  try {
+    return await work(target)
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    throw describeAwsError(error, target)
+  } finally {
+    target.clients.destroy()
   }
 }
 

@@ -1,43 +1,4 @@
-import {
-  GetSubscriptionAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  type SNSClient,
-} from '@aws-sdk/client-sns'
-
-/** A subscription's filter policy, as SNS keeps it. */
-export interface SubscriptionFilter {
-  /** Parsed FilterPolicy; undefined when the subscription has none (it takes every event). */
-  readonly policy: Record<string, unknown> | undefined
-  /** `MessageAttributes` (the default) or `MessageBody`. */
-  readonly scope: string
-}
-
-/** Each subscription of the topic by its endpoint (a queue ARN for SQS). */
-export async function subscriptionFilters(
-  sns: SNSClient,
-  topicArn: string,
-): Promise<Map<string, SubscriptionFilter>> {
-  const filters = new Map<string, SubscriptionFilter>()
-  let token: string | undefined
-  do {
-    const page = await sns.send(
-      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
-    )
-    for (const subscription of page.Subscriptions ?? []) {
-      if (!subscription.SubscriptionArn || !subscription.Endpoint) continue
-      if (subscription.SubscriptionArn === 'PendingConfirmation') continue
-      const { Attributes = {} } = await sns.send(
-        new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }),
-      )
-      filters.set(subscription.Endpoint, {
-        policy: Attributes.FilterPolicy ? JSON.parse(Attributes.FilterPolicy) : undefined,
-        scope: Attributes.FilterPolicyScope ?? 'MessageAttributes',
-      })
-    }
-    token = page.NextToken
-  } while (token)
-  return filters
-}
+import type { SubscriptionFilter } from './readers/index.ts'
 
 /**
  * Whether a filter policy selects an event with these message attributes: true, false, or

@@ -1,40 +1,20 @@
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb'
-import { SNSClient } from '@aws-sdk/client-sns'
-import { SQSClient } from '@aws-sdk/client-sqs'
 import type { Command } from 'commander'
 import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
 import { CliError } from './cli-error.ts'
-import { type DeadLetter, type DeadLetterFailure, peekDeadLetters } from './dlq-messages.ts'
-import { findPipeline } from './find-pipeline.ts'
+import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
 import {
-  describeAwsError,
-  resolveTarget,
-  type Target,
-  type TargetOptions,
-  withTargetOptions,
-} from './target.ts'
-import { policySelects, subscriptionFilters } from './trace-filter-policy.ts'
+  type IdempotencyRecord,
+  type PipelineReader,
+  pipelineReader,
+  type StoredEventPlace,
+} from './readers/index.ts'
+import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
+import { textTable } from './text-table.ts'
+import { policySelects } from './trace-filter-policy.ts'
 
 export interface TraceOptions extends TargetOptions {
   readonly eventType?: string
   readonly eventStore: boolean
-}
-
-/** What a consumer's idempotency record `<consumer>#<eventId>` says; times ISO 8601. */
-export interface IdempotencyRecord {
-  readonly status: string
-  readonly completedAt?: string
-  readonly leaseExpiresAt?: string
-  /** Failed attempts counted by the runtime. */
-  readonly failures?: number
-  readonly firstFailureAt?: string
-  readonly lastFailureAt?: string
-  readonly expiresAt?: string
 }
 
 /** Where one event went at one consumer. */
@@ -53,16 +33,6 @@ export interface ConsumerTrace {
   readonly state: string
 }
 
-/** An events-table item with this event id, or caused by this event. */
-export interface StoredEventPlace {
-  readonly streamId: string
-  readonly streamVersion: number
-  readonly eventId: string
-  readonly eventType: string
-  readonly origin: string | null
-  readonly timestamp: string | null
-}
-
 export interface EventTrace {
   readonly eventId: string
   readonly eventType: string | null
@@ -79,63 +49,53 @@ const deadLetterScanLimit = 1000
 
 /** Where one event went: per consumer, its idempotency record and DLQ copies; its place in the event store. */
 export async function traceEvent(
-  target: Target,
+  reader: PipelineReader,
   pipeline: PipelineResources,
   eventId: string,
   options: { readonly eventType?: string; readonly eventStore: boolean },
 ): Promise<EventTrace> {
-  const sqs = new SQSClient({ ...target.clientConfig, maxAttempts: 2 })
-  const sns = new SNSClient({ ...target.clientConfig, maxAttempts: 2 })
-  const dynamodb = new DynamoDBClient({ ...target.clientConfig, maxAttempts: 2 })
-  try {
-    const [filters, records, deadLetters, eventStore] = await Promise.all([
-      subscriptionFilters(sns, pipeline.eventTopicArn),
-      Promise.all(
-        pipeline.consumers.map((c) => idempotencyRecord(dynamodb, pipeline, c.name, eventId)),
+  const [filters, records, deadLetters, eventStore] = await Promise.all([
+    reader.subscriptionFilters(pipeline.eventTopicArn),
+    Promise.all(
+      pipeline.consumers.map((c) =>
+        reader.idempotencyRecord(pipeline.idempotencyTableName, c.name, eventId),
       ),
-      Promise.all(pipeline.consumers.map((c) => deadLettersOf(sqs, c, eventId))),
-      options.eventStore ? storedPlaces(dynamodb, pipeline.eventsTableName, eventId) : null,
-    ])
-    const eventType =
-      options.eventType ??
-      deadLetters.flat().find((m) => m.eventType)?.eventType ??
-      eventStore?.stored[0]?.eventType ??
-      null
-    const consumers = pipeline.consumers.map((c, i): ConsumerTrace => {
-      const subscribed =
-        eventType === null ? undefined : policySelects(filters.get(c.queueArn), { eventType })
-      const record = records[i] ?? null
-      const copies = deadLetters[i] ?? []
-      return {
-        consumer: c.name,
-        subscribed: subscribed ?? null,
-        record,
-        deadLetters: copies.map((m) => ({
-          queue: m.queue,
-          messageId: m.messageId,
-          failure: m.failure ?? null,
-        })),
-        state: stateOf(subscribed, record, copies),
-      }
-    })
-    const nothing =
-      consumers.every((c) => c.record === null && c.deadLetters.length === 0) &&
-      !eventStore?.stored.length &&
-      !eventStore?.caused.length
-    if (nothing && options.eventType === undefined) {
-      throw new CliError(
-        `no trace of event ${eventId}: no consumer has an idempotency record of it, no DLQ holds it${options.eventStore ? ', and the event store does not have it' : ''} (still queued, selected by no consumer, past the dedupe window, or never published; --event-type says which consumers should get it)`,
-      )
+    ),
+    Promise.all(pipeline.consumers.map((c) => deadLettersOf(reader, c, eventId))),
+    options.eventStore ? reader.storedEventPlaces(pipeline.eventsTableName, eventId) : null,
+  ])
+  const eventType =
+    options.eventType ??
+    deadLetters.flat().find((m) => m.eventType)?.eventType ??
+    eventStore?.stored[0]?.eventType ??
+    null
+  const consumers = pipeline.consumers.map((c, i): ConsumerTrace => {
+    const subscribed =
+      eventType === null ? undefined : policySelects(filters.get(c.queueArn), { eventType })
+    const record = records[i] ?? null
+    const copies = deadLetters[i] ?? []
+    return {
+      consumer: c.name,
+      subscribed: subscribed ?? null,
+      record,
+      deadLetters: copies.map((m) => ({
+        queue: m.queue,
+        messageId: m.messageId,
+        failure: m.failure ?? null,
+      })),
+      state: stateOf(subscribed, record, copies),
     }
-    return { eventId, eventType, consumers, eventStore }
-  } catch (error) {
-    if (error instanceof CliError) throw error
-    throw describeAwsError(error, target)
-  } finally {
-    sqs.destroy()
-    sns.destroy()
-    dynamodb.destroy()
+  })
+  const nothing =
+    consumers.every((c) => c.record === null && c.deadLetters.length === 0) &&
+    !eventStore?.stored.length &&
+    !eventStore?.caused.length
+  if (nothing && options.eventType === undefined) {
+    throw new CliError(
+      `no trace of event ${eventId}: no consumer has an idempotency record of it, no DLQ holds it${options.eventStore ? ', and the event store does not have it' : ''} (still queued, selected by no consumer, past the dedupe window, or never published; --event-type says which consumers should get it)`,
+    )
   }
+  return { eventId, eventType, consumers, eventStore }
 }
 
 function stateOf(
@@ -156,91 +116,16 @@ function stateOf(
   return subscribed === false ? 'not-subscribed' : 'pending'
 }
 
-async function idempotencyRecord(
-  dynamodb: DynamoDBClient,
-  pipeline: PipelineResources,
-  consumer: string,
-  eventId: string,
-): Promise<IdempotencyRecord | null> {
-  const { Item } = await dynamodb.send(
-    new GetItemCommand({
-      TableName: pipeline.idempotencyTableName,
-      Key: { id: { S: `${consumer}#${eventId}` } },
-      ConsistentRead: true,
-    }),
-  )
-  if (!Item) return null
-  const time = (name: string) => {
-    const seconds = Number(Item[name]?.N)
-    return Item[name]?.N !== undefined && Number.isFinite(seconds)
-      ? new Date(seconds * 1000).toISOString()
-      : undefined
-  }
-  const failures = Item.failures?.N === undefined ? undefined : Number(Item.failures.N)
-  return {
-    status: Item.status?.S ?? 'UNKNOWN',
-    ...defined({
-      completedAt: time('completedAt'),
-      leaseExpiresAt: time('leaseExpiresAt'),
-      failures,
-      firstFailureAt: time('firstFailureAt'),
-      lastFailureAt: time('lastFailureAt'),
-      expiresAt: time('expiresAt'),
-    }),
-  }
-}
-
-function defined<T extends Record<string, unknown>>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
 async function deadLettersOf(
-  sqs: SQSClient,
+  reader: PipelineReader,
   consumer: ConsumerResources,
   eventId: string,
 ): Promise<DeadLetter[]> {
   const [dlq, delivery] = await Promise.all([
-    peekDeadLetters(sqs, consumer.deadLetterQueueUrl, 'dlq', deadLetterScanLimit),
-    peekDeadLetters(sqs, consumer.deliveryDeadLetterQueueUrl, 'delivery', deadLetterScanLimit),
+    reader.deadLetters(consumer.deadLetterQueueUrl, 'dlq', deadLetterScanLimit),
+    reader.deadLetters(consumer.deliveryDeadLetterQueueUrl, 'delivery', deadLetterScanLimit),
   ])
   return [...dlq, ...delivery].filter((m) => m.eventId === eventId)
-}
-
-/**
- * The events table items with this event id, and those it caused (`causationId`). A Scan:
- * the table is keyed by stream, not by event; on a large table on AWS, pass --no-event-store.
- */
-async function storedPlaces(
-  dynamodb: DynamoDBClient,
-  tableName: string,
-  eventId: string,
-): Promise<{ stored: StoredEventPlace[]; caused: StoredEventPlace[] }> {
-  const stored: StoredEventPlace[] = []
-  const caused: StoredEventPlace[] = []
-  let start: Record<string, AttributeValue> | undefined
-  do {
-    const page = await dynamodb.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'eventId = :id OR causationId = :id',
-        ExpressionAttributeValues: { ':id': { S: eventId } },
-        ExclusiveStartKey: start,
-      }),
-    )
-    for (const item of page.Items ?? []) {
-      const place: StoredEventPlace = {
-        streamId: item.pk?.S ?? '',
-        streamVersion: Number(item.sk?.N),
-        eventId: item.eventId?.S ?? '',
-        eventType: item.eventType?.S ?? '',
-        origin: item.origin?.S ?? null,
-        timestamp: item.timestamp?.S ?? null,
-      }
-      ;(place.eventId === eventId ? stored : caused).push(place)
-    }
-    start = page.LastEvaluatedKey
-  } while (start)
-  return { stored, caused }
 }
 
 export function describeTrace(trace: EventTrace): string {
@@ -255,24 +140,21 @@ export function describeTrace(trace: EventTrace): string {
       lines.push(`  caused ${c.eventType} ${c.eventId} in ${place(c)}`)
     }
   }
-  const rows = [
-    ['consumer', 'subscribed', 'state', 'details'],
-    ...trace.consumers.map((c) => [
-      c.consumer,
-      c.subscribed === null ? '?' : c.subscribed ? 'yes' : 'no',
-      c.state,
-      details(c),
-    ]),
-  ]
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
-  for (const row of rows) {
-    lines.push(
-      `  ${row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd()}`,
-    )
-  }
+  lines.push(
+    textTable(
+      [
+        { title: 'consumer', cell: (c) => c.consumer },
+        {
+          title: 'subscribed',
+          cell: (c) => (c.subscribed === null ? '?' : c.subscribed ? 'yes' : 'no'),
+        },
+        { title: 'state', cell: (c) => c.state },
+        { title: 'details', cell: details },
+      ],
+      trace.consumers,
+      { indent: '  ' },
+    ),
+  )
   return lines.join('\n')
 }
 
@@ -318,13 +200,14 @@ export function registerTraceCommand(program: Command): void {
         'the event type, to say which consumers should get it (default: from its DLQ copy or the event store)',
       )
       .option('--no-event-store', 'do not scan the events table (a Scan: costly on a large table)'),
-  ).action(async (eventId: string, options: TraceOptions) => {
-    const target = resolveTarget(options)
-    const pipeline = await findPipeline(target)
-    const trace = await traceEvent(target, pipeline, eventId, {
-      eventType: options.eventType,
-      eventStore: options.eventStore,
-    })
-    console.log(options.json ? JSON.stringify(trace) : describeTrace(trace))
-  })
+  ).action((eventId: string, options: TraceOptions) =>
+    useTarget(options, async (target) => {
+      const reader = pipelineReader(target)
+      const trace = await traceEvent(reader, await reader.resources(), eventId, {
+        eventType: options.eventType,
+        eventStore: options.eventStore,
+      })
+      console.log(options.json ? JSON.stringify(trace) : describeTrace(trace))
+    }),
+  )
 }

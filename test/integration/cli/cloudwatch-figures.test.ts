@@ -1,6 +1,9 @@
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { latestMetricValues, oldestMessageAgeQuery } from '../../../cli/cloudwatch-figures.ts'
+import {
+  latestMetricValues,
+  oldestMessageAgeQuery,
+} from '../../../cli/readers/cloudwatch-figures.ts'
 import { resolveTarget } from '../../../cli/target.ts'
 import { motoTarget, type RunningTarget } from '../../support/targets.ts'
 
@@ -19,9 +22,8 @@ describe('CloudWatch figures for the localstack and aws targets (on moto)', () =
   it.skipIf(motoTarget.skip)(
     `reads the latest age of the oldest message per queue${motoTarget.skip ? ` (skipped: ${motoTarget.skip})` : ''}`,
     async () => {
-      const target = resolveTarget({ target: 'localstack', endpoint: moto!.endpoint })
-      const cloudwatch = new CloudWatchClient(target.clientConfig)
-      await cloudwatch.send(
+      const { clients } = resolveTarget({ target: 'localstack', endpoint: moto!.endpoint })
+      await clients.cloudwatch.send(
         new PutMetricDataCommand({
           Namespace: 'AWS/SQS',
           MetricData: [
@@ -35,10 +37,9 @@ describe('CloudWatch figures for the localstack and aws targets (on moto)', () =
           ],
         }),
       )
-      cloudwatch.destroy()
 
       const values = await latestMetricValues(
-        target,
+        clients.cloudwatch,
         [
           oldestMessageAgeQuery('age0', 'orders-inventory'),
           oldestMessageAgeQuery('age1', 'a-queue-with-no-data'),
@@ -47,6 +48,7 @@ describe('CloudWatch figures for the localstack and aws targets (on moto)', () =
       )
       expect(values.get('age0')).toBe(42)
       expect(values.has('age1')).toBe(false)
+      clients.destroy()
     },
   )
 })

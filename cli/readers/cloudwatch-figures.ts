@@ -1,9 +1,8 @@
 import {
-  CloudWatchClient,
+  type CloudWatchClient,
   GetMetricDataCommand,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch'
-import type { Target } from './target.ts'
 
 /** A query for a queue's ApproximateAgeOfOldestMessage: the maximum over 5 minutes. */
 export function oldestMessageAgeQuery(id: string, queueName: string): MetricDataQuery {
@@ -26,27 +25,22 @@ export function oldestMessageAgeQuery(id: string, queueName: string): MetricData
  * data is absent. Throws what CloudWatch throws (callers decide whether figures matter).
  */
 export async function latestMetricValues(
-  target: Target,
+  cloudwatch: CloudWatchClient,
   queries: MetricDataQuery[],
   windowMs: number,
 ): Promise<Map<string, number>> {
-  const cloudwatch = new CloudWatchClient({ ...target.clientConfig, maxAttempts: 2 })
-  try {
-    const now = new Date()
-    const { MetricDataResults = [] } = await cloudwatch.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: queries,
-        StartTime: new Date(now.getTime() - windowMs),
-        EndTime: now,
-      }),
-    )
-    const values = new Map<string, number>()
-    for (const result of MetricDataResults) {
-      const latest = result.Values?.[0]
-      if (result.Id && latest !== undefined) values.set(result.Id, latest)
-    }
-    return values
-  } finally {
-    cloudwatch.destroy()
+  const now = new Date()
+  const { MetricDataResults = [] } = await cloudwatch.send(
+    new GetMetricDataCommand({
+      MetricDataQueries: queries,
+      StartTime: new Date(now.getTime() - windowMs),
+      EndTime: now,
+    }),
+  )
+  const values = new Map<string, number>()
+  for (const result of MetricDataResults) {
+    const latest = result.Values?.[0]
+    if (result.Id && latest !== undefined) values.set(result.Id, latest)
   }
+  return values
 }

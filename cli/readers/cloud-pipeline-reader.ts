@@ -1,0 +1,108 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch'
+import { METRICS_NAMESPACE } from '../../lib/consumer.ts'
+import { type ConsumerResources, type PipelineResources, STACK_ID } from '../../lib/outputs.ts'
+import { CliError } from '../cli-error.ts'
+import type { Target } from '../target.ts'
+import { AwsApiReader } from './aws-api-reader.ts'
+import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
+import type { ConsumerFigures } from './pipeline-reader.ts'
+
+/**
+ * A deployed pipeline (LocalStack or AWS): its resources from CloudFormation's stack
+ * outputs, its figures from CloudWatch.
+ */
+export class CloudPipelineReader extends AwsApiReader {
+  async resources(): Promise<PipelineResources> {
+    const stackName = STACK_ID
+    const { Stacks = [] } = await this.target.clients.cloudformation
+      .send(new DescribeStacksCommand({ StackName: stackName }))
+      .catch((error: unknown) => {
+        if (
+          (error as Error).name === 'ValidationError' &&
+          /does not exist/.test((error as Error).message)
+        ) {
+          throw notDeployed(this.target, stackName)
+        }
+        throw error
+      })
+    const stack = Stacks[0]
+    if (!stack || stack.StackStatus === 'DELETE_COMPLETE') throw notDeployed(this.target, stackName)
+    if (/_IN_PROGRESS$/.test(stack.StackStatus ?? '') && !stack.Outputs?.length) {
+      throw new CliError(
+        `stack ${stackName} is ${stack.StackStatus} on ${this.target.name}: wait for the deployment to finish`,
+      )
+    }
+    return this.pipelineOf(
+      Object.fromEntries(
+        (stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+      ),
+    )
+  }
+
+  /**
+   * The queue's ApproximateAgeOfOldestMessage and the consumer runtime's EMF metrics
+   * (`processed`, and `eventAge` for publish-to-processed latency), the latest of each over
+   * the last hour. Null where CloudWatch has no data, or where there is no CloudWatch
+   * (LocalStack without it): the queue counts still stand.
+   */
+  async consumerFigures(consumers: readonly ConsumerResources[]): Promise<ConsumerFigures[]> {
+    const queries: MetricDataQuery[] = consumers.flatMap((c, i) => {
+      const runtime = (metric: string, stat: string, id: string): MetricDataQuery => ({
+        Id: `${id}${i}`,
+        MetricStat: {
+          Metric: {
+            Namespace: METRICS_NAMESPACE,
+            MetricName: metric,
+            Dimensions: [
+              { Name: 'service', Value: c.name },
+              { Name: 'consumer', Value: c.name },
+            ],
+          },
+          Period: 3600,
+          Stat: stat,
+        },
+      })
+      return [
+        oldestMessageAgeQuery(`age${i}`, c.queueName),
+        runtime('processed', 'Sum', 'processed'),
+        runtime('eventAge', 'p50', 'p50'),
+        runtime('eventAge', 'p99', 'p99'),
+      ]
+    })
+    const values = await latestMetricValues(
+      this.target.clients.cloudwatch,
+      queries,
+      3_600_000,
+    ).catch(() => new Map<string, number>())
+    const read = (id: string) => values.get(id) ?? null
+    return consumers.map((_, i) => ({
+      oldestAgeSeconds: read(`age${i}`),
+      processed: read(`processed${i}`),
+      latencyP50Ms: read(`p50${i}`),
+      latencyP99Ms: read(`p99${i}`),
+    }))
+  }
+
+  /** CloudWatch's ApproximateAgeOfOldestMessage over the last 5 minutes. */
+  async oldestMessageAges(queueNames: readonly string[]): Promise<Map<string, number>> {
+    const ages = new Map<string, number>()
+    const values = await latestMetricValues(
+      this.target.clients.cloudwatch,
+      queueNames.map((name, i) => oldestMessageAgeQuery(`age${i}`, name)),
+      300_000,
+    ).catch(() => new Map<string, number>())
+    queueNames.forEach((name, i) => {
+      const age = values.get(`age${i}`)
+      if (age !== undefined) ages.set(name, age)
+    })
+    return ages
+  }
+}
+
+function notDeployed(target: Target, stackName: string): CliError {
+  const deploy = target.name === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'
+  return new CliError(
+    `stack ${stackName} is not deployed on ${target.name} (${target.region}): deploy it with \`${deploy}\``,
+  )
+}
