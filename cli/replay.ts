@@ -1,8 +1,5 @@
 import type { Command } from 'commander'
-import {
-  type RebuildProgress,
-  rebuildReadModel,
-} from '../functions/consumers/projections/rebuild-read-model.ts'
+import { type RebuildProgress, rebuildReadModel } from '../functions/order-read-model/index.ts'
 import type { PipelineResources } from '../lib/outputs.ts'
 import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'

@@ -21,7 +21,7 @@ import { type EventOf, OrderCancelledV1, OrderPlacedV1 } from '../../functions/c
 import { releaseStock, reserveStock } from '../../functions/consumers/inventory/stock.ts'
 import { recordNotification } from '../../functions/consumers/notifications/notify.ts'
 import { authorizePayment } from '../../functions/consumers/payments/authorize.ts'
-import { projectOrder } from '../../functions/consumers/projections/order-view.ts'
+import { projectOrder } from '../../functions/order-read-model/index.ts'
 import { handler as outboxHandler } from '../../functions/outbox-publisher/handler.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
 import { useEmbeddedAws } from '../support/embedded-aws.ts'

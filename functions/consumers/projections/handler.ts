@@ -1,9 +1,9 @@
 import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { projectOrder } from '../../order-read-model/index.ts'
 import { ProjectionGapError } from '../../orders/index.ts'
 import { consumer, TransientError } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
-import { projectOrder } from './order-view.ts'
 
 /**
  * Consumes the order events: records each in its order's stream in the event store and

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { createEvent, OrderCancelledV1, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
-import { projectOrder } from '../../../functions/consumers/projections/order-view.ts'
 import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
+import { projectOrder } from '../../../functions/order-read-model/index.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,

@@ -4,12 +4,9 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  type ProjectionOptions,
-  projectOrder,
-} from '../../../functions/consumers/projections/order-view.ts'
 import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
 import { EventStore } from '../../../functions/event-store/index.ts'
+import { type ProjectionOptions, projectOrder } from '../../../functions/order-read-model/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import {
   cancelled,

@@ -1,8 +1,8 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb'
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { rebuildReadModel as RebuildReadModel } from '../../../functions/consumers/projections/rebuild-read-model.ts'
 import { EventStore } from '../../../functions/event-store/index.ts'
+import type { rebuildReadModel as RebuildReadModel } from '../../../functions/order-read-model/index.ts'
 import { orderDecider } from '../../../functions/orders/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { attributesOf } from '../runtime/events.ts'
@@ -65,9 +65,7 @@ describe('order read model', () => {
       EVENTS_TABLE: eventsTable,
     })
     handler = (await import('../../../functions/consumers/projections/handler.ts')).handler
-    ;({ rebuildReadModel } = await import(
-      '../../../functions/consumers/projections/rebuild-read-model.ts'
-    ))
+    ;({ rebuildReadModel } = await import('../../../functions/order-read-model/index.ts'))
   })
 
   const send = (events: { eventType: string; version: number }[]) =>

@@ -5,8 +5,8 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { EventStore, eventStoreDefaults, type RecordedEvent } from '../../event-store/index.ts'
-import { ORDER_STREAM_PREFIX, type OrderStreamEvent, projectOrderView } from '../../orders/index.ts'
+import { EventStore, eventStoreDefaults, type RecordedEvent } from '../event-store/index.ts'
+import { ORDER_STREAM_PREFIX, type OrderStreamEvent, projectOrderView } from '../orders/index.ts'
 
 export interface RebuildOptions {
   readonly client: DynamoDBDocumentClient

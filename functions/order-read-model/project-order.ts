@@ -1,13 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb'
-import { type AppendWrite, EventStore, type RecordedEvent } from '../../event-store/index.ts'
+import { type AppendWrite, EventStore, type RecordedEvent } from '../event-store/index.ts'
 import {
   type OrderStatus,
   type OrderStreamEvent,
   type OrderView,
   orderStreamId,
   projectOrderView,
-} from '../../orders/index.ts'
-import type { OrderEvent } from '../shared/order-events.ts'
+} from '../orders/index.ts'
 
 export interface ProjectionDeps {
   readonly client: DynamoDBDocumentClient
@@ -59,7 +58,7 @@ export interface ProjectionOptions {
  * ahead of the row, or another event of the order got there first), the stream is read.
  */
 export async function projectOrder(
-  event: OrderEvent,
+  event: OrderStreamEvent,
   deps: ProjectionDeps,
   options: ProjectionOptions = {},
 ): Promise<OrderProjection> {
@@ -101,7 +100,10 @@ export async function projectOrder(
   }
 }
 
-async function readRow(event: OrderEvent, deps: ProjectionDeps): Promise<OrderView | undefined> {
+async function readRow(
+  event: OrderStreamEvent,
+  deps: ProjectionDeps,
+): Promise<OrderView | undefined> {
   const result = await deps.client.send(
     new GetCommand({
       TableName: deps.table,
@@ -116,7 +118,7 @@ async function readRow(event: OrderEvent, deps: ProjectionDeps): Promise<OrderVi
  * Whether the versions a row has folded in may hold this event: they do not when the row
  * has folded in no event of its type (the row keeps the eventId of the last of each type).
  */
-function mayHoldEventOfType(row: OrderView | undefined, event: OrderEvent): boolean {
+function mayHoldEventOfType(row: OrderView | undefined, event: OrderStreamEvent): boolean {
   if (!row) return false
   switch (event.eventType) {
     case 'order.placed':
