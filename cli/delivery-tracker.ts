@@ -1,16 +1,16 @@
 import type { SQSRecord } from 'aws-lambda'
 import type { PipelineResources } from '../lib/outputs.ts'
 import type { BatchOutcome } from '../local/lambda/event-sources/batch-outcome.ts'
-import { matchesPattern } from '../local/lambda/event-sources/event-pattern.ts'
 import { envelopeOf } from '../local/pipeline/published-at.ts'
 import type { ProvisionedStack } from '../local/provisioner/provision.ts'
+import { eventMessage, filterPolicySelects } from './filter-policy.ts'
+import type { SubscriptionFilter } from './readers/index.ts'
 
 /** How one consumer is subscribed: its filter policy, read from the stack. */
 interface Route {
   readonly consumer: string
   readonly functionName: string
-  readonly filterPolicy: unknown
-  readonly scope: 'MessageAttributes' | 'MessageBody'
+  readonly filter: SubscriptionFilter
 }
 
 /** An event that has not reached every consumer it should. */
@@ -41,24 +41,22 @@ export class DeliveryTracker {
       return {
         consumer: consumer.name,
         functionName: consumer.functionName,
-        filterPolicy: typeof policy === 'string' ? JSON.parse(policy) : policy,
-        scope:
-          subscription?.properties.FilterPolicyScope === 'MessageBody'
-            ? 'MessageBody'
-            : 'MessageAttributes',
+        filter: {
+          policy: typeof policy === 'string' ? JSON.parse(policy) : policy,
+          scope:
+            subscription?.properties.FilterPolicyScope === 'MessageBody'
+              ? 'MessageBody'
+              : 'MessageAttributes',
+        },
       }
     })
   }
 
   /** The consumers an event should reach. */
   consumersOf(event: { eventType: string; version: number }): string[] {
-    const attributes = { eventType: event.eventType, version: String(event.version) }
+    const message = eventMessage(event)
     return this.#routes
-      .filter(
-        (route) =>
-          route.filterPolicy === undefined ||
-          matchesPattern(route.filterPolicy, route.scope === 'MessageBody' ? event : attributes),
-      )
+      .filter((route) => filterPolicySelects(route.filter, message) === true)
       .map((route) => route.consumer)
   }
 

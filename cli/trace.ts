@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
+import { filterPolicySelects } from './filter-policy.ts'
 import {
   type IdempotencyRecord,
   type PipelineReader,
@@ -10,7 +11,6 @@ import {
 } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 import { textTable } from './text-table.ts'
-import { policySelects } from './trace-filter-policy.ts'
 
 export interface TraceOptions extends TargetOptions {
   readonly eventType?: string
@@ -71,7 +71,13 @@ export async function traceEvent(
     null
   const consumers = pipeline.consumers.map((c, i): ConsumerTrace => {
     const subscribed =
-      eventType === null ? undefined : policySelects(filters.get(c.queueArn), { eventType })
+      eventType === null
+        ? undefined
+        : filterPolicySelects(
+            filters.get(c.queueArn),
+            { attributes: { eventType: { DataType: 'String', StringValue: eventType } } },
+            { partial: true },
+          )
     const record = records[i] ?? null
     const copies = deadLetters[i] ?? []
     return {
