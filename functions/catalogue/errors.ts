@@ -33,6 +33,34 @@ export class UnknownEventError extends CatalogueError {
   }
 }
 
+/**
+ * An event that could not be upcast from one version of its type to the next: the
+ * upcaster threw, or what it returned is not a valid event of the newer version.
+ */
+export class UpcastError extends CatalogueError {
+  override name = 'UpcastError'
+  readonly eventId: string
+  readonly eventType: string
+  readonly fromVersion: number
+  readonly toVersion: number
+  constructor(
+    event: { eventId: string; eventType: string },
+    fromVersion: number,
+    toVersion: number,
+    problems: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${event.eventType} event ${event.eventId}: the upcast from v${fromVersion} to v${toVersion} failed: ${problems.join('; ')}`,
+      options,
+    )
+    this.eventId = event.eventId
+    this.eventType = event.eventType
+    this.fromVersion = fromVersion
+    this.toVersion = toVersion
+  }
+}
+
 /** An event larger than SNS accepts in one publish. */
 export class EventTooLargeError extends CatalogueError {
   override name = 'EventTooLargeError'

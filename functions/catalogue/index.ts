@@ -1,12 +1,13 @@
 // The bus's attribute contract lives with the constructs whose filter policies match it.
 export { eventMessageAttributes } from '../../lib/message-attributes.ts'
-export { catalogue, findEvent } from './catalogue.ts'
+export { catalogue, catalogueProblems, findEvent, latestEvent } from './catalogue.ts'
 export { createEvent, type EventOrigin } from './create-event.ts'
 export {
   defineEvent,
   type EventDefinition,
   type EventOf,
   type PayloadOf,
+  type Upcaster,
 } from './define-event.ts'
 export { type EventEnvelope, eventEnvelope } from './envelope.ts'
 export {
@@ -15,6 +16,7 @@ export {
   EventValidationError,
   PublishError,
   UnknownEventError,
+  UpcastError,
 } from './errors.ts'
 export { OrderCancelledV1 } from './order-cancelled.ts'
 export { OrderPlacedV1, orderLine } from './order-placed.ts'
@@ -31,4 +33,5 @@ export {
   snsMaxPayloadBytes,
   snsMessageBytes,
 } from './sns-batches.ts'
+export { readEventAs, upcastChain, upcastEvent } from './upcast-event.ts'
 export { validateEvent } from './validate-event.ts'

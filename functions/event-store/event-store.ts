@@ -10,6 +10,7 @@ import {
 import { catalogue } from '../catalogue/catalogue.ts'
 import type { EventDefinition } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
+import { upcastEvent } from '../catalogue/upcast-event.ts'
 import { validateEvent } from '../catalogue/validate-event.ts'
 import {
   PUBLISHED_ORIGIN,
@@ -258,7 +259,19 @@ export class EventStore {
     return (result.Items?.[0]?.sk as number | undefined) ?? 0
   }
 
-  /** A stream's events in version order, read with strongly consistent paged Queries. */
+  /**
+   * A recorded event as reads return it: at the newest version of its type that this store's
+   * definitions know, through the catalogue's upcasters (the stored item stays as written).
+   */
+  upcast(recorded: RecordedEvent): RecordedEvent {
+    const event = upcastEvent(recorded.event, this.#options.definitions ?? catalogue)
+    return event === recorded.event ? recorded : { ...recorded, event }
+  }
+
+  /**
+   * A stream's events in version order, read with strongly consistent paged Queries, each
+   * upcast to its type's newest version.
+   */
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = []
     for await (const page of this.readStreamPages(streamId, options)) events.push(...page)
@@ -301,7 +314,7 @@ export class EventStore {
       )
       startKey = result.LastEvaluatedKey
       const page = (result.Items ?? [])
-        .map(toRecordedEvent)
+        .map((item) => this.upcast(toRecordedEvent(item)))
         .filter((r) => asOf === undefined || new Date(r.event.timestamp).getTime() <= asOf)
       if (page.length > 0) yield page
     } while (startKey)

@@ -70,8 +70,8 @@ export async function prepareDecision<TCommand, TEvent extends EventEnvelope, TS
     expectedVersion: read.streamVersion,
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   })
-  // As validated by the append, as a later read sees them, so the state matches a replay.
-  const events = append.events as RecordedEvent<TEvent>[]
+  // As a later read sees them (validated, upcast), so the state matches a replay.
+  const events = append.events.map((r) => store.upcast(r)) as RecordedEvent<TEvent>[]
   let state = read.state
   for (const recorded of events) state = decider.evolve(state, recorded.event)
   const since = read.snapshot.status === 'used' ? read.snapshot.version : 0

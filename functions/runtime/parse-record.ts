@@ -4,6 +4,8 @@ import type { EventDefinition } from '../catalogue/define-event.ts'
 import { describeIssues } from '../catalogue/describe-issues.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import { eventEnvelope } from '../catalogue/envelope.ts'
+import { EventValidationError, UpcastError } from '../catalogue/errors.ts'
+import { readEventAs, upcastChain } from '../catalogue/upcast-event.ts'
 import { InvalidRecordError } from './errors.ts'
 import { parseJsonStrictly } from './parse-json-strictly.ts'
 
@@ -62,20 +64,31 @@ export function parseRecord(
       `event ${eventId} has type '${eventType}', which this consumer does not handle (it handles ${[...definitions.keys()].join(', ')})`,
     )
   }
-  if (definition.version !== version) {
+  // An older version on the definition's upcast chain is read as the definition's version.
+  const [handled, ...upcast] = upcastChain(definition).map((d) => d.version)
+  if (version !== handled && !upcast.includes(version)) {
     throw new InvalidRecordError(
       'unknown-version',
-      `event ${eventId} is ${eventType} version ${version}; this consumer handles version ${definition.version}`,
+      `event ${eventId} is ${eventType} version ${version}; this consumer handles version ${handled}${upcast.length > 0 ? ` (and ${upcast.join(', ')} by upcasting)` : ''}`,
     )
   }
-  const parsed = definition.envelope.safeParse(body)
-  if (!parsed.success) {
-    throw new InvalidRecordError(
-      'schema',
-      `event ${eventId} (${eventType} v${version}): ${issues(parsed.error)}`,
-    )
+  let event: EventEnvelope
+  try {
+    event = readEventAs(definition, envelope.data)
+  } catch (error) {
+    if (error instanceof EventValidationError) {
+      throw new InvalidRecordError(
+        'schema',
+        `event ${eventId} (${eventType} v${version}): ${error.issues.join('; ')}`,
+        { cause: error },
+      )
+    }
+    if (error instanceof UpcastError) {
+      throw new InvalidRecordError('schema', error.message, { cause: error })
+    }
+    throw error
   }
-  return { event: parsed.data, definition, delivery }
+  return { event, definition, delivery }
 }
 
 function isSnsNotification(body: unknown): body is { Message: string } {

@@ -1,13 +1,17 @@
 import type { SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import {
   createEvent,
+  defineEvent,
   type EventDefinition,
   OrderCancelledV1,
   OrderPlacedV1,
 } from '../../../functions/catalogue/index.ts'
 import { InvalidRecordError } from '../../../functions/runtime/index.ts'
 import { parseRecord } from '../../../functions/runtime/parse-record.ts'
+import { TallyAddedV1 } from '../../support/tally.ts'
+import { addedV1, addedV2, addedV3, TallyAddedV3 } from '../../support/tally-versions.ts'
 
 const definitions = new Map<string, EventDefinition>([
   ['order.placed', OrderPlacedV1],
@@ -91,5 +95,53 @@ describe('parseRecord', () => {
       { source: 'x' },
     )
     expect(reasonFor(JSON.stringify(fine))).toBe('parsed')
+  })
+})
+
+describe('parseRecord of an older version (tolerant reader)', () => {
+  const tally = new Map<string, EventDefinition>([['tally.added', TallyAddedV3]])
+  const parse = (body: unknown, definitions = tally) =>
+    parseRecord(record(JSON.stringify(body)), definitions, 262_144)
+  const failure = (body: unknown, definitions = tally) => {
+    try {
+      parse(body, definitions)
+    } catch (error) {
+      return error as InvalidRecordError
+    }
+    throw new Error('parsed')
+  }
+
+  it('upcasts a version on the definition’s chain before the handler sees it', () => {
+    const v1 = addedV1(2, 'e-1')
+    expect(parse(v1).event).toEqual({ ...v1, version: 3, payload: { quantity: 2 } })
+    expect(parse(addedV2(1, 'dozen', 'e-2')).event.payload).toEqual({ quantity: 12 })
+  })
+
+  it('names the versions it reads when one is not on the chain', () => {
+    expect(failure({ ...addedV3(1, 'e-3'), version: 4 })).toMatchObject({
+      reason: 'unknown-version',
+      message:
+        'event e-3 is tally.added version 4; this consumer handles version 3 (and 2, 1 by upcasting)',
+    })
+  })
+
+  it('refuses an older event invalid at its own version, or one whose upcast fails', () => {
+    expect(failure({ ...addedV1(1, 'e-4'), payload: { amount: 'x' } })).toMatchObject({
+      reason: 'schema',
+      message: expect.stringMatching(/^event e-4 \(tally\.added v1\): payload\.amount/),
+    })
+    const strict = defineEvent({
+      type: 'tally.added',
+      version: 2,
+      payload: z.object({ amount: z.int().max(1) }),
+      upcastFrom: { from: TallyAddedV1, upcast: (v1) => v1.payload },
+    })
+    const error = failure(addedV1(5, 'e-5'), new Map([['tally.added', strict]]))
+    expect(error).toMatchObject({
+      reason: 'schema',
+      message: expect.stringMatching(
+        /^tally\.added event e-5: the upcast from v1 to v2 failed: payload\.amount/,
+      ),
+    })
   })
 })
