@@ -25,7 +25,7 @@ const prices: Record<string, number> = {
 }
 
 /** Source of the demo events, so they can be told apart from real ones. */
-export const demoSource = 'pipeline-demo'
+const demoSource = 'pipeline-demo'
 
 /**
  * The events of one demo order: an `order.placed` with one to three lines, and for about

@@ -19,7 +19,7 @@ import { type PipelineReader, pipelineReader } from './readers/index.ts'
 import { statusTable } from './status-table.ts'
 import { describeAwsError, resolveTarget, targetNames } from './target.ts'
 
-export interface DevOptions {
+interface DevOptions {
   readonly target?: string
   readonly port: number
   readonly dataDir?: string
@@ -53,7 +53,7 @@ const progress = (line: string) => process.stderr.write(`${line}\n`)
  * `npm start`: the pipeline on the embedded AWS, fed with demo orders, with a live status
  * view until Ctrl-C; or with `--once N`, N orders published, waited for, summarized.
  */
-export async function runDev(options: DevOptions): Promise<number> {
+async function runDev(options: DevOptions): Promise<number> {
   if (options.target !== undefined && options.target !== 'embedded') {
     throw new CliError(
       `pipeline dev runs the pipeline on the embedded AWS only; for ${options.target}, deploy it (${options.target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'}) and use \`pipeline status --target ${options.target}\``,
@@ -205,7 +205,7 @@ function statuses(run: Running): Promise<ConsumerStatus[]> {
   })
 }
 
-export function describeSummary(s: OnceSummary): string {
+function describeSummary(s: OnceSummary): string {
   const lines = [
     `${s.orders} orders (${s.events} events) in ${s.seconds}s: ${s.ordersPerSecond} orders/s`,
     `deliveries ${s.deliveriesMade}/${s.deliveriesExpected}, duplicates ${s.duplicates}, dead-lettered ${s.deadLettered}`,

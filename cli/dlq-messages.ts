@@ -47,7 +47,7 @@ export const receiveAll = {
  * short enough that a CLI killed mid-read hides nothing for long. Peeked messages are made
  * visible again as soon as the read ends.
  */
-export const peekHoldSeconds = 30
+const peekHoldSeconds = 30
 
 /**
  * Reads up to `limit` messages of a DLQ without consuming them: receives with a short

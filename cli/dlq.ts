@@ -9,17 +9,17 @@ import { type Target, type TargetOptions, useTarget, withTargetOptions } from '.
 import { textTable } from './text-table.ts'
 
 /** Which of a consumer's two DLQs a command reads. */
-export const dlqChoices = ['dlq', 'delivery', 'both'] as const
-export type DlqChoice = (typeof dlqChoices)[number]
+const dlqChoices = ['dlq', 'delivery', 'both'] as const
+type DlqChoice = (typeof dlqChoices)[number]
 
-export interface DlqListOptions extends TargetOptions {}
+interface DlqListOptions extends TargetOptions {}
 
-export interface DlqShowOptions extends TargetOptions {
+interface DlqShowOptions extends TargetOptions {
   readonly limit?: string
   readonly queue: DlqChoice
 }
 
-export interface DlqRedriveOptions extends TargetOptions {
+interface DlqRedriveOptions extends TargetOptions {
   readonly limit?: string
   readonly eventId?: string
   readonly queue: DlqChoice
@@ -37,7 +37,7 @@ export interface DlqCount {
 }
 
 /** The consumer of that name, or a CliError naming the consumers there are. */
-export function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
+function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
   const consumer = pipeline.consumers.find((c) => c.name === name)
   if (!consumer) {
     throw new CliError(
@@ -48,7 +48,7 @@ export function consumerNamed(pipeline: PipelineResources, name: string): Consum
 }
 
 /** The name of a queue from its URL (the last path segment). */
-export function queueNameOf(queueUrl: string): string {
+function queueNameOf(queueUrl: string): string {
   return queueUrl.slice(queueUrl.lastIndexOf('/') + 1)
 }
 
@@ -75,7 +75,7 @@ function routesOf(consumer: ConsumerResources, choice: DlqChoice): RedriveRoute[
 }
 
 /** How many messages each consumer's DLQs hold, and the age of the oldest. */
-export async function deadLetterCounts(
+async function deadLetterCounts(
   reader: PipelineReader,
   consumers: readonly ConsumerResources[],
 ): Promise<DlqCount[]> {
@@ -105,7 +105,7 @@ export async function deadLetterCounts(
 }
 
 /** Up to `limit` messages of a consumer's DLQs, with why they failed; they stay where they are. */
-export async function showDeadLetters(
+async function showDeadLetters(
   reader: PipelineReader,
   consumer: ConsumerResources,
   choice: DlqChoice,
@@ -129,7 +129,7 @@ export interface RedriveSummary {
 }
 
 /** Moves a consumer's dead letters back to its queue, client-side. */
-export async function redrive(
+async function redrive(
   target: Target,
   consumer: ConsumerResources,
   options: {

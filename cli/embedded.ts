@@ -2,13 +2,13 @@ import type { Command } from 'commander'
 import type { EmbeddedAws } from '../local/embedded-aws.ts'
 import { defaultPort } from '../local/endpoint.ts'
 
-export interface EmbeddedCommandOptions {
+interface EmbeddedCommandOptions {
   readonly port: number
   readonly dataDir?: string
 }
 
 /** Starts the embedded AWS, prints how to reach it, and runs until Ctrl-C. */
-export async function runEmbedded(options: EmbeddedCommandOptions): Promise<EmbeddedAws> {
+async function runEmbedded(options: EmbeddedCommandOptions): Promise<EmbeddedAws> {
   // Loaded on use: importing the emulators takes seconds that other commands should not pay.
   const { startEmbeddedAws } = await import('../local/embedded-aws.ts')
   const aws = await startEmbeddedAws({ port: options.port, dataDir: options.dataDir })
@@ -17,7 +17,7 @@ export async function runEmbedded(options: EmbeddedCommandOptions): Promise<Embe
   return aws
 }
 
-export function describeEmbeddedAws(aws: EmbeddedAws, dataDir?: string): string {
+function describeEmbeddedAws(aws: EmbeddedAws, dataDir?: string): string {
   const memoryMiB = Math.round(process.memoryUsage().rss / 2 ** 20)
   const e = aws.endpoint
   return [
@@ -36,7 +36,7 @@ export function describeEmbeddedAws(aws: EmbeddedAws, dataDir?: string): string 
   ].join('\n')
 }
 
-export function stopOnSignal(aws: { stop(): Promise<void> }): void {
+function stopOnSignal(aws: { stop(): Promise<void> }): void {
   const stop = () => {
     console.log('\nstopping…')
     aws.stop().then(

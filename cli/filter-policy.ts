@@ -3,7 +3,7 @@ import { matchesPattern } from '../local/lambda/event-sources/event-pattern.ts'
 import type { SubscriptionFilter } from './readers/index.ts'
 
 /** A message attribute as SNS takes it on Publish. */
-export interface MessageAttribute {
+interface MessageAttribute {
   readonly DataType: string
   readonly StringValue?: string
 }

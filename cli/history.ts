@@ -5,12 +5,12 @@ import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
-export interface HistoryOptions extends TargetOptions {
+interface HistoryOptions extends TargetOptions {
   readonly asOf?: string
   readonly version?: string
 }
 
-export interface HistoryEntry {
+interface HistoryEntry {
   readonly version: number
   readonly eventId: string
   readonly eventType: string
@@ -22,7 +22,7 @@ export interface HistoryEntry {
   readonly payload: unknown
 }
 
-export interface OrderHistory {
+interface OrderHistory {
   readonly orderId: string
   readonly streamId: string
   /** What the state is as of: the whole stream, a version, or a time. */
@@ -34,10 +34,7 @@ export interface OrderHistory {
 }
 
 /** An order's audit trail from the event store, and its state as of a version or a time. */
-export async function orderHistory(
-  orderId: string,
-  options: HistoryOptions,
-): Promise<OrderHistory> {
+async function orderHistory(orderId: string, options: HistoryOptions): Promise<OrderHistory> {
   if (options.asOf !== undefined && options.version !== undefined) {
     throw new CliError('give --as-of or --version, not both')
   }
@@ -97,7 +94,7 @@ export async function orderHistory(
 }
 
 /** The history as text: one line per event, then the state it adds up to. */
-export function historyText(history: OrderHistory): string {
+function historyText(history: OrderHistory): string {
   const { state } = history
   const asOf =
     history.asOf === 'now'

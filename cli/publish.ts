@@ -11,14 +11,14 @@ import { readData } from './read-data.ts'
 import { pipelineReader } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
-export interface PublishOptions extends TargetOptions {
+interface PublishOptions extends TargetOptions {
   readonly data: string
   readonly eventVersion?: string
   readonly source: string
   readonly correlationId?: string
 }
 
-export interface PublishResult {
+interface PublishResult {
   readonly eventId: string
   readonly messageId: string
   readonly eventType: string
@@ -27,7 +27,7 @@ export interface PublishResult {
 }
 
 /** The catalogue definition of a type: the given version, else its latest. */
-export function definitionOf(eventType: string, version: number | undefined): EventDefinition {
+function definitionOf(eventType: string, version: number | undefined): EventDefinition {
   const ofType = catalogue.filter((d) => d.type === eventType)
   const known = [...new Set(catalogue.map((d) => d.type))].join(', ')
   if (ofType.length === 0) {
@@ -46,10 +46,7 @@ export function definitionOf(eventType: string, version: number | undefined): Ev
 }
 
 /** Validates the payload against the catalogue, then publishes the event to the pipeline's bus. */
-export async function publishEvent(
-  eventType: string,
-  options: PublishOptions,
-): Promise<PublishResult> {
+async function publishEvent(eventType: string, options: PublishOptions): Promise<PublishResult> {
   const version = options.eventVersion === undefined ? undefined : Number(options.eventVersion)
   if (version !== undefined && !Number.isInteger(version)) {
     throw new CliError(`--event-version must be a whole number, got '${options.eventVersion}'`)

@@ -5,12 +5,12 @@ import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
-export interface ReplayOptions extends TargetOptions {
+interface ReplayOptions extends TargetOptions {
   readonly readModel: string
   readonly into?: string
 }
 
-export interface ReplayResult extends RebuildProgress {
+interface ReplayResult extends RebuildProgress {
   readonly readModel: string
   readonly table: string
   readonly durationMs: number
@@ -25,7 +25,7 @@ const readModels: Record<string, (pipeline: PipelineResources) => string> = {
  * Rebuilds a read model by replaying the event store into its table, or into another
  * (empty) table; `onProgress` gets the running counts after each page of streams.
  */
-export async function replayReadModel(
+async function replayReadModel(
   options: ReplayOptions,
   onProgress: (progress: RebuildProgress) => void = () => {},
 ): Promise<ReplayResult> {

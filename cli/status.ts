@@ -4,7 +4,7 @@ import { pipelineReader } from './readers/index.ts'
 import { statusTable } from './status-table.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
-export interface StatusOptions extends TargetOptions {
+interface StatusOptions extends TargetOptions {
   readonly watch?: boolean
 }
 

@@ -17,7 +17,7 @@ export interface ClientConfig {
  * person waits on the CLI, and an endpoint that does not answer should say so at once.
  * @default 2
  */
-export const cliMaxAttempts = 2
+const cliMaxAttempts = 2
 
 /**
  * The SDK clients of one target, each built on first use with the target's configuration

@@ -5,7 +5,7 @@ import { CliError } from './cli-error.ts'
 import { TargetClients } from './target-clients.ts'
 
 export const targetNames = ['embedded', 'localstack', 'aws'] as const
-export type TargetName = (typeof targetNames)[number]
+type TargetName = (typeof targetNames)[number]
 
 /** The options every command that talks to a target takes. */
 export interface TargetOptions {

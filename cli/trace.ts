@@ -12,13 +12,13 @@ import {
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 import { textTable } from './text-table.ts'
 
-export interface TraceOptions extends TargetOptions {
+interface TraceOptions extends TargetOptions {
   readonly eventType?: string
   readonly eventStore: boolean
 }
 
 /** Where one event went at one consumer. */
-export interface ConsumerTrace {
+interface ConsumerTrace {
   readonly consumer: string
   /** Whether its subscription's filter policy selects the event; null when unknown. */
   readonly subscribed: boolean | null
@@ -48,7 +48,7 @@ export interface EventTrace {
 const deadLetterScanLimit = 1000
 
 /** Where one event went: per consumer, its idempotency record and DLQ copies; its place in the event store. */
-export async function traceEvent(
+async function traceEvent(
   reader: PipelineReader,
   pipeline: PipelineResources,
   eventId: string,
@@ -134,7 +134,7 @@ async function deadLettersOf(
   return [...dlq, ...delivery].filter((m) => m.eventId === eventId)
 }
 
-export function describeTrace(trace: EventTrace): string {
+function describeTrace(trace: EventTrace): string {
   const lines = [`event ${trace.eventId} (${trace.eventType ?? 'type unknown'})`]
   if (trace.eventStore) {
     const place = (p: StoredEventPlace) =>

@@ -7,7 +7,6 @@ export type {
   ConsumerFigures,
   IdempotencyRecord,
   PipelineReader,
-  QueueDepth,
   StoredEventPlace,
   SubscriptionFilter,
 } from './pipeline-reader.ts'
