@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto'
 import {
   createEvent,
   type EventEnvelope,
-  OrderCancelledV1,
+  OrderCancelledV2,
   OrderPlacedV1,
 } from '../functions/catalogue/index.ts'
 
@@ -49,8 +49,8 @@ export function demoOrder(cancelEvery = 5): EventEnvelope[] {
   )
   if (cancelEvery === 0 || randomInt(cancelEvery) !== 0) return [placed]
   const cancelled = createEvent(
-    OrderCancelledV1,
-    { orderId, reason: 'customer changed their mind' },
+    OrderCancelledV2,
+    { orderId, reason: 'customer changed their mind', cancelledBy: 'customer' },
     { source: demoSource, correlationId: placed.correlationId, causationId: placed.eventId },
   )
   return [placed, cancelled]

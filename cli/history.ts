@@ -114,16 +114,18 @@ function historyText(history: OrderHistory): string {
   if (state.placed) {
     const items = state.placed.items.reduce((sum, line) => sum + line.quantity, 0)
     lines.push(
-      `  customer ${state.placed.customerId}, ${items} item(s), total ${state.placed.total.toFixed(2)}, placed ${state.placed.placedAt}`,
+      `  customer ${state.placed.customerId}, ${items} item(s), total ${state.placed.total.toFixed(2)}, placed ${state.placed.at}`,
     )
   }
   if (state.payment) {
     lines.push(
-      `  payment ${state.payment.paymentId}: ${state.payment.amount.toFixed(2)} authorized ${state.payment.authorizedAt}`,
+      `  payment ${state.payment.paymentId}: ${state.payment.amount.toFixed(2)} authorized ${state.payment.at}`,
     )
   }
   if (state.cancellation) {
-    lines.push(`  cancelled ${state.cancellation.cancelledAt}: ${state.cancellation.reason}`)
+    lines.push(
+      `  cancelled ${state.cancellation.at} by ${state.cancellation.cancelledBy}: ${state.cancellation.reason}`,
+    )
   }
   return lines.join('\n')
 }

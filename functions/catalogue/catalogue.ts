@@ -1,13 +1,26 @@
 import type { EventDefinition } from './define-event.ts'
-import { OrderCancelledV1 } from './order-cancelled.ts'
+import { InventoryRejectedV1 } from './inventory-rejected.ts'
+import { InventoryReleasedV1 } from './inventory-released.ts'
+import { InventoryReservedV1 } from './inventory-reserved.ts'
+import { OrderCancelledV1, OrderCancelledV2 } from './order-cancelled.ts'
+import { OrderConfirmedV1 } from './order-confirmed.ts'
 import { OrderPlacedV1 } from './order-placed.ts'
 import { PaymentAuthorizedV1 } from './payment-authorized.ts'
+import { PaymentDeclinedV1 } from './payment-declined.ts'
+import { PaymentVoidedV1 } from './payment-voided.ts'
 
 /** Every event the pipeline knows, at every version it knows. */
 export const catalogue: readonly EventDefinition[] = [
   OrderPlacedV1,
   OrderCancelledV1,
+  OrderCancelledV2,
+  OrderConfirmedV1,
+  InventoryReservedV1,
+  InventoryRejectedV1,
+  InventoryReleasedV1,
   PaymentAuthorizedV1,
+  PaymentDeclinedV1,
+  PaymentVoidedV1,
 ]
 
 /** The definition of an event type at a version, or undefined. */

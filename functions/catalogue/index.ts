@@ -18,9 +18,16 @@ export {
   UnknownEventError,
   UpcastError,
 } from './errors.ts'
-export { OrderCancelledV1 } from './order-cancelled.ts'
+export { InventoryRejectedV1 } from './inventory-rejected.ts'
+export { InventoryReleasedV1 } from './inventory-released.ts'
+export { InventoryReservedV1 } from './inventory-reserved.ts'
+export { OrderCancelledV1, OrderCancelledV2, upcastOrderCancelledV1 } from './order-cancelled.ts'
+export { OrderConfirmedV1 } from './order-confirmed.ts'
 export { OrderPlacedV1, orderLine } from './order-placed.ts'
+export { cents } from './payload-fields.ts'
 export { PaymentAuthorizedV1 } from './payment-authorized.ts'
+export { PaymentDeclinedV1 } from './payment-declined.ts'
+export { PaymentVoidedV1 } from './payment-voided.ts'
 export {
   createPublisher,
   type PublishedEvent,

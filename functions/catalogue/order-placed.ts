@@ -1,10 +1,6 @@
 import { z } from 'zod'
 import { defineEvent } from './define-event.ts'
-
-/** An amount of money in the currency's major unit with at most two decimals, e.g. 19.99. */
-const money = z.number().nonnegative().multipleOf(0.01)
-
-const cents = (amount: number) => Math.round(amount * 100)
+import { cents, money, orderId } from './payload-fields.ts'
 
 export const orderLine = z.object({
   sku: z.string().min(1).max(64),
@@ -21,7 +17,7 @@ export const OrderPlacedV1 = defineEvent({
   version: 1,
   payload: z
     .object({
-      orderId: z.string().min(1).max(64),
+      orderId,
       customerId: z.string().min(1).max(64),
       items: z.array(orderLine).min(1).max(100),
       total: money,

@@ -1,14 +1,15 @@
 import { z } from 'zod'
 import { defineEvent } from './define-event.ts'
+import { money, orderId } from './payload-fields.ts'
 
-/** `payment.authorized` v1: the payments consumer authorized an order's total. */
+/** `payment.authorized` v1: payments authorized an order's total. */
 export const PaymentAuthorizedV1 = defineEvent({
   type: 'payment.authorized',
   version: 1,
   payload: z.object({
-    orderId: z.string().min(1).max(64),
+    orderId,
     paymentId: z.string().min(1).max(128),
     customerId: z.string().min(1).max(64),
-    amount: z.number().nonnegative().multipleOf(0.01),
+    amount: money,
   }),
 })

@@ -122,9 +122,9 @@ function mayHoldEventOfType(row: OrderView | undefined, event: OrderStreamEvent)
   if (!row) return false
   switch (event.eventType) {
     case 'order.placed':
-      return row.placedEventId !== undefined
+      return row.placed !== undefined
     case 'order.cancelled':
-      return row.cancelledEventId !== undefined
+      return row.cancellation !== undefined
     default:
       return true
   }

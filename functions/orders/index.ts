@@ -12,10 +12,23 @@ export type {
   OrderCommand,
   OrderLine,
   PlaceOrder,
-  RecordPayment,
+  SettleOrder,
 } from './order-commands.ts'
 export { orderDecider } from './order-decider.ts'
-export { ORDER_STREAM_PREFIX, type OrderStreamEvent, orderStreamId } from './order-events.ts'
-export { initialOrderState, type OrderState, type OrderStatus } from './order-state.ts'
+export {
+  ORDER_STREAM_PREFIX,
+  type OrderCancelled,
+  type OrderConfirmed,
+  type OrderPlaced,
+  type OrderStreamEvent,
+  orderStreamId,
+} from './order-events.ts'
+export {
+  type CancelledBy,
+  initialOrderState,
+  type OrderState,
+  type OrderStatus,
+  statusOf,
+} from './order-state.ts'
 export { type OrderView, orderStateOf, toOrderView, type ViewPosition } from './order-view.ts'
 export { projectOrderView, type ViewProjection } from './project-order-view.ts'

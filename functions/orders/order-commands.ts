@@ -1,17 +1,6 @@
-/**
- * What a command carries besides its data: the time and the id of the event it leads to come
- * in as data, so `decide` stays pure and a retried command decides the same event.
- */
-export interface CommandMetadata {
-  readonly now: Date
-  /** The id of the event the command emits. */
-  readonly eventId: string
-  /** @default 'orders' */
-  readonly source?: string
-  /** @default - the new event's own id */
-  readonly correlationId?: string
-  readonly causationId?: string
-}
+import type { CommandMetadata } from '../event-store/decided-event.ts'
+
+export type { CommandMetadata }
 
 export interface OrderLine {
   readonly sku: string
@@ -20,6 +9,7 @@ export interface OrderLine {
   readonly unitPrice: number
 }
 
+/** A customer places an order (the shop front). */
 export interface PlaceOrder {
   readonly type: 'PlaceOrder'
   readonly data: {
@@ -30,16 +20,21 @@ export interface PlaceOrder {
   readonly metadata: CommandMetadata
 }
 
+/** A customer cancels their order, before or after it was confirmed. */
 export interface CancelOrder {
   readonly type: 'CancelOrder'
   readonly data: { readonly orderId: string; readonly reason: string }
   readonly metadata: CommandMetadata
 }
 
-export interface RecordPayment {
-  readonly type: 'RecordPayment'
-  readonly data: { readonly orderId: string; readonly paymentId: string; readonly amount: number }
+/**
+ * The saga's step, after each fact the order learns: confirm it once stock is reserved and
+ * the payment authorized, cancel it once either is refused, else wait.
+ */
+export interface SettleOrder {
+  readonly type: 'SettleOrder'
+  readonly data: { readonly orderId: string }
   readonly metadata: CommandMetadata
 }
 
-export type OrderCommand = PlaceOrder | CancelOrder | RecordPayment
+export type OrderCommand = PlaceOrder | CancelOrder | SettleOrder

@@ -1,32 +1,37 @@
-import type { OrderLine } from './order-commands.ts'
-import type { OrderState, OrderStatus } from './order-state.ts'
+import type { OrderState } from './order-state.ts'
+
+/** The facts of an order's state, kept whole in its row so the row can be folded further. */
+const FACTS = [
+  'placed',
+  'reservation',
+  'rejection',
+  'payment',
+  'decline',
+  'confirmation',
+  'cancellation',
+] as const satisfies readonly (keyof OrderState)[]
 
 /**
  * A row of the order read model (the orders table, key `orderId`; `customerId` + `placedAt`
  * feed the `byCustomer` index). Every attribute comes from the order's events, none from the
  * time it was projected, so projecting live and rebuilding by replay give the same row.
  */
-export interface OrderView {
+export type OrderView = Pick<OrderState, 'status' | (typeof FACTS)[number]> & {
   readonly orderId: string
-  readonly status: OrderStatus
   /** The stream version the row has folded in up to: the projection's checkpoint. */
   readonly version: number
   readonly lastEventId: string
   /** The timestamp of the last event folded in. */
   readonly updatedAt: string
+  // What a reader of the table wants at a glance (and the index's keys), from the facts.
   readonly customerId?: string
   readonly placedAt?: string
-  readonly items?: readonly OrderLine[]
   readonly itemCount?: number
   readonly total?: number
-  readonly placedEventId?: string
-  readonly paymentId?: string
-  readonly paidAmount?: number
-  readonly paidAt?: string
-  readonly paymentEventId?: string
+  readonly confirmedAt?: string
   readonly cancelledAt?: string
+  readonly cancelledBy?: string
   readonly cancelReason?: string
-  readonly cancelledEventId?: string
 }
 
 /** Where a row is in its stream: the last event folded in. */
@@ -38,63 +43,34 @@ export interface ViewPosition {
 
 /** The row of an order's state at a position. */
 export function toOrderView(state: OrderState, position: ViewPosition): OrderView {
-  const { placed, payment, cancellation } = state
+  const { placed, confirmation, cancellation } = state
+  const facts: Partial<Pick<OrderState, (typeof FACTS)[number]>> = {}
+  for (const name of FACTS) if (state[name]) Object.assign(facts, { [name]: state[name] })
   return {
     orderId: state.orderId ?? '',
     status: state.status,
     version: position.version,
     lastEventId: position.eventId,
     updatedAt: position.timestamp,
+    ...facts,
     ...(placed && {
       customerId: placed.customerId,
-      placedAt: placed.placedAt,
-      items: placed.items,
+      placedAt: placed.at,
       itemCount: placed.items.reduce((sum, line) => sum + line.quantity, 0),
       total: placed.total,
-      placedEventId: placed.eventId,
     }),
-    ...(payment && {
-      paymentId: payment.paymentId,
-      paidAmount: payment.amount,
-      paidAt: payment.authorizedAt,
-      paymentEventId: payment.eventId,
-    }),
+    ...(confirmation && { confirmedAt: confirmation.at }),
     ...(cancellation && {
-      cancelledAt: cancellation.cancelledAt,
+      cancelledAt: cancellation.at,
+      cancelledBy: cancellation.cancelledBy,
       cancelReason: cancellation.reason,
-      cancelledEventId: cancellation.eventId,
     }),
   }
 }
 
 /** The order's state a row holds: the inverse of {@link toOrderView}. */
 export function orderStateOf(view: OrderView): OrderState {
-  return {
-    status: view.status,
-    orderId: view.orderId,
-    ...(view.placedEventId !== undefined && {
-      placed: {
-        customerId: view.customerId ?? '',
-        items: view.items ?? [],
-        total: view.total ?? 0,
-        placedAt: view.placedAt ?? '',
-        eventId: view.placedEventId,
-      },
-    }),
-    ...(view.paymentEventId !== undefined && {
-      payment: {
-        paymentId: view.paymentId ?? '',
-        amount: view.paidAmount ?? 0,
-        authorizedAt: view.paidAt ?? '',
-        eventId: view.paymentEventId,
-      },
-    }),
-    ...(view.cancelledEventId !== undefined && {
-      cancellation: {
-        reason: view.cancelReason ?? '',
-        cancelledAt: view.cancelledAt ?? '',
-        eventId: view.cancelledEventId,
-      },
-    }),
-  }
+  const state: Record<string, unknown> = { status: view.status, orderId: view.orderId }
+  for (const name of FACTS) if (view[name]) state[name] = view[name]
+  return state as unknown as OrderState
 }

@@ -17,7 +17,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type EventOf, OrderCancelledV1, OrderPlacedV1 } from '../../functions/catalogue/index.ts'
+import { type EventOf, OrderCancelledV2, OrderPlacedV1 } from '../../functions/catalogue/index.ts'
 import { releaseStock, reserveStock } from '../../functions/consumers/inventory/stock.ts'
 import { recordNotification } from '../../functions/consumers/notifications/notify.ts'
 import { authorizePayment } from '../../functions/consumers/payments/authorize.ts'
@@ -64,8 +64,11 @@ const placed = (
       total: items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0),
     }),
   )
-const cancelled = (orderId: string, reason: string): EventOf<typeof OrderCancelledV1> =>
-  OrderCancelledV1.envelope.parse(envelope('order.cancelled', { orderId, reason }))
+const cancelled = (orderId: string, reason: string): EventOf<typeof OrderCancelledV2> =>
+  OrderCancelledV2.envelope.parse({
+    ...envelope('order.cancelled', { orderId, reason, cancelledBy: 'customer' }),
+    version: 2,
+  })
 function envelope(eventType: string, payload: unknown) {
   return {
     eventId: randomUUID(),

@@ -1,4 +1,4 @@
-import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { OrderCancelledV2, OrderPlacedV1 } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
@@ -7,7 +7,7 @@ import { releaseStock, reserveStock } from './stock.ts'
 /** Consumes order.placed (reserve stock) and order.cancelled (release it). */
 export const handler = consumer({
   name: 'inventory',
-  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 },
   async handle(event, { logger }) {
     const deps = {
       client: documentClient(),

@@ -1,4 +1,4 @@
-import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { OrderCancelledV2, OrderPlacedV1 } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
@@ -7,7 +7,7 @@ import { recordNotification } from './notify.ts'
 /** Consumes the order events and records the customer notification for each. */
 export const handler = consumer({
   name: 'notifications',
-  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 },
   async handle(event, { logger }) {
     const result = await recordNotification(event, {
       client: documentClient(),

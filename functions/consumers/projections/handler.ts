@@ -1,4 +1,4 @@
-import { OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { OrderCancelledV2, OrderPlacedV1 } from '../../catalogue/index.ts'
 import { projectOrder } from '../../order-read-model/index.ts'
 import { ProjectionGapError } from '../../orders/index.ts'
 import { consumer, TransientError } from '../../runtime/index.ts'
@@ -11,7 +11,7 @@ import { requireEnv } from '../shared/env.ts'
  */
 export const handler = consumer({
   name: 'projections',
-  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV1 },
+  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 },
   async handle(event, { logger, attempt }) {
     try {
       const result = await projectOrder(

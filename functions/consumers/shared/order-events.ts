@@ -1,6 +1,5 @@
-import type { EventOf, OrderCancelledV1, OrderPlacedV1 } from '../../catalogue/index.ts'
+import type { OrderCancelled, OrderPlaced } from '../../orders/index.ts'
 
 /** The order events the demo consumers' domain code takes, as the catalogue defines them. */
-export type OrderPlaced = EventOf<typeof OrderPlacedV1>
-export type OrderCancelled = EventOf<typeof OrderCancelledV1>
+export type { OrderCancelled, OrderPlaced }
 export type OrderEvent = OrderPlaced | OrderCancelled

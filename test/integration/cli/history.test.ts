@@ -33,7 +33,7 @@ describe('pipeline history', { timeout: 60_000 }, () => {
         '  v2  2026-05-01T11:00:00.000Z  order.cancelled  e-cancelled  from test (recorded)',
         'state as of version 2: cancelled',
         '  customer c-1, 2 item(s), total 10.00, placed 2026-05-01T10:00:00.000Z',
-        '  cancelled 2026-05-01T11:00:00.000Z: changed mind',
+        '  cancelled 2026-05-01T11:00:00.000Z by customer: changed mind',
         '',
       ].join('\n'),
     )

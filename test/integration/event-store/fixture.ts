@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { createEvent, OrderCancelledV1, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import { createEvent, OrderCancelledV2, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
 import { projectOrder } from '../../../functions/order-read-model/index.ts'
 import {
@@ -91,8 +91,8 @@ export function placed(orderId: string, at: string, eventId: string = randomUUID
 /** An order.cancelled event at a given time. */
 export function cancelled(orderId: string, at: string, eventId: string = randomUUID()) {
   return createEvent(
-    OrderCancelledV1,
-    { orderId, reason: 'changed mind' },
+    OrderCancelledV2,
+    { orderId, reason: 'changed mind', cancelledBy: 'customer' },
     { source: 'test', eventId, timestamp: new Date(at), correlationId: `corr-${orderId}` },
   )
 }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import {
+  catalogue,
   createEvent,
   EventValidationError,
+  InventoryRejectedV1,
   OrderCancelledV1,
+  OrderCancelledV2,
   OrderPlacedV1,
   UnknownEventError,
+  upcastOrderCancelledV1,
   validateEvent,
 } from '../../../functions/catalogue/index.ts'
 
@@ -80,7 +84,7 @@ describe('validateEvent', () => {
   it('names an unknown type or version and lists the known ones', () => {
     expect(() => validateEvent({ ...valid, eventType: 'order.shipped' })).toThrow(UnknownEventError)
     expect(() => validateEvent({ ...valid, version: 2 })).toThrow(
-      /order\.placed' version 2 is not in the catalogue \(known: order\.placed v1, order\.cancelled v1, payment\.authorized v1\)/,
+      /order\.placed' version 2 is not in the catalogue \(known: order\.placed v1, order\.cancelled v1, order\.cancelled v2, order\.confirmed v1, inventory\.reserved v1, /,
     )
   })
 
@@ -91,5 +95,35 @@ describe('validateEvent', () => {
 
   it('refuses a timestamp without an offset', () => {
     expect(() => validateEvent({ ...valid, timestamp: '2026-05-01 12:00' })).toThrow(/timestamp/)
+  })
+})
+
+describe('the saga events', () => {
+  it("read a v1 cancellation as the customer's v2 one", () => {
+    const v1 = { orderId: 'o-1', reason: 'changed mind' }
+    expect(OrderCancelledV2.payload.parse(upcastOrderCancelledV1(v1))).toEqual({
+      ...v1,
+      cancelledBy: 'customer',
+    })
+  })
+
+  it('refuse a rejection without its short SKUs, and a cancellation by nobody', () => {
+    expect(() =>
+      createEvent(InventoryRejectedV1, { orderId: 'o-1', shortSkus: [] }, { source: 'inventory' }),
+    ).toThrow(/payload\.shortSkus/)
+    expect(() =>
+      createEvent(
+        OrderCancelledV2,
+        // @ts-expect-error: cancelledBy is customer or saga
+        { orderId: 'o-1', reason: 'x', cancelledBy: 'someone' },
+        { source: 'orders' },
+      ),
+    ).toThrow(/payload\.cancelledBy/)
+  })
+
+  it('keep the order., inventory. and payment. prefixes the subscriptions match', () => {
+    for (const definition of catalogue) {
+      expect(definition.type).toMatch(/^(order|inventory|payment)\./)
+    }
   })
 })

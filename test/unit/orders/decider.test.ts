@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   IllegalOrderStateError,
@@ -7,65 +8,36 @@ import {
   orderDecider,
 } from '../../../functions/orders/index.ts'
 import { deciderSpec } from '../../support/given-when-then.ts'
+import {
+  authorized,
+  confirmed,
+  customerCancelled,
+  declined,
+  items,
+  metadata,
+  placed,
+  rejected,
+  reserved,
+  sagaCancelled,
+} from '../../support/saga-events.ts'
 
 const given = deciderSpec(orderDecider)
-const at = (time: string) => ({ now: new Date(time), correlationId: 'corr-1' })
 
 const placeOrder: OrderCommand = {
   type: 'PlaceOrder',
-  data: {
-    orderId: 'o-1',
-    customerId: 'c-1',
-    items: [
-      { sku: 'A', quantity: 3, unitPrice: 0.1 },
-      { sku: 'B', quantity: 1, unitPrice: 19.99 },
-    ],
-  },
-  metadata: { ...at('2026-05-01T10:00:00.000Z'), eventId: 'e-placed' },
+  data: { orderId: 'o-1', customerId: 'c-1', items },
+  metadata: { ...metadata('e-placed', '10:00:00'), source: 'shop' },
 }
 const cancelOrder: OrderCommand = {
   type: 'CancelOrder',
   data: { orderId: 'o-1', reason: 'changed mind' },
-  metadata: { ...at('2026-05-01T11:00:00.000Z'), eventId: 'e-cancelled', causationId: 'cmd-9' },
+  metadata: { ...metadata('e-cancelled', '10:05:00', 'e-placed'), source: 'shop' },
 }
-const recordPayment = (amount: number): OrderCommand => ({
-  type: 'RecordPayment',
-  data: { orderId: 'o-1', paymentId: 'pay-1', amount },
-  metadata: { ...at('2026-05-01T10:30:00.000Z'), eventId: 'e-paid', source: 'payments' },
+const settle = (causationId: string, eventId = 'e-confirmed'): OrderCommand => ({
+  type: 'SettleOrder',
+  data: { orderId: 'o-1' },
+  metadata: metadata(eventId, '10:00:03', causationId),
 })
-
-const envelope = { version: 1 as const, source: 'orders', correlationId: 'corr-1' }
-const placed: OrderStreamEvent = {
-  ...envelope,
-  eventId: 'e-placed',
-  eventType: 'order.placed',
-  timestamp: '2026-05-01T10:00:00.000Z',
-  payload: {
-    orderId: 'o-1',
-    customerId: 'c-1',
-    items: [
-      { sku: 'A', quantity: 3, unitPrice: 0.1 },
-      { sku: 'B', quantity: 1, unitPrice: 19.99 },
-    ],
-    total: 20.29,
-  },
-}
-const cancelled: OrderStreamEvent = {
-  ...envelope,
-  eventId: 'e-cancelled',
-  eventType: 'order.cancelled',
-  timestamp: '2026-05-01T11:00:00.000Z',
-  causationId: 'cmd-9',
-  payload: { orderId: 'o-1', reason: 'changed mind' },
-}
-const paid: OrderStreamEvent = {
-  ...envelope,
-  source: 'payments',
-  eventId: 'e-paid',
-  eventType: 'payment.authorized',
-  timestamp: '2026-05-01T10:30:00.000Z',
-  payload: { orderId: 'o-1', paymentId: 'pay-1', customerId: 'c-1', amount: 20.29 },
-}
 
 describe('PlaceOrder', () => {
   it('places a new order, totalling the lines in cents', () => {
@@ -84,23 +56,19 @@ describe('PlaceOrder', () => {
   })
 })
 
-describe('CancelOrder', () => {
-  it('cancels a placed order', () => {
-    given([placed]).when(cancelOrder).then([cancelled])
+describe('CancelOrder (the customer)', () => {
+  it('cancels a placed order, or a confirmed one', () => {
+    given([placed]).when(cancelOrder).then([customerCancelled])
+    given([placed, reserved, authorized, confirmed]).when(cancelOrder).then([customerCancelled])
   })
-  it('cancels a paid order', () => {
-    given([placed, paid]).when(cancelOrder).then([cancelled])
-  })
-  it('refuses to cancel an order that was never placed', () => {
+  it('refuses to cancel an order that was never placed, or twice', () => {
     given([])
       .when(cancelOrder)
       .thenThrows(
         IllegalOrderStateError,
-        'order o-1 is not placed: CancelOrder needs it placed or paid',
+        'order o-1 is not placed: CancelOrder needs it placed or confirmed',
       )
-  })
-  it('refuses to cancel twice', () => {
-    given([placed, cancelled])
+    given([placed, customerCancelled])
       .when(cancelOrder)
       .thenThrows(IllegalOrderStateError, /is cancelled/)
   })
@@ -111,30 +79,48 @@ describe('CancelOrder', () => {
   })
 })
 
-describe('RecordPayment', () => {
-  it("records the authorization of the order's total", () => {
-    given([placed]).when(recordPayment(20.29)).then([paid])
+describe('SettleOrder (the saga)', () => {
+  it('confirms once the stock is reserved and the payment authorized, whichever came last', () => {
+    given([placed, reserved, authorized]).when(settle('e-authorized')).then([confirmed])
+    given([authorized, reserved, placed])
+      .when(settle('e-authorized'))
+      .then([{ ...confirmed, causationId: 'e-authorized' }])
   })
-  it('refuses an amount other than the total', () => {
-    given([placed])
-      .when(recordPayment(20))
-      .thenThrows(InvalidOrderCommandError, "amount 20 is not the order's total 20.29")
+  it('waits while the order, the reservation or the authorization is missing', () => {
+    given([placed]).when(settle('e-placed')).then([])
+    given([placed, reserved]).when(settle('e-reserved')).then([])
+    given([placed, authorized]).when(settle('e-authorized')).then([])
+    given([reserved, authorized]).when(settle('e-authorized')).then([])
   })
-  it('refuses to pay an order twice, or a cancelled one, or one never placed', () => {
-    given([placed, paid])
-      .when(recordPayment(20.29))
-      .thenThrows(IllegalOrderStateError, /is paid/)
-    given([placed, cancelled])
-      .when(recordPayment(20.29))
-      .thenThrows(IllegalOrderStateError, /is cancelled/)
-    given([])
-      .when(recordPayment(20.29))
-      .thenThrows(IllegalOrderStateError, /not placed/)
+  it('cancels on a rejection, naming the SKUs short', () => {
+    given([placed, rejected])
+      .when(settle('e-rejected', 'e-saga-cancelled'))
+      .then([sagaCancelled('out of stock: B (1 requested, 0 available)', 'e-rejected')])
+  })
+  it('cancels on a decline, with its reason, even before the order itself arrived', () => {
+    given([declined])
+      .when(settle('e-declined', 'e-saga-cancelled'))
+      .then([sagaCancelled('payment declined: insufficient funds', 'e-declined')])
+  })
+  it('cancels when the authorized amount is not the total', () => {
+    const short = { ...authorized, payload: { ...authorized.payload, amount: 20 } }
+    given([placed, reserved, short])
+      .when(settle('e-authorized', 'e-saga-cancelled'))
+      .then([
+        sagaCancelled("payment authorized 20, but the order's total is 20.29", 'e-authorized'),
+      ])
+  })
+  it('decides nothing once the order is confirmed or cancelled', () => {
+    given([placed, reserved, authorized, confirmed]).when(settle('e-authorized')).then([])
+    given([placed, customerCancelled, reserved, authorized]).when(settle('e-authorized')).then([])
+    given([placed, rejected, sagaCancelled('out of stock', 'e-rejected'), declined])
+      .when(settle('e-declined'))
+      .then([])
   })
 })
 
 describe('evolve', () => {
-  const fold = (events: OrderStreamEvent[]) =>
+  const fold = (events: readonly OrderStreamEvent[]) =>
     events.reduce(orderDecider.evolve, orderDecider.initialState())
 
   it('starts with nothing', () => {
@@ -142,38 +128,67 @@ describe('evolve', () => {
   })
 
   it('keeps every fact and the status they add up to', () => {
-    expect(fold([placed, paid, cancelled])).toEqual({
+    expect(fold([placed, reserved, authorized, confirmed, customerCancelled])).toEqual({
       status: 'cancelled',
       orderId: 'o-1',
       placed: {
-        customerId: 'c-1',
-        items: placed.payload.items,
-        total: 20.29,
-        placedAt: '2026-05-01T10:00:00.000Z',
+        at: '2026-05-01T10:00:00.000Z',
         eventId: 'e-placed',
+        customerId: 'c-1',
+        items,
+        total: 20.29,
+      },
+      reservation: {
+        at: '2026-05-01T10:00:01.000Z',
+        eventId: 'e-reserved',
+        lines: reserved.payload.lines,
       },
       payment: {
+        at: '2026-05-01T10:00:02.000Z',
+        eventId: 'e-authorized',
         paymentId: 'pay-1',
         amount: 20.29,
-        authorizedAt: '2026-05-01T10:30:00.000Z',
-        eventId: 'e-paid',
       },
+      confirmation: { at: '2026-05-01T10:00:03.000Z', eventId: 'e-confirmed' },
       cancellation: {
-        reason: 'changed mind',
-        cancelledAt: '2026-05-01T11:00:00.000Z',
+        at: '2026-05-01T10:05:00.000Z',
         eventId: 'e-cancelled',
+        reason: 'changed mind',
+        cancelledBy: 'customer',
       },
     })
   })
 
-  it('folds the same facts recorded in any order to the same state', () => {
-    const orders = [
-      [placed, paid, cancelled],
-      [cancelled, placed, paid],
-      [paid, cancelled, placed],
-      [cancelled, paid, placed],
+  it('folds the same facts recorded in any order, with repeats, to the same state', () => {
+    const facts: OrderStreamEvent[] = [
+      placed,
+      reserved,
+      authorized,
+      confirmed,
+      customerCancelled,
+      sagaCancelled('out of stock', 'e-rejected'),
     ]
-    for (const events of orders) expect(fold(events)).toEqual(fold(orders[0]!))
-    expect(fold([paid, placed]).status).toBe('paid')
+    const recordings = fc
+      .tuple(fc.shuffledSubarray(facts, { minLength: 1 }), fc.array(fc.nat(), { maxLength: 4 }))
+      .chain(([some, repeats]) => {
+        const withRepeats = [...some, ...repeats.map((i) => some[i % some.length]!)]
+        return fc.tuple(
+          fc.constant(some),
+          fc.shuffledSubarray(withRepeats, { minLength: withRepeats.length }),
+        )
+      })
+    fc.assert(
+      fc.property(recordings, ([some, recorded]) => {
+        expect(fold(recorded)).toEqual(fold(some))
+      }),
+    )
+  })
+
+  it('keeps the earlier of two cancellations, whichever was recorded first', () => {
+    const saga = sagaCancelled('out of stock', 'e-rejected')
+    expect(fold([customerCancelled, saga]).cancellation).toEqual(
+      fold([saga, customerCancelled]).cancellation,
+    )
+    expect(fold([customerCancelled, saga]).cancellation?.cancelledBy).toBe('saga')
   })
 })

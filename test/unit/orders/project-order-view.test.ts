@@ -31,10 +31,11 @@ const paid: OrderStreamEvent = {
 }
 const cancelled: OrderStreamEvent = {
   ...base,
+  version: 2,
   eventId: 'e-3',
   eventType: 'order.cancelled',
   timestamp: '2026-05-01T10:02:00.000Z',
-  payload: { orderId: 'o-1', reason: 'late' },
+  payload: { orderId: 'o-1', reason: 'late', cancelledBy: 'customer' },
 }
 const at = (streamVersion: number, event: OrderStreamEvent): RecordedEvent<OrderStreamEvent> => ({
   streamId: 'order-o-1',
@@ -59,17 +60,25 @@ describe('projectOrderView', () => {
       updatedAt: '2026-05-01T10:02:00.000Z',
       customerId: 'c-1',
       placedAt: '2026-05-01T10:00:00.000Z',
-      items: [{ sku: 'A', quantity: 2, unitPrice: 5 }],
       itemCount: 2,
       total: 10,
-      placedEventId: 'e-1',
-      paymentId: 'p-1',
-      paidAmount: 10,
-      paidAt: '2026-05-01T10:01:00.000Z',
-      paymentEventId: 'e-2',
       cancelledAt: '2026-05-01T10:02:00.000Z',
+      cancelledBy: 'customer',
       cancelReason: 'late',
-      cancelledEventId: 'e-3',
+      placed: {
+        at: '2026-05-01T10:00:00.000Z',
+        eventId: 'e-1',
+        customerId: 'c-1',
+        items: [{ sku: 'A', quantity: 2, unitPrice: 5 }],
+        total: 10,
+      },
+      payment: { at: '2026-05-01T10:01:00.000Z', eventId: 'e-2', paymentId: 'p-1', amount: 10 },
+      cancellation: {
+        at: '2026-05-01T10:02:00.000Z',
+        eventId: 'e-3',
+        reason: 'late',
+        cancelledBy: 'customer',
+      },
     })
   })
 

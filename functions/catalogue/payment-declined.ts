@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { defineEvent } from './define-event.ts'
+import { money, orderId } from './payload-fields.ts'
+
+/** `payment.declined` v1: the order's payment was refused; nothing is held on the card. */
+export const PaymentDeclinedV1 = defineEvent({
+  type: 'payment.declined',
+  version: 1,
+  payload: z.object({
+    orderId,
+    customerId: z.string().min(1).max(64),
+    amount: money,
+    reason: z.string().min(1).max(500),
+  }),
+})

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { defineEvent } from './define-event.ts'
+import { money, orderId } from './payload-fields.ts'
+
+/** `payment.voided` v1: a cancelled order's authorization was voided; nothing is charged. */
+export const PaymentVoidedV1 = defineEvent({
+  type: 'payment.voided',
+  version: 1,
+  payload: z.object({
+    orderId,
+    paymentId: z.string().min(1).max(128),
+    amount: money,
+    reason: z.string().min(1).max(500),
+  }),
+})
