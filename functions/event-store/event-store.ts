@@ -55,8 +55,12 @@ export interface EventStoreOptions {
 
 export interface AppendOptions {
   readonly expectedVersion: ExpectedVersion
-  /** @default 'decided' (the outbox publishes the events) */
-  readonly origin?: StoredOrigin
+  /**
+   * Where the events come from, for all of them or each (a step that records the event it
+   * consumed and appends what it decided in one append).
+   * @default 'decided' (the outbox publishes the events)
+   */
+  readonly origin?: StoredOrigin | ((event: EventEnvelope) => StoredOrigin)
 }
 
 /** An append as writes, for a caller to commit in its own TransactWriteItems. */
@@ -186,7 +190,10 @@ export class EventStore {
     options: AppendOptions,
   ): Promise<PreparedAppend> {
     const { expectedVersion } = options
-    const origin = options.origin ?? PUBLISHED_ORIGIN
+    const originOf =
+      typeof options.origin === 'function'
+        ? options.origin
+        : () => (options.origin as StoredOrigin | undefined) ?? PUBLISHED_ORIGIN
     const valid = this.#validateAppend(streamId, events, options)
     const exact = typeof expectedVersion === 'number'
     let streamVersion: number
@@ -215,7 +222,7 @@ export class EventStore {
       (event, i): RecordedEvent => ({
         streamId,
         streamVersion: streamVersion + i + 1,
-        origin,
+        origin: originOf(event),
         event,
       }),
     )
@@ -223,7 +230,7 @@ export class EventStore {
       writes.push({
         Put: {
           TableName: table,
-          Item: toStoredEvent(streamId, r.streamVersion, r.event, origin),
+          Item: toStoredEvent(streamId, r.streamVersion, r.event, r.origin),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })
@@ -447,6 +454,7 @@ export class EventStore {
     }
     if (
       options.origin !== undefined &&
+      typeof options.origin !== 'function' &&
       options.origin !== 'decided' &&
       options.origin !== 'recorded'
     ) {

@@ -1,7 +1,6 @@
 import type { EventEnvelope } from '../catalogue/envelope.ts'
-import type { StoredOrigin } from '../outbox-publisher/stored-event.ts'
 import type { Decider } from './decider.ts'
-import type { AppendWrite, EventStore } from './event-store.ts'
+import type { AppendOptions, AppendWrite, EventStore } from './event-store.ts'
 import { eventStoreDefaults, maxTransactItems } from './event-store-defaults.ts'
 import type { RecordedEvent } from './recorded-event.ts'
 import type { SnapshotPolicy, SnapshotUse } from './snapshot.ts'
@@ -9,8 +8,8 @@ import type { SnapshotPolicy, SnapshotUse } from './snapshot.ts'
 export interface DecisionOptions<TState> {
   /** Read from the latest snapshot, and write one with the append when it is due. @default - none */
   readonly snapshots?: SnapshotPolicy<TState>
-  /** @default 'decided' (the outbox publishes the events) */
-  readonly origin?: StoredOrigin
+  /** For all the new events or each. @default 'decided' (the outbox publishes the events) */
+  readonly origin?: AppendOptions['origin']
 }
 
 /** A command decided against a stream, as writes for the caller to commit. */

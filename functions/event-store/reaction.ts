@@ -1,44 +1,53 @@
 import { createHash } from 'node:crypto'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
+import type { StoredOrigin } from '../outbox-publisher/stored-event.ts'
 import type { Decider } from './decider.ts'
 
-/** What a service does about one event it consumed, given its stream's events so far. */
-export interface Reaction<TEvent, TState> {
-  /** The trigger is in the stream already: recorded by an earlier delivery; nothing to do. */
-  readonly duplicate: boolean
-  /** The events to append: the trigger (recorded from the bus), then the decided ones. */
-  readonly recorded: readonly TEvent[]
-  readonly decided: readonly TEvent[]
-  /** The state after them. */
-  readonly state: TState
+/** A consumed event (another service's fact) and the command it leads to. */
+export interface Reaction<TCommand, TEvent> {
+  readonly trigger: TEvent
+  readonly command: TCommand
 }
 
 /**
- * A choreographed step, pure: the consumed event (another service's fact) is recorded in
- * the service's own stream and folded in, then the command it leads to is decided on that
- * state. Recording the trigger is what makes the step idempotent and order-independent: a
- * redelivery finds it recorded and decides nothing, and a fact that came early (a
- * cancellation before its order) is in the state when the late one arrives.
+ * A service's state with the ids of the events its stream holds, so a step knows the events
+ * it has recorded, also when the state comes from a snapshot. Per-order streams hold a
+ * handful of events; a long-lived stream would keep a bounded window instead.
  */
-export function react<TCommand, TEvent extends EventEnvelope, TState>(
+export interface Reacting<TState> {
+  readonly state: TState
+  readonly seen: readonly string[]
+}
+
+/**
+ * A decider for a choreographed step: the consumed event is recorded in the service's own
+ * stream and folded in, then the command it leads to is decided on that state; both are
+ * appended together (the trigger `recorded`, the decisions `decided`: see
+ * {@link reactionOrigin}). Recording the trigger is what makes the step idempotent and
+ * order-independent: a redelivery finds it seen and decides nothing, and a fact that came
+ * early (a cancellation before its order) is in the state when the late one arrives.
+ */
+export function reactingDecider<TCommand, TEvent extends EventEnvelope, TState>(
   decider: Decider<TCommand, TEvent, TState>,
-  history: readonly TEvent[],
-  trigger: TEvent,
-  command: TCommand,
-): Reaction<TEvent, TState> {
-  const before = history.reduce(decider.evolve, decider.initialState())
-  if (history.some((event) => event.eventId === trigger.eventId)) {
-    return { duplicate: true, recorded: [], decided: [], state: before }
-  }
-  const withTrigger = decider.evolve(before, trigger)
-  const decided = decider.decide(command, withTrigger)
+): Decider<Reaction<TCommand, TEvent>, TEvent, Reacting<TState>> {
   return {
-    duplicate: false,
-    recorded: [trigger],
-    decided,
-    state: decided.reduce(decider.evolve, withTrigger),
+    initialState: () => ({ state: decider.initialState(), seen: [] }),
+    evolve: (current, event) => ({
+      state: decider.evolve(current.state, event),
+      seen: current.seen.includes(event.eventId) ? current.seen : [...current.seen, event.eventId],
+    }),
+    decide: ({ trigger, command }, current) => {
+      if (current.seen.includes(trigger.eventId)) return []
+      return [trigger, ...decider.decide(command, decider.evolve(current.state, trigger))]
+    },
   }
 }
+
+/** The origin of each event of a reaction's append: the trigger came from the bus. */
+export const reactionOrigin =
+  (trigger: EventEnvelope) =>
+  (event: EventEnvelope): StoredOrigin =>
+    event.eventId === trigger.eventId ? 'recorded' : 'decided'
 
 /**
  * The metadata of what a service decides about a trigger: the trigger's correlation, the

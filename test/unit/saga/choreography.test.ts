@@ -11,7 +11,7 @@ import {
   demoCardProvider,
 } from '../../../functions/consumers/payments/card-provider.ts'
 import type { Decider } from '../../../functions/event-store/index.ts'
-import { react } from '../../../functions/event-store/reaction.ts'
+import { reactingDecider } from '../../../functions/event-store/reaction.ts'
 import { type InventoryStreamEvent, inventoryDecider } from '../../../functions/inventory/index.ts'
 import { stockCommandFor } from '../../../functions/inventory/stock-command-for.ts'
 import {
@@ -90,9 +90,11 @@ function play(scenario: Scenario, choices: readonly number[], redeliver: readonl
     event: E,
     command: C,
   ) => {
-    const reaction = react(decider, streams[service] as E[], event, command)
-    streams[service].push(...reaction.recorded, ...reaction.decided)
-    for (const decided of reaction.decided) {
+    const reacting = reactingDecider(decider)
+    const current = (streams[service] as E[]).reduce(reacting.evolve, reacting.initialState())
+    const appended = reacting.decide({ trigger: event, command }, current)
+    streams[service].push(...appended)
+    for (const decided of appended.slice(1)) {
       for (const line of decided.eventType === 'inventory.reserved'
         ? (decided as InventoryStreamEvent & { eventType: 'inventory.reserved' }).payload.lines
         : []) {
