@@ -130,11 +130,16 @@ export class EventStore {
   constructor(options: EventStoreOptions) {
     this.#options = options
     this.#pageSize = options.pageSize ?? eventStoreDefaults.pageSize
-    if (!Number.isInteger(this.#pageSize) || this.#pageSize < 1) {
-      throw new InvalidStreamRequestError('event store options', [
-        `pageSize must be a positive integer (got ${this.#pageSize})`,
-      ])
-    }
+    const problems = [
+      ...(Number.isInteger(this.#pageSize) && this.#pageSize >= 1
+        ? []
+        : [`pageSize must be a positive integer (got ${this.#pageSize})`]),
+      // Same keys: a snapshot would overwrite the event at its version, and be published.
+      ...(options.snapshotsTable === options.eventsTable
+        ? [`snapshotsTable must not be the events table (${options.eventsTable})`]
+        : []),
+    ]
+    if (problems.length > 0) throw new InvalidStreamRequestError('event store options', problems)
   }
 
   get eventsTable(): string {

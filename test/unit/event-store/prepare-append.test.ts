@@ -90,6 +90,16 @@ describe('prepareAppend', () => {
   })
 })
 
+describe('EventStore options', () => {
+  it('refuses every wrong option at once, a snapshots table that is the events table too', () => {
+    expect(
+      () => new EventStore({ client: unused, eventsTable: 'e', snapshotsTable: 'e', pageSize: 0 }),
+    ).toThrow(
+      'event store options: pageSize must be a positive integer (got 0); snapshotsTable must not be the events table (e)',
+    )
+  })
+})
+
 describe('WrongExpectedVersionError', () => {
   it('names the stream and both versions in each vocabulary', () => {
     expect(new WrongExpectedVersionError('s', 2, 5).message).toBe(
