@@ -11,23 +11,23 @@ export interface RuntimeSettings {
   readonly maxReceiveCount?: number
   /** Table with partition key `id` (S) and TTL on `expiresAt`. @default env IDEMPOTENCY_TABLE */
   readonly idempotencyTable?: string
-  /** Records (or FIFO groups) in flight at once, 1 to 1000. @default runtimeDefaults.concurrency */
+  /** Records (or FIFO groups) in flight at once, 1 to 1000. @default 10 */
   readonly concurrency?: number
-  /** @default runtimeDefaults.backoffBaseSeconds */
+  /** First retry delay of a transient failure, doubled each receive (full jitter). @default 1 */
   readonly backoffBaseSeconds?: number
-  /** At most 42,000: SQS's 12-hour visibility limit less a batching window and a function timeout. @default runtimeDefaults.backoffCapSeconds */
+  /** At most 42,000: SQS's 12-hour visibility limit less a batching window and a function timeout. @default 900 */
   readonly backoffCapSeconds?: number
-  /** @default - the invocation's remaining time, else runtimeDefaults.leaseSeconds */
+  /** Lease of an in-progress record, whole seconds. @default - the invocation's remaining time, else 60 */
   readonly leaseSeconds?: number
-  /** @default runtimeDefaults.dedupeWindowSeconds */
+  /** How long a completed event is remembered, so its duplicates are skipped. @default 86400 (one day) */
   readonly dedupeWindowSeconds?: number
-  /** @default runtimeDefaults.deadlineMarginMs */
+  /** Records are not started when less than this is left of the invocation. @default 1000 */
   readonly deadlineMarginMs?: number
-  /** @default runtimeDefaults.maxBodyBytes */
+  /** Largest record body accepted. @default 262144 (what SNS accepts in one publish) */
   readonly maxBodyBytes?: number
-  /** @default runtimeDefaults.batchIdempotencyWrites */
+  /** One TransactWriteItems takes (and one completes) a batch's idempotency records. @default true */
   readonly batchIdempotencyWrites?: boolean
-  /** `ignore` acknowledges records of types the consumer does not handle. @default runtimeDefaults.unknownEvents */
+  /** `ignore` acknowledges records of types the consumer does not handle. @default 'dead-letter' */
   readonly unknownEvents?: 'dead-letter' | 'ignore'
 }
 
@@ -73,6 +73,14 @@ export function resolveConfig(
   settings: RuntimeSettings,
   env: NodeJS.ProcessEnv,
 ): RuntimeConfig {
+  const config = configOf(name, settings, env)
+  const problems = problemsOf(config, settings, env)
+  if (problems.length > 0) throw new ConsumerConfigError(name, problems)
+  return config
+}
+
+/** Settings, then the Lambda environment, then defaults; not validated yet. */
+function configOf(name: string, settings: RuntimeSettings, env: NodeJS.ProcessEnv): RuntimeConfig {
   const number = (value: number | undefined, variable: string) =>
     value ??
     (env[variable] === undefined || env[variable] === '' ? Number.NaN : Number(env[variable]))
@@ -93,6 +101,16 @@ export function resolveConfig(
     batchIdempotencyWrites:
       settings.batchIdempotencyWrites ?? runtimeDefaults.batchIdempotencyWrites,
   }
+  return config
+}
+
+/** Every rule the config breaks, each message naming the range and the value received. */
+function problemsOf(
+  config: RuntimeConfig,
+  settings: RuntimeSettings,
+  env: NodeJS.ProcessEnv,
+): string[] {
+  const { name } = config
   const integer = (value: number, min: number, max: number) =>
     Number.isInteger(value) && value >= min && value <= max
   const rules: { condition: boolean; message: string }[] = [
@@ -157,7 +175,5 @@ export function resolveConfig(
       message: `unknownEvents must be 'dead-letter' or 'ignore' (got '${config.unknownEvents}')`,
     },
   ]
-  const problems = rules.filter((rule) => !rule.condition).map((rule) => rule.message)
-  if (problems.length > 0) throw new ConsumerConfigError(name, problems)
-  return config
+  return rules.filter((rule) => !rule.condition).map((rule) => rule.message)
 }
