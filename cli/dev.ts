@@ -5,7 +5,7 @@ import {
   type Publisher,
 } from '../functions/catalogue/index.ts'
 import { type PipelineResources, parseStackOutputs } from '../lib/outputs.ts'
-import { defaultPort } from '../local/endpoint.ts'
+import { localDefaults } from '../local/defaults.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
@@ -324,7 +324,12 @@ export function registerDevCommand(program: Command): void {
         .choices(targetNames)
         .default('embedded'),
     )
-    .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
+    .option(
+      '-p, --port <port>',
+      'port on 127.0.0.1 (0 picks a free one)',
+      parsePort,
+      localDefaults.port,
+    )
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
     .option('-r, --rate <orders/s>', 'demo orders published per second (0: none)', Number, 1)
     .option(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
+import { localDefaults } from '../local/defaults.ts'
 import type { EmbeddedAws } from '../local/embedded-aws.ts'
-import { defaultPort } from '../local/endpoint.ts'
 
 interface EmbeddedCommandOptions {
   readonly port: number
@@ -55,7 +55,12 @@ export function registerEmbeddedCommand(program: Command): void {
   program
     .command('embedded')
     .description('start the embedded AWS (SNS, SQS, DynamoDB) on one endpoint and keep it running')
-    .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, defaultPort)
+    .option(
+      '-p, --port <port>',
+      'port on 127.0.0.1 (0 picks a free one)',
+      parsePort,
+      localDefaults.port,
+    )
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
     .action(async (options: EmbeddedCommandOptions) => {
       await runEmbedded(options)

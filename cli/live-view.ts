@@ -1,4 +1,4 @@
-import { defaultPort, loopback } from '../local/endpoint.ts'
+import { localDefaults, loopback } from '../local/defaults.ts'
 import type { ConsumerStatus } from './consumer-status.ts'
 import { statusTable } from './status-table.ts'
 
@@ -38,7 +38,7 @@ export function secondTerminalHints(
   s: Pick<LiveViewState, 'endpoint' | 'topicArn' | 'region'>,
 ): string[] {
   const endpoint =
-    s.endpoint === `http://${loopback}:${defaultPort}` ? '' : ` --endpoint ${s.endpoint}`
+    s.endpoint === `http://${loopback}:${localDefaults.port}` ? '' : ` --endpoint ${s.endpoint}`
   const attributes = JSON.stringify({
     eventType: { DataType: 'String', StringValue: 'order.placed' },
     version: { DataType: 'String', StringValue: '1' },

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander'
 import { emulatorClientConfig } from '../local/client-config.ts'
-import { defaultPort } from '../local/endpoint.ts'
+import { localDefaults } from '../local/defaults.ts'
 import { CliError } from './cli-error.ts'
 import { TargetClients } from './target-clients.ts'
 
@@ -35,7 +35,7 @@ export function withTargetOptions(command: Command): Command {
     )
     .option(
       '--endpoint <url>',
-      `AWS endpoint for embedded or localstack (default http://127.0.0.1:${defaultPort}; LOCALSTACK_ENDPOINT for localstack)`,
+      `AWS endpoint for embedded or localstack (default http://127.0.0.1:${localDefaults.port}; LOCALSTACK_ENDPOINT for localstack)`,
     )
     .option('--region <region>', 'AWS region (default AWS_REGION, else us-east-1)')
     .option('--json', 'print JSON instead of text')
@@ -50,7 +50,7 @@ export function resolveTarget(options: TargetOptions): Target {
       const endpoint = (
         options.endpoint ??
         (options.target === 'localstack' ? process.env.LOCALSTACK_ENDPOINT : undefined) ??
-        `http://127.0.0.1:${defaultPort}`
+        `http://127.0.0.1:${localDefaults.port}`
       ).replace(/\/+$/, '')
       if (!/^https?:\/\/[^/]+$/.test(endpoint)) {
         throw new CliError(`--endpoint must be a URL like http://127.0.0.1:4566, got '${endpoint}'`)

@@ -1,18 +1,18 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { localDefaults, loopback } from './defaults.ts'
 import { createDynamoDbLayer, type DynamoDbLayer } from './dynamodb/layer.ts'
 import { startDynamoDbThread } from './dynamodb/threaded-layer.ts'
-import { defaultPort, loopback } from './endpoint.ts'
 import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
 
 export interface EmbeddedAwsOptions {
-  /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (LocalStack's) */
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`, LocalStack's) */
   readonly port?: number
   /** Folder to keep state in across restarts. @default - in memory */
   readonly dataDir?: string
-  /** Region for ARNs and queue URLs when a request names none. @default 'us-east-1' */
+  /** Region for ARNs and queue URLs when a request names none. @default 'us-east-1' (`localDefaults.region`) */
   readonly region?: string
   /**
    * How often DynamoDB's time-to-live sweeper deletes expired items, in ms; 0 turns it off
@@ -56,7 +56,7 @@ export interface EmbeddedAws {
   stop(): Promise<void>
 }
 
-export { defaultPort, loopback }
+export { loopback }
 
 /** The error thrown when the port is taken, with what to do about it. */
 export class PortInUseError extends Error {
@@ -75,7 +75,7 @@ export class PortInUseError extends Error {
  * 127.0.0.1, like LocalStack's gateway (DynamoDB in a thread of its own with `dynamoDbThread`).
  */
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
-  const region = options.region ?? 'us-east-1'
+  const region = options.region ?? localDefaults.region
   const snsSqs = await createSnsSqs({
     dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
     defaultRegion: region,
@@ -115,7 +115,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     ),
   )
   try {
-    await listen(server, options.port ?? defaultPort)
+    await listen(server, options.port ?? localDefaults.port)
   } catch (error) {
     await Promise.all([snsSqs.close(), dynamodb.close()])
     throw error

@@ -1,3 +1,4 @@
+import { localDefaults } from '../defaults.ts'
 import type { RequestHandler } from '../gateway.ts'
 import type { LayerContext } from './context.ts'
 import { closeDynaliteStore, openDynaliteStore } from './dynalite-store.ts'
@@ -10,7 +11,7 @@ import { sweepExpiredItems } from './ttl-sweeper.ts'
 export interface DynamoDbLayerOptions {
   /** Folder for the LevelDB store: items, tables, stream records and settings. @default - in memory */
   readonly dataDir?: string
-  /** Region in table and stream ARNs and stream records. @default 'us-east-1' */
+  /** Region in table and stream ARNs and stream records. @default 'us-east-1' (`localDefaults.region`) */
   readonly region?: string
   /**
    * How often the time-to-live sweeper deletes expired items (and drops stream records older
@@ -39,7 +40,7 @@ export const defaultTtlSweepIntervalMs = 30_000
 export async function createDynamoDbLayer(
   options: DynamoDbLayerOptions = {},
 ): Promise<DynamoDbLayer> {
-  const region = options.region ?? 'us-east-1'
+  const region = options.region ?? localDefaults.region
   const store = openDynaliteStore({ dataDir: options.dataDir, region })
   const context: LayerContext = {
     store,

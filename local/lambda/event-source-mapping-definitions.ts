@@ -1,5 +1,6 @@
 import { TemplateError } from '../provisioner/errors.ts'
 import type { ProvisionedStack } from '../provisioner/provision.ts'
+import { lambdaFunctionDefaults } from './function-definitions.ts'
 
 interface MappingBase {
   readonly logicalId: string
@@ -39,6 +40,9 @@ export interface StreamMappingDefinition extends MappingBase {
 
 export type EventSourceMappingDefinition = SqsMappingDefinition | StreamMappingDefinition
 
+/** CloudFormation's default `VisibilityTimeout` of an AWS::SQS::Queue, in seconds (AWS's). @default 30 */
+const queueVisibilityTimeoutSeconds = 30
+
 /** The stack's event source mappings, with Lambda's defaults filled in. */
 export function eventSourceMappingDefinitions(
   stack: ProvisionedStack,
@@ -51,13 +55,16 @@ export function eventSourceMappingDefinitions(
     if (resource.type === 'AWS::Lambda::Function') {
       functionNames.set(resource.physicalId, resource.physicalId)
       functionNames.set(String(resource.attributes.Arn), resource.physicalId)
-      functionTimeouts.set(resource.physicalId, Number(resource.properties.Timeout ?? 3))
+      functionTimeouts.set(
+        resource.physicalId,
+        Number(resource.properties.Timeout ?? lambdaFunctionDefaults.timeoutSeconds),
+      )
     }
     if (resource.type === 'AWS::SQS::Queue') {
       queueUrls.set(String(resource.attributes.Arn), resource.physicalId)
       visibilityTimeouts.set(
         String(resource.attributes.Arn),
-        Number(resource.properties.VisibilityTimeout ?? 30),
+        Number(resource.properties.VisibilityTimeout ?? queueVisibilityTimeoutSeconds),
       )
     }
   }
@@ -92,8 +99,8 @@ export function eventSourceMappingDefinitions(
         if (!queueUrl) {
           throw new TemplateError(`${at}.EventSourceArn: ${sourceArn} is not a queue of this stack`)
         }
-        const visibility = visibilityTimeouts.get(sourceArn) ?? 30
-        const timeout = functionTimeouts.get(functionName) ?? 3
+        const visibility = visibilityTimeouts.get(sourceArn) ?? queueVisibilityTimeoutSeconds
+        const timeout = functionTimeouts.get(functionName) ?? lambdaFunctionDefaults.timeoutSeconds
         if (visibility < timeout) {
           // CreateEventSourceMapping refuses this, so that a message does not come back while it is processed.
           throw new TemplateError(

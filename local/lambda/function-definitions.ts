@@ -20,8 +20,13 @@ export interface FunctionDefinition {
   readonly environment: Readonly<Record<string, string>>
 }
 
-/** CloudFormation's defaults for AWS::Lambda::Function. */
-const defaults = { timeoutSeconds: 3, memorySizeMb: 128 }
+/** CloudFormation's defaults for AWS::Lambda::Function (AWS's, not ours). */
+export const lambdaFunctionDefaults = {
+  /** `Timeout`, in seconds. @default 3 */
+  timeoutSeconds: 3,
+  /** `MemorySize`, in MB. @default 128 */
+  memorySizeMb: 128,
+} as const
 
 /**
  * The stack's functions. `projectRoot` is the folder `Metadata.EventPipeline.entry` paths
@@ -55,8 +60,8 @@ export function functionDefinitions(
             .split('.')
             .pop() ??
           'handler',
-        timeoutSeconds: Number(p.Timeout ?? defaults.timeoutSeconds),
-        memorySizeMb: Number(p.MemorySize ?? defaults.memorySizeMb),
+        timeoutSeconds: Number(p.Timeout ?? lambdaFunctionDefaults.timeoutSeconds),
+        memorySizeMb: Number(p.MemorySize ?? lambdaFunctionDefaults.memorySizeMb),
         runtime: String(p.Runtime ?? 'nodejs24.x'),
         environment: Object.fromEntries(
           Object.entries(variables).map(([name, value]) => [name, String(value)]),

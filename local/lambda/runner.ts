@@ -1,6 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { emulatorClientConfig } from '../client-config.ts'
+import { localDefaults } from '../defaults.ts'
 import type { ProvisionedStack } from '../provisioner/provision.ts'
 import {
   type EventSourceMappingDefinition,
@@ -17,17 +18,15 @@ export interface RunnerOptions {
   readonly stack: ProvisionedStack
   /** The folder `Metadata.EventPipeline.entry` paths are relative to. */
   readonly projectRoot: string
-  /** Concurrent batches of an SQS mapping without `ScalingConfig.MaximumConcurrency`. @default 2 */
+  /** Concurrent batches of an SQS mapping without `ScalingConfig.MaximumConcurrency`. @default 2 (`localDefaults.sqsConcurrency`) */
   readonly defaultSqsConcurrency?: number
   /**
    * The most concurrent batches (and so execution environments, a worker thread each) any
    * one mapping gets locally; a higher `MaximumConcurrency` is lowered to it and said so.
-   * Every environment is one more module graph to load and hold (about 35 MiB), and on a
-   * small machine more costs more than it gives: measured with the pipeline bench (400-order
-   * burst, 2 cores, load avg 3-5), a cap of 5 (the stack's MaximumConcurrency) gave 49-50
-   * orders/s at 38-39 ms CPU per order against 64-77 orders/s at 25-30 ms with 2, the batches
-   * being smaller and the threads more. Raise it on a machine with more cores.
-   * @default 2
+   * Every environment is one more module graph to load and hold, and on a small machine
+   * more costs more than it gives (measured: docs/decisions/0001-local-concurrency-cap-per-mapping.md).
+   * Raise it on a machine with more cores.
+   * @default 2 (`localDefaults.maxConcurrencyPerMapping`)
    */
   readonly maxConcurrencyPerMapping?: number
   /**
@@ -41,7 +40,7 @@ export interface RunnerOptions {
    * at the stack's endpoint (the embedded AWS's DynamoDB thread). @default - the stack's endpoint
    */
   readonly dynamoDbEndpoint?: string
-  /** Long-poll wait of the SQS pollers. @default 20 */
+  /** Long-poll wait of the SQS pollers, in seconds. @default 20 (`localDefaults.longPollSeconds`) */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
   readonly onBatch?: BatchListener
@@ -70,11 +69,12 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
   )
   const mappings = eventSourceMappingDefinitions(stack)
   const notes: string[] = []
-  const cap = options.maxConcurrencyPerMapping ?? 2
+  const cap = options.maxConcurrencyPerMapping ?? localDefaults.maxConcurrencyPerMapping
 
   const concurrencyOf = (mapping: EventSourceMappingDefinition): number => {
     if (mapping.source === 'dynamodb-stream') return 1
-    const wanted = mapping.maximumConcurrency ?? options.defaultSqsConcurrency ?? 2
+    const wanted =
+      mapping.maximumConcurrency ?? options.defaultSqsConcurrency ?? localDefaults.sqsConcurrency
     if (wanted > cap) {
       notes.push(
         `${mapping.functionName}: MaximumConcurrency ${wanted} runs as ${cap} concurrent batches locally`,

@@ -12,7 +12,7 @@ import { pipelineRoutes, type StackDocument } from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
 
 export interface LocalPipelineOptions {
-  /** @default 4566 */
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`) */
   readonly port?: number
   readonly dataDir?: string
   readonly region?: string
@@ -29,7 +29,7 @@ export interface LocalPipelineOptions {
    * two cores. @default true
    */
   readonly dynamoDbThread?: boolean
-  /** Concurrent batches at most per mapping. @default 2 */
+  /** Concurrent batches at most per mapping. @default 2 (`localDefaults.maxConcurrencyPerMapping`) */
   readonly maxConcurrencyPerMapping?: number
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { buildApp } from 'fauxqs'
 import { sendAwsError } from '../aws-errors.ts'
+import { localDefaults } from '../defaults.ts'
 import type { RequestHandler } from '../gateway.ts'
 import { filterPolicyGuard } from './filter-policy-validation.ts'
 import {
@@ -34,7 +35,7 @@ export interface SnsSqs {
 export interface SnsSqsOptions {
   /** Folder for SQLite persistence of queues, topics, subscriptions and messages. @default - in memory */
   readonly dataDir?: string
-  /** Region used when a request does not name one in its credential scope. @default 'us-east-1' */
+  /** Region used when a request does not name one in its credential scope. @default 'us-east-1' (`localDefaults.region`) */
   readonly defaultRegion?: string
 }
 
@@ -72,7 +73,7 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
 
   const app = buildApp({
     logger: false,
-    defaultRegion: options.defaultRegion ?? 'us-east-1',
+    defaultRegion: options.defaultRegion ?? localDefaults.region,
     stores: { sqsStore, snsStore, s3Store },
   })
   // An empty host makes queue URLs use the Host the client called: http://127.0.0.1:4566/000000000000/name

@@ -5,6 +5,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
+import { localDefaults } from '../../defaults.ts'
 import type { SqsMappingDefinition } from '../event-source-mapping-definitions.ts'
 import type { LocalFunction } from '../local-function.ts'
 import { abortableSleep } from './abortable-sleep.ts'
@@ -20,7 +21,7 @@ export interface SqsEventSourceOptions {
   readonly region: string
   /** Concurrent batches (pollers), each invoking the function with one batch at a time. */
   readonly concurrency: number
-  /** Long-poll wait of each ReceiveMessage. @default 20 (Lambda's) */
+  /** Long-poll wait of each ReceiveMessage, in seconds. @default 20 (`localDefaults.longPollSeconds`, Lambda's) */
   readonly waitTimeSeconds?: number
   readonly onBatch?: BatchListener
   /** Called when polling or deleting fails (the poller retries). */
@@ -88,7 +89,7 @@ export class SqsEventSource {
       const remainingMs = windowEnds - Date.now()
       const wait =
         batch.length === 0
-          ? (this.#options.waitTimeSeconds ?? 20)
+          ? (this.#options.waitTimeSeconds ?? localDefaults.longPollSeconds)
           : Math.max(0, Math.min(20, Math.floor(remainingMs / 1000)))
       const { Messages = [] } = await this.#options.sqs.send(
         new ReceiveMessageCommand({

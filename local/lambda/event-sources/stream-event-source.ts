@@ -11,6 +11,7 @@ import type { SNSClient } from '@aws-sdk/client-sns'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { DynamoDBRecord } from 'aws-lambda'
 import { emulatorClientConfig } from '../../client-config.ts'
+import { localDefaults } from '../../defaults.ts'
 import type { StreamMappingDefinition } from '../event-source-mapping-definitions.ts'
 import type { LocalFunction } from '../local-function.ts'
 import { abortableSleep } from './abortable-sleep.ts'
@@ -29,9 +30,9 @@ export interface StreamEventSourceOptions {
   readonly region: string
   /** Clients for on-failure destinations. */
   readonly destinations: { readonly sqs: SQSClient; readonly sns: SNSClient }
-  /** How often an idle shard is polled. @default 250 ms (Lambda polls 4 times a second) */
+  /** How often an idle shard is polled, in ms. @default 250 (`localDefaults.streamPollIntervalMs`, Lambda polls 4 times a second) */
   readonly pollIntervalMs?: number
-  /** How often the stream is described to find new shards. @default 5000 ms */
+  /** How often the stream is described to find new shards, in ms. @default 5000 (`localDefaults.shardDiscoveryMs`) */
   readonly shardDiscoveryMs?: number
   readonly onBatch?: BatchListener
   readonly onError?: (error: unknown) => void
@@ -104,7 +105,10 @@ export class StreamEventSource {
         if (this.#abort.signal.aborted) return
         this.#options.onError?.(error)
       }
-      await abortableSleep(this.#options.shardDiscoveryMs ?? 5000, this.#abort.signal)
+      await abortableSleep(
+        this.#options.shardDiscoveryMs ?? localDefaults.shardDiscoveryMs,
+        this.#abort.signal,
+      )
     }
   }
 
@@ -166,14 +170,20 @@ export class StreamEventSource {
           }
           if (Records.length === 0 && buffered.length === 0) {
             if (!iterator) return
-            await abortableSleep(this.#options.pollIntervalMs ?? 250, signal)
+            await abortableSleep(
+              this.#options.pollIntervalMs ?? localDefaults.streamPollIntervalMs,
+              signal,
+            )
             continue
           }
         }
         const full = buffered.length >= mapping.batchSize || !iterator
         if (!full && Date.now() < windowEnds) {
           await abortableSleep(
-            Math.min(this.#options.pollIntervalMs ?? 250, windowEnds - Date.now()),
+            Math.min(
+              this.#options.pollIntervalMs ?? localDefaults.streamPollIntervalMs,
+              windowEnds - Date.now(),
+            ),
             signal,
           )
           continue

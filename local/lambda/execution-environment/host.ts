@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { basename, dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
+import { localDefaults } from '../../defaults.ts'
 import {
   WorkerChannel,
   WorkerExitError,
@@ -28,7 +29,7 @@ export interface ExecutionEnvironmentOptions {
    */
   readonly dynamoDbEndpoint?: string
   readonly region: string
-  /** How long the environment may take to load its handler. @default 60 s (Lambda: 10 s; local cold starts on two cores share the CPU) */
+  /** How long the environment may take to load its handler, in ms. @default 60000 (`localDefaults.initTimeoutMs`) */
   readonly initTimeoutMs?: number
   readonly log?: FunctionLog
 }
@@ -85,7 +86,7 @@ export class ExecutionEnvironment {
       worker.stdout.resume()
       worker.stderr.resume()
     }
-    const initTimeoutMs = options.initTimeoutMs ?? 60_000
+    const initTimeoutMs = options.initTimeoutMs ?? localDefaults.initTimeoutMs
     try {
       const { channel } = await WorkerChannel.open<InvokeRequest, unknown>(worker, {
         initTimeoutMs,
