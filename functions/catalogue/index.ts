@@ -21,7 +21,7 @@ export {
 export { InventoryRejectedV1 } from './inventory-rejected.ts'
 export { InventoryReleasedV1 } from './inventory-released.ts'
 export { InventoryReservedV1 } from './inventory-reserved.ts'
-export { OrderCancelledV1, OrderCancelledV2, upcastOrderCancelledV1 } from './order-cancelled.ts'
+export { OrderCancelledV1, OrderCancelledV2 } from './order-cancelled.ts'
 export { OrderConfirmedV1 } from './order-confirmed.ts'
 export { OrderPlacedV1, orderLine } from './order-placed.ts'
 export { cents } from './payload-fields.ts'

@@ -13,8 +13,8 @@ export const OrderCancelledV1 = defineEvent({
 
 /**
  * `order.cancelled` v2: an order was cancelled, by its customer or by the order saga (a
- * reservation rejected or a payment declined), with the reason. v1 events were all the
- * customer's: {@link upcastOrderCancelledV1} reads them as v2.
+ * reservation rejected or a payment declined), with the reason. Before the saga only
+ * customers cancelled orders, so a v1 event reads as the customer's.
  */
 export const OrderCancelledV2 = defineEvent({
   type: 'order.cancelled',
@@ -25,11 +25,8 @@ export const OrderCancelledV2 = defineEvent({
     // A producer that does not say is a customer's shop front.
     cancelledBy: z.enum(['customer', 'saga']).default('customer'),
   }),
+  upcastFrom: {
+    from: OrderCancelledV1,
+    upcast: (v1) => ({ ...v1.payload, cancelledBy: 'customer' as const }),
+  },
 })
-
-/** A v1 cancellation as v2: before the saga, only customers cancelled orders. */
-export function upcastOrderCancelledV1(
-  payload: z.output<typeof OrderCancelledV1.payload>,
-): z.output<typeof OrderCancelledV2.payload> {
-  return { ...payload, cancelledBy: 'customer' }
-}
