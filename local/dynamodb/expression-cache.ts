@@ -193,13 +193,19 @@ const require = createRequire(import.meta.url)
 let installed = false
 
 /**
+ * dynalite's expression parsers (`dynalite/db/<name>.js`), loaded by path; each is
+ * smoke-tested in test/unit/local/dependency-internals.test.ts.
+ */
+export const dynaliteExpressionParsers = ['conditionParser', 'updateParser', 'projectionParser']
+
+/**
  * Puts the memo in front of dynalite's three expression parsers, which its validations call
  * through their module objects. Idempotent.
  */
 export function memoizeDynaliteExpressionParsers(): void {
   if (installed) return
   installed = true
-  for (const name of ['conditionParser', 'updateParser', 'projectionParser']) {
+  for (const name of dynaliteExpressionParsers) {
     const parser = require(`dynalite/db/${name}.js`) as PegParser
     parser.parse = memoizedParse(parser)
   }

@@ -40,6 +40,18 @@ export interface SnsSqsOptions {
 }
 
 /**
+ * The modules of fauxqs's dist folder loaded by path (they are not in its exports map), in
+ * the order `createSnsSqs` destructures them; each is smoke-tested in
+ * test/unit/local/dependency-internals.test.ts.
+ */
+export const fauxqsDistModules = [
+  'sqs/sqsStore.js',
+  'sns/snsStore.js',
+  's3/s3Store.js',
+  'persistence.js',
+] as const
+
+/**
  * fauxqs's `startFauxqs` always listens on 0.0.0.0 and builds queue URLs on
  * `sqs.<region>.localhost`, which does not resolve everywhere. We build its Fastify app
  * ourselves and serve it through our 127.0.0.1 gateway, with the stores (and persistence)
@@ -49,12 +61,9 @@ export interface SnsSqsOptions {
 export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs> {
   const dist = import.meta.resolve('fauxqs') // …/fauxqs/dist/app.js
   const load = (file: string) => import(new URL(file, dist).href)
-  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all([
-    load('sqs/sqsStore.js'),
-    load('sns/snsStore.js'),
-    load('s3/s3Store.js'),
-    load('persistence.js'),
-  ])
+  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all(
+    fauxqsDistModules.map(load),
+  )
   const sqsStore = new SqsStore()
   const snsStore = new SnsStore()
   const s3Store = new S3Store()
