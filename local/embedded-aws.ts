@@ -56,8 +56,6 @@ export interface EmbeddedAws {
   stop(): Promise<void>
 }
 
-export { loopback }
-
 /** The error thrown when the port is taken, with what to do about it. */
 export class PortInUseError extends Error {
   override name = 'PortInUseError'

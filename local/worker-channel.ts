@@ -8,14 +8,14 @@
 import { parentPort, type Worker } from 'node:worker_threads'
 
 /** An error as it crosses the thread boundary (structured clone keeps no class). */
-export interface ErrorFields {
+interface ErrorFields {
   readonly name: string
   readonly message: string
   readonly stack?: string
 }
 
 /** What a host sends its worker. */
-export interface WorkerRequest<Request> {
+interface WorkerRequest<Request> {
   readonly id: number
   readonly request: Request
 }

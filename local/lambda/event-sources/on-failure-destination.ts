@@ -20,7 +20,7 @@ export interface DiscardedBatch {
  * The invocation record Lambda sends an on-failure destination for discarded stream
  * records: metadata about the batch (shard, sequence numbers), not the records.
  */
-export function invocationRecord(batch: DiscardedBatch) {
+function invocationRecord(batch: DiscardedBatch) {
   const first = batch.records[0]?.dynamodb
   const last = batch.records.at(-1)?.dynamodb
   const arrival = (seconds: number | undefined) =>
