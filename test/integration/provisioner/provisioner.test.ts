@@ -18,7 +18,7 @@ import { type ProvisionedStack, provision } from '../../../local/provisioner/pro
 import {
   type SynthesizedStack,
   synthesizePipeline,
-} from '../../../local/provisioner/synthesize-pipeline.ts'
+} from '../../../local/pipeline/synthesize-pipeline.ts'
 import type { CfnResource } from '../../../local/provisioner/template.ts'
 import { emulatorAccountId } from '../../../local/provisioner/template.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CfnTemplate } from './template.ts'
+import type { CfnTemplate } from '../provisioner/template.ts'
 
 /** The order pipeline's CloudFormation template and stack name, synthesized in process. */
 export interface SynthesizedStack {
