@@ -4,8 +4,10 @@ import {
   CatalogueError,
   catalogue,
   catalogueProblems,
+  createEvent,
   defineEvent,
   EventValidationError,
+  OrderCancelledV1,
   readEventAs,
   UnknownEventError,
   UpcastError,
@@ -93,6 +95,21 @@ describe('readEventAs', () => {
     expect(() => readEventAs(wrong, addedV1(1, 'e-8'))).toThrow(
       /the upcast from v1 to v2 failed: payload\.unit: /,
     )
+  })
+})
+
+describe('the catalogue’s upcasts', () => {
+  it('reads a v1 order.cancelled as v2: a customer’s cancellation', () => {
+    const v1 = createEvent(
+      OrderCancelledV1,
+      { orderId: 'o-1', reason: 'changed mind' },
+      { source: 'shop', eventId: 'c-1' },
+    )
+    expect(upcastEvent(v1)).toEqual({
+      ...v1,
+      version: 2,
+      payload: { orderId: 'o-1', reason: 'changed mind', cancelledBy: 'customer' },
+    })
   })
 })
 
