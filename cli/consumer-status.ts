@@ -1,4 +1,4 @@
-import type { PipelineResources } from '../lib/outputs.ts'
+import type { PipelineResources } from '../contracts/outputs.ts'
 import { type ConsumerFigures, type PipelineReader, totalMessages } from './readers/index.ts'
 
 /** What `pipeline status` shows for one consumer. */

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda'
-import type { PipelineResources } from '../lib/outputs.ts'
+import type { PipelineResources } from '../contracts/outputs.ts'
 import type { BatchOutcome } from '../local/lambda/event-sources/batch-outcome.ts'
 import { envelopeOf } from '../local/pipeline/published-at.ts'
 import type { ProvisionedStack } from '../local/provisioner/provision.ts'

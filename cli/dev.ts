@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander'
+import { type PipelineResources, parseStackOutputs } from '../contracts/outputs.ts'
 import {
   createPublisher,
   type EventEnvelope,
   type Publisher,
 } from '../functions/catalogue/index.ts'
-import { type PipelineResources, parseStackOutputs } from '../lib/outputs.ts'
 import { localDefaults } from '../local/defaults.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'

@@ -1,6 +1,6 @@
 import { StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs'
 import { type Command, Option } from 'commander'
-import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
+import type { ConsumerResources, PipelineResources } from '../contracts/outputs.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter } from './dlq-messages.ts'
 import { type RedriveRoute, RedriveSendError, redriveMessages } from './dlq-redrive.ts'

@@ -1,4 +1,4 @@
-import { eventMessageAttributes } from '../lib/message-attributes.ts'
+import { eventMessageAttributes } from '../contracts/message-attributes.ts'
 import { matchesPattern } from '../local/lambda/event-sources/event-pattern.ts'
 import type { SubscriptionFilter } from './readers/index.ts'
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
+import type { PipelineResources } from '../contracts/outputs.ts'
 import { type RebuildProgress, rebuildReadModel } from '../functions/order-read-model/index.ts'
-import type { PipelineResources } from '../lib/outputs.ts'
 import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'

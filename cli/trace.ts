@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { ConsumerResources, PipelineResources } from '../lib/outputs.ts'
+import type { ConsumerResources, PipelineResources } from '../contracts/outputs.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
 import { filterPolicySelects } from './filter-policy.ts'

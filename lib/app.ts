@@ -1,6 +1,6 @@
 import { App, RemovalPolicy } from 'aws-cdk-lib'
+import { STACK_ID } from '../contracts/outputs.ts'
 import { OrderPipelineStack } from './order-pipeline-stack.ts'
-import { STACK_ID } from './outputs.ts'
 
 /** Options of {@link createPipelineApp}. */
 export interface PipelineAppOptions {

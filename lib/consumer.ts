@@ -6,47 +6,28 @@ import { type Subscription, SubscriptionFilter } from 'aws-cdk-lib/aws-sns'
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { runtimeDefaults } from '../functions/runtime/runtime-defaults.ts'
-import type { EventBus } from './event-bus.ts'
+import { AWS_LIMITS } from '../contracts/aws-limits.ts'
+import { CONSUMER_ENVIRONMENT, TABLE_ENVIRONMENT } from '../contracts/environment.ts'
+import { idempotencyKeyPrefix } from '../contracts/idempotency-table.ts'
 import {
   EVENT_MESSAGE_ATTRIBUTES,
   type EventSelector,
   isValidSelector,
   splitSelectors,
-} from './message-attributes.ts'
+} from '../contracts/message-attributes.ts'
+import { METRICS_NAMESPACE } from '../contracts/runtime-metrics.ts'
+import type { EventBus } from './event-bus.ts'
 import { DEFAULT_FUNCTION_TIMEOUT, PipelineFunction } from './pipeline-function.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
-
-/** The CloudWatch namespace of the consumer runtime's EMF metrics: the runtime's default. */
-export const METRICS_NAMESPACE = runtimeDefaults.metricsNamespace
 
 /** How long a dead-letter queue keeps messages: SQS's maximum, so it outlives its source. */
 export const DEAD_LETTER_RETENTION = Duration.days(14)
 
-/**
- * The prefix of a consumer's keys in the shared idempotency table. The consumer's role may
- * only touch items whose partition key starts with it (IAM `dynamodb:LeadingKeys`).
- */
-export function idempotencyKeyPrefix(consumerName: string): string {
-  return `${consumerName}#`
-}
-
-/** The environment variables every consumer function gets (names are a contract with the runtime). */
-export const CONSUMER_ENVIRONMENT = {
-  consumerName: 'CONSUMER_NAME',
-  queueUrl: 'QUEUE_URL',
-  deadLetterQueueUrl: 'DLQ_URL',
-  maxReceiveCount: 'MAX_RECEIVE_COUNT',
-  idempotencyTable: 'IDEMPOTENCY_TABLE',
-  serviceName: 'POWERTOOLS_SERVICE_NAME',
-  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
-} as const
-
 const RESERVED_ENVIRONMENT = new Set<string>([
   ...Object.values(CONSUMER_ENVIRONMENT),
   'NODE_OPTIONS',
-  'EVENTS_TABLE',
-  'SNAPSHOTS_TABLE',
+  TABLE_ENVIRONMENT.events,
+  TABLE_ENVIRONMENT.snapshots,
 ])
 
 /** What a consumer may do with the items of a table it owns. */
@@ -234,7 +215,7 @@ export class Consumer extends Construct {
         message: `visibilityTimeout (${visibilityTimeout.toHumanString()}) is shorter than the function timeout (${timeout.toHumanString()}), which Lambda rejects; make it at least the timeout, ideally 6 x`,
       },
       {
-        failed: isBelow(43200, seconds(visibilityTimeout)),
+        failed: isBelow(AWS_LIMITS.sqs.maxVisibilityTimeoutSeconds, seconds(visibilityTimeout)),
         message: `visibilityTimeout must be at most 12 hours, SQS's limit (got ${visibilityTimeout.toHumanString()})`,
       },
       {
@@ -269,7 +250,10 @@ export class Consumer extends Construct {
           'maxBatchingWindow is not supported on FIFO queues; remove it (the bus is FIFO, so this consumer is too)',
       },
       {
-        failed: isBelow(300, seconds(props.maxBatchingWindow)),
+        failed: isBelow(
+          AWS_LIMITS.lambda.maxBatchingWindowSeconds,
+          seconds(props.maxBatchingWindow),
+        ),
         message: `maxBatchingWindow must be at most 5 minutes (got ${props.maxBatchingWindow?.toHumanString()})`,
       },
       {

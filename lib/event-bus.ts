@@ -2,10 +2,9 @@ import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { Key } from 'aws-cdk-lib/aws-kms'
 import { Topic } from 'aws-cdk-lib/aws-sns'
 import { Construct } from 'constructs'
-import { EVENT_MESSAGE_ATTRIBUTES } from './message-attributes.ts'
+import { PUBLISHER_ENVIRONMENT } from '../contracts/environment.ts'
+import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
 import { validateProps } from './validation.ts'
-
-export { EVENT_MESSAGE_ATTRIBUTES } from './message-attributes.ts'
 
 /** Props of an {@link EventBus}. */
 export interface EventBusProps {
@@ -121,8 +120,10 @@ export class EventBus extends Construct {
    */
   publisherEnvironment(): Record<string, string> {
     return {
-      EVENT_TOPIC_ARN: this.topic.topicArn,
-      ...(this.messageGroupIdPath ? { EVENT_MESSAGE_GROUP_ID_PATH: this.messageGroupIdPath } : {}),
+      [PUBLISHER_ENVIRONMENT.topicArn]: this.topic.topicArn,
+      ...(this.messageGroupIdPath
+        ? { [PUBLISHER_ENVIRONMENT.messageGroupIdPath]: this.messageGroupIdPath }
+        : {}),
     }
   }
 }

@@ -5,23 +5,16 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
-import { PUBLISHED_ORIGIN } from '../functions/outbox-publisher/stored-event.ts'
+import { POWERTOOLS_ENVIRONMENT, TABLE_ENVIRONMENT } from '../contracts/environment.ts'
+import {
+  EVENT_STORE_SCHEMA,
+  ORIGIN_ATTRIBUTE,
+  PUBLISHED_ORIGIN,
+} from '../contracts/event-store-tables.ts'
 import { DEAD_LETTER_RETENTION } from './consumer.ts'
 import type { EventBus } from './event-bus.ts'
 import { PipelineFunction } from './pipeline-function.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
-
-/**
- * The event store's key schemas (a contract with the event store client):
- * - events: partition `pk` (S) = stream id, sort `sk` (N) = the event's version in its
- *   stream; appends are conditional puts. No local secondary index, so item collections
- *   are not capped at 10 GB.
- * - snapshots: partition `pk` (S) = stream id, sort `sk` (N) = the version it folds up to.
- */
-export const EVENT_STORE_SCHEMA = {
-  events: { partitionKey: 'pk', sortKey: 'sk' },
-  snapshots: { partitionKey: 'pk', sortKey: 'sk' },
-} as const
 
 /** The outbox publisher's source path, relative to the repository root. */
 export const OUTBOX_PUBLISHER_ENTRY = 'functions/outbox-publisher/handler.ts'
@@ -71,7 +64,7 @@ export interface EventStoreProps {
  * records' stream coordinates to {@link failureQueue}.
  */
 export class EventStore extends Construct {
-  /** The events table: one item per event, `pk` stream id, `sk` version. */
+  /** The events table: one item per event, keyed by stream id and version ({@link EVENT_STORE_SCHEMA}). */
   readonly eventsTable: Table
   /** The snapshots table. */
   readonly snapshotsTable: Table
@@ -133,9 +126,9 @@ export class EventStore extends Construct {
       timeout: props.publisherTimeout,
       description: 'Publishes events stored in the events table to the event bus',
       environment: {
-        EVENTS_TABLE: this.eventsTable.tableName,
+        [TABLE_ENVIRONMENT.events]: this.eventsTable.tableName,
         ...props.bus.publisherEnvironment(),
-        POWERTOOLS_SERVICE_NAME: 'outbox-publisher',
+        [POWERTOOLS_ENVIRONMENT.serviceName]: 'outbox-publisher',
       },
     })
     props.bus.grantPublish(this.publisher)
@@ -154,7 +147,9 @@ export class EventStore extends Construct {
       filters: [
         FilterCriteria.filter({
           eventName: FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { origin: { S: FilterRule.isEqual(PUBLISHED_ORIGIN) } } },
+          dynamodb: {
+            NewImage: { [ORIGIN_ATTRIBUTE]: { S: FilterRule.isEqual(PUBLISHED_ORIGIN) } },
+          },
         }),
       ],
     })
@@ -201,8 +196,8 @@ export class EventStore extends Construct {
   /** The environment an event store client needs: EVENTS_TABLE and SNAPSHOTS_TABLE. */
   clientEnvironment(): Record<string, string> {
     return {
-      EVENTS_TABLE: this.eventsTable.tableName,
-      SNAPSHOTS_TABLE: this.snapshotsTable.tableName,
+      [TABLE_ENVIRONMENT.events]: this.eventsTable.tableName,
+      [TABLE_ENVIRONMENT.snapshots]: this.snapshotsTable.tableName,
     }
   }
 }

@@ -1,14 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb'
 import { Construct } from 'constructs'
-
-/** The idempotency table's schema: a contract with the consumer runtime. */
-export const IDEMPOTENCY_TABLE_SCHEMA = {
-  /** Partition key (S): `<consumer>#<eventId>`, see `idempotencyKeyPrefix`. */
-  partitionKey: 'id',
-  /** TTL attribute (N, epoch seconds): DynamoDB deletes a record after it. */
-  timeToLiveAttribute: 'expiresAt',
-} as const
+import { IDEMPOTENCY_TABLE_SCHEMA } from '../contracts/idempotency-table.ts'
 
 /** Props of an {@link IdempotencyTable}. */
 export interface IdempotencyTableProps {
@@ -21,8 +14,8 @@ export interface IdempotencyTableProps {
 }
 
 /**
- * The table where consumers keep one record per processed event: partition key `id` (S),
- * TTL on `expiresAt`, on-demand billing. Shared by all consumers; each may only touch the
+ * The table where consumers keep one record per processed event, keyed and expired as
+ * {@link IDEMPOTENCY_TABLE_SCHEMA} says, on-demand billing. Shared by all consumers; each may only touch the
  * items under its own key prefix (see `Consumer`).
  */
 export class IdempotencyTable extends Construct {

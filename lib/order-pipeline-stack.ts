@@ -1,16 +1,18 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
-import { Consumer } from './consumer.ts'
-import { EventBus } from './event-bus.ts'
-import { EventStore } from './event-store.ts'
-import { IdempotencyTable } from './idempotency-table.ts'
-import { OrderReadModels } from './order-read-models.ts'
+import { CONSUMERS, type ConsumerDefinition } from '../contracts/consumers.ts'
+import { TABLE_ENVIRONMENT } from '../contracts/environment.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
   consumerOutputKey,
   OUTPUT_KEYS,
-} from './outputs.ts'
+} from '../contracts/outputs.ts'
+import { Consumer } from './consumer.ts'
+import { EventBus } from './event-bus.ts'
+import { EventStore } from './event-store.ts'
+import { IdempotencyTable } from './idempotency-table.ts'
+import { OrderReadModels } from './order-read-models.ts'
 import { PipelineMonitoring } from './pipeline-monitoring.ts'
 
 /** Props of the {@link OrderPipelineStack}. */
@@ -25,16 +27,18 @@ export interface OrderPipelineStackProps extends StackProps {
 
 /**
  * The demo e-commerce order pipeline: the event bus, the event store with its outbox
- * publisher, the idempotency and read-model tables, four consumers, and monitoring.
+ * publisher, the idempotency and read-model tables, four consumers, and monitoring. Each
+ * consumer's name, event types and handler are its definition in `contracts/consumers.ts`;
+ * the subscription selects exactly the types its handler takes.
  *
- * | consumer      | events                          | owns (env var)                       |
- * | ------------- | ------------------------------- | ------------------------------------ |
- * | inventory     | order.placed, order.cancelled   | INVENTORY_TABLE                      |
- * | payments      | order.placed                    | PAYMENTS_TABLE, appends to EVENTS_TABLE |
- * | notifications | order.* (prefix)                | NOTIFICATIONS_TABLE                  |
- * | projections   | order.* (prefix)                | READ_MODEL_TABLE, records to EVENTS_TABLE |
+ * | consumer      | owns (env var)                            |
+ * | ------------- | ----------------------------------------- |
+ * | inventory     | INVENTORY_TABLE                           |
+ * | payments      | PAYMENTS_TABLE, appends to EVENTS_TABLE   |
+ * | notifications | NOTIFICATIONS_TABLE                       |
+ * | projections   | READ_MODEL_TABLE, records to EVENTS_TABLE |
  *
- * Every resource a CLI needs is a stack output; the keys are in `./outputs.ts`.
+ * Every resource a CLI needs is a stack output; the keys are in `contracts/outputs.ts`.
  */
 export class OrderPipelineStack extends Stack {
   readonly bus: EventBus
@@ -65,38 +69,33 @@ export class OrderPipelineStack extends Stack {
       maxConcurrency: 5,
       timeout: Duration.seconds(30),
     }
-    const inventory = new Consumer(this, 'Inventory', {
+    const defined = (definition: ConsumerDefinition) => ({
       ...common,
-      consumerName: 'inventory',
-      events: ['order.placed', 'order.cancelled'],
-      entry: 'functions/consumers/inventory/handler.ts',
-      tables: { INVENTORY_TABLE: this.readModels.inventory },
+      consumerName: definition.name,
+      events: definition.eventTypes,
+      entry: definition.entry,
+    })
+    const eventsTable = { [TABLE_ENVIRONMENT.events]: this.eventStore.eventsTable.tableName }
+    const inventory = new Consumer(this, 'Inventory', {
+      ...defined(CONSUMERS.inventory),
+      tables: { [TABLE_ENVIRONMENT.inventory]: this.readModels.inventory },
     })
     const payments = new Consumer(this, 'Payments', {
-      ...common,
-      consumerName: 'payments',
-      events: ['order.placed'],
-      entry: 'functions/consumers/payments/handler.ts',
-      tables: { PAYMENTS_TABLE: this.readModels.payments },
+      ...defined(CONSUMERS.payments),
+      tables: { [TABLE_ENVIRONMENT.payments]: this.readModels.payments },
       // Payments records the authorization and appends payment.authorized in one transaction.
-      environment: { EVENTS_TABLE: this.eventStore.eventsTable.tableName },
+      environment: eventsTable,
     })
     this.eventStore.grantAppend(payments.function)
     const notifications = new Consumer(this, 'Notifications', {
-      ...common,
-      consumerName: 'notifications',
-      events: ['order.*'],
-      entry: 'functions/consumers/notifications/handler.ts',
-      tables: { NOTIFICATIONS_TABLE: this.readModels.notifications },
+      ...defined(CONSUMERS.notifications),
+      tables: { [TABLE_ENVIRONMENT.notifications]: this.readModels.notifications },
     })
     const projections = new Consumer(this, 'Projections', {
-      ...common,
-      consumerName: 'projections',
-      events: ['order.*'],
-      entry: 'functions/consumers/projections/handler.ts',
-      tables: { READ_MODEL_TABLE: this.readModels.orders },
+      ...defined(CONSUMERS.projections),
+      tables: { [TABLE_ENVIRONMENT.readModel]: this.readModels.orders },
       // Records each order event in its order's stream and projects the read model from it.
-      environment: { EVENTS_TABLE: this.eventStore.eventsTable.tableName },
+      environment: eventsTable,
     })
     this.eventStore.grantAppend(projections.function)
     this.eventStore.grantReadStreams(projections.function)

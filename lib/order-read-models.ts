@@ -1,30 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb'
 import { Construct } from 'constructs'
-
-/**
- * The order domain's tables, one per consumer that keeps state. All on-demand, with
- * point-in-time recovery. Key schemas (a contract with the handlers and the CLI):
- *
- * | table          | partition key   | sort key | used by                                            |
- * | -------------- | --------------- | -------- | -------------------------------------------------- |
- * | inventory      | `sku` (S)       | -        | inventory: stock items and `reservation#<orderId>` |
- * | payments       | `orderId` (S)   | -        | payments: one authorization per order              |
- * | notifications  | `pk` (S)        | `sk` (S) | notifications: `order#<orderId>`, `<time>#<eventId>` |
- * | orders         | `orderId` (S)   | -        | projections: the order read model                  |
- *
- * The orders table has a GSI `byCustomer`: partition `customerId` (S), sort `placedAt` (S),
- * all attributes projected, so a customer's orders can be listed newest first.
- */
-export const ORDER_TABLE_SCHEMAS = {
-  inventory: { partitionKey: 'sku' },
-  payments: { partitionKey: 'orderId' },
-  notifications: { partitionKey: 'pk', sortKey: 'sk' },
-  orders: {
-    partitionKey: 'orderId',
-    byCustomerIndex: { name: 'byCustomer', partitionKey: 'customerId', sortKey: 'placedAt' },
-  },
-} as const
+import { ORDER_TABLE_SCHEMAS } from '../contracts/order-tables.ts'
 
 /** Props of {@link OrderReadModels}. */
 export interface OrderReadModelsProps {

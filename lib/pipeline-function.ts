@@ -11,24 +11,15 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
+import { AWS_LIMITS } from '../contracts/aws-limits.ts'
+import { type FunctionSourceMetadata, SOURCE_METADATA_KEY } from '../contracts/function-source.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /** The repository root: entries are resolved against it and the lock file lives there. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..')
 
-/** The CloudFormation metadata key that tells the local runner where a function's source is. */
-export const SOURCE_METADATA_KEY = 'EventPipeline'
-
 /** A pipeline function's timeout when its props name none; Consumer sizes its queue's visibility from it. */
 export const DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(30)
-
-/** The value under {@link SOURCE_METADATA_KEY} on every function resource. */
-export interface FunctionSourceMetadata {
-  /** Repository-relative path of the TypeScript entry, with forward slashes. */
-  readonly entry: string
-  /** The exported handler name in the entry. */
-  readonly handler: string
-}
 
 /** Props of a {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
@@ -99,7 +90,7 @@ export class PipelineFunction extends Construct implements IGrantable {
       {
         failed:
           isBelow(timeout.toMilliseconds(), 1000) ||
-          isBelow(900_000, timeout.toMilliseconds()) ||
+          isBelow(AWS_LIMITS.lambda.maxTimeoutSeconds * 1000, timeout.toMilliseconds()) ||
           (!Token.isUnresolved(timeout.toMilliseconds()) && timeout.toMilliseconds() % 1000 !== 0),
         message: `timeout must be whole seconds between 1 second and 15 minutes, Lambda's range (got ${timeout.toHumanString()})`,
       },

@@ -15,18 +15,14 @@ import {
   SnsAlarmActionStrategy,
 } from 'cdk-monitoring-constructs'
 import { Construct } from 'constructs'
-import { runtimeMetrics } from '../functions/runtime/runtime-metrics.ts'
-import { type Consumer, METRICS_NAMESPACE } from './consumer.ts'
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  RUNTIME_METRICS,
+} from '../contracts/runtime-metrics.ts'
+import type { Consumer } from './consumer.ts'
 import type { EventStore } from './event-store.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
-
-/**
- * The consumer runtime's EMF metrics (namespace {@link METRICS_NAMESPACE}, dimensions
- * `service` and `consumer`, both the consumer's name, as Powertools Metrics emits them),
- * by the names the runtime declares. Counts are per record; latencies and the event's age
- * are in milliseconds.
- */
-export const RUNTIME_METRICS = runtimeMetrics
 
 /** Props of {@link PipelineMonitoring}. */
 export interface PipelineMonitoringProps {
@@ -287,7 +283,10 @@ export class PipelineMonitoring extends Construct {
       metricName,
       // Powertools emits `service` (POWERTOOLS_SERVICE_NAME) and the runtime's default
       // dimension `consumer` as one set; a graph naming only one of them finds no data.
-      dimensionsMap: { service: consumerName, consumer: consumerName },
+      dimensionsMap: {
+        [METRIC_DIMENSIONS.service]: consumerName,
+        [METRIC_DIMENSIONS.consumer]: consumerName,
+      },
       statistic,
       period: Duration.minutes(1),
       label: `${metricName} ${statistic}`,

@@ -7,7 +7,7 @@ import {
   type ConsumerResources,
   type PipelineResources,
   parseStackOutputs,
-} from '../../lib/outputs.ts'
+} from '../../contracts/outputs.ts'
 import { CliError } from '../cli-error.ts'
 import { type DeadLetter, peekDeadLetters } from '../dlq-messages.ts'
 import type { Target } from '../target.ts'

@@ -1,7 +1,15 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch'
-import { METRICS_NAMESPACE } from '../../lib/consumer.ts'
-import { type ConsumerResources, type PipelineResources, STACK_ID } from '../../lib/outputs.ts'
+import {
+  type ConsumerResources,
+  type PipelineResources,
+  STACK_ID,
+} from '../../contracts/outputs.ts'
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  RUNTIME_METRICS,
+} from '../../contracts/runtime-metrics.ts'
 import { CliError } from '../cli-error.ts'
 import type { Target } from '../target.ts'
 import { AwsApiReader } from './aws-api-reader.ts'
@@ -55,8 +63,8 @@ export class CloudPipelineReader extends AwsApiReader {
             Namespace: METRICS_NAMESPACE,
             MetricName: metric,
             Dimensions: [
-              { Name: 'service', Value: c.name },
-              { Name: 'consumer', Value: c.name },
+              { Name: METRIC_DIMENSIONS.service, Value: c.name },
+              { Name: METRIC_DIMENSIONS.consumer, Value: c.name },
             ],
           },
           Period: 3600,
@@ -65,9 +73,9 @@ export class CloudPipelineReader extends AwsApiReader {
       })
       return [
         oldestMessageAgeQuery(`age${i}`, c.queueName),
-        runtime('processed', 'Sum', 'processed'),
-        runtime('eventAge', 'p50', 'p50'),
-        runtime('eventAge', 'p99', 'p99'),
+        runtime(RUNTIME_METRICS.processed, 'Sum', 'processed'),
+        runtime(RUNTIME_METRICS.eventAge, 'p50', 'p50'),
+        runtime(RUNTIME_METRICS.eventAge, 'p99', 'p99'),
       ]
     })
     const values = await latestMetricValues(

@@ -1,4 +1,4 @@
-import type { ConsumerResources, PipelineResources } from '../../lib/outputs.ts'
+import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
 import {
   type StackDocument,
   type StatusDocument,

@@ -1,7 +1,6 @@
-// The bus's attribute contract lives with the constructs whose filter policies match it.
-export { eventMessageAttributes } from '../../lib/message-attributes.ts'
 export { catalogue, catalogueProblems, findEvent, latestEvent } from './catalogue.ts'
 export { createEvent, type EventOrigin } from './create-event.ts'
+export { type CurrentEventType, consumedEvents, currentEvents } from './current-events.ts'
 export {
   defineEvent,
   type EventDefinition,
@@ -34,11 +33,6 @@ export {
   type Publisher,
   type PublisherOptions,
 } from './publisher.ts'
-export {
-  snsBatches,
-  snsMaxBatchEntries,
-  snsMaxPayloadBytes,
-  snsMessageBytes,
-} from './sns-batches.ts'
+export { snsBatches, snsMessageBytes } from './sns-batches.ts'
 export { readEventAs, upcastChain, upcastEvent } from './upcast-event.ts'
 export { validateEvent } from './validate-event.ts'

@@ -5,12 +5,13 @@ import {
   PublishCommand,
   SNSClient,
 } from '@aws-sdk/client-sns'
-import { eventMessageAttributes } from '../../lib/message-attributes.ts'
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { eventMessageAttributes } from '../../contracts/message-attributes.ts'
 import { catalogue } from './catalogue.ts'
 import type { EventDefinition } from './define-event.ts'
 import type { EventEnvelope } from './envelope.ts'
 import { CatalogueError, EventTooLargeError, PublishError } from './errors.ts'
-import { snsBatches, snsMaxPayloadBytes, snsMessageBytes } from './sns-batches.ts'
+import { snsBatches, snsMessageBytes } from './sns-batches.ts'
 import { validateEvent } from './validate-event.ts'
 
 export interface PublisherOptions {
@@ -60,8 +61,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
     const message = JSON.stringify(event)
     const attributes = eventMessageAttributes(event)
     const bytes = snsMessageBytes(message, attributes)
-    if (bytes > snsMaxPayloadBytes) {
-      throw new EventTooLargeError(event.eventId, bytes, snsMaxPayloadBytes)
+    if (bytes > AWS_LIMITS.sns.maxPayloadBytes) {
+      throw new EventTooLargeError(event.eventId, bytes, AWS_LIMITS.sns.maxPayloadBytes)
     }
     return {
       event,

@@ -1,9 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sns'
-
-/** SNS's limit for one message with its attributes, and for one PublishBatch request. */
-export const snsMaxPayloadBytes = 262_144
-/** SNS's limit of entries in one PublishBatch request. */
-export const snsMaxBatchEntries = 10
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 
 /** A message's size as SNS counts it against its limits: the body plus every attribute. */
 export function snsMessageBytes(
@@ -30,8 +26,8 @@ export function* snsBatches<T extends { readonly bytes: number }>(
   let bytes = 0
   for (const item of items) {
     if (
-      batch.length === snsMaxBatchEntries ||
-      (batch.length > 0 && bytes + item.bytes > snsMaxPayloadBytes)
+      batch.length === AWS_LIMITS.sns.maxBatchEntries ||
+      (batch.length > 0 && bytes + item.bytes > AWS_LIMITS.sns.maxPayloadBytes)
     ) {
       yield batch
       batch = []

@@ -12,8 +12,5 @@ export const eventStoreDefaults = {
   snapshotEvery: 50,
 } as const
 
-/** DynamoDB's limit of items in one TransactWriteItems. */
-export const maxTransactItems = 100
-
 /** DynamoDB's limit of an item's size: names and values, in bytes. */
 export const maxItemBytes = 400 * 1024

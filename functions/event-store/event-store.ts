@@ -7,20 +7,17 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { PUBLISHED_ORIGIN, type StoredOrigin } from '../../contracts/event-store-tables.ts'
 import { catalogue } from '../catalogue/catalogue.ts'
 import type { EventDefinition } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import { upcastEvent } from '../catalogue/upcast-event.ts'
 import { validateEvent } from '../catalogue/validate-event.ts'
-import {
-  PUBLISHED_ORIGIN,
-  type StoredOrigin,
-  toBusEvent,
-  toStoredEvent,
-} from '../outbox-publisher/stored-event.ts'
+import { toBusEvent, toStoredEvent } from '../outbox-publisher/stored-event.ts'
 import type { Decider } from './decider.ts'
 import { InvalidStreamRequestError, WrongExpectedVersionError } from './errors.ts'
-import { eventStoreDefaults, maxItemBytes, maxTransactItems } from './event-store-defaults.ts'
+import { eventStoreDefaults, maxItemBytes } from './event-store-defaults.ts'
 import type { ExpectedVersion } from './expected-version.ts'
 import type { RecordedEvent } from './recorded-event.ts'
 import {
@@ -240,9 +237,9 @@ export class EventStore {
         },
       })
     }
-    if (writes.length > maxTransactItems) {
+    if (writes.length > AWS_LIMITS.dynamodb.maxTransactItems) {
       throw new InvalidStreamRequestError(`append to ${streamId}`, [
-        `${events.length} events need ${writes.length} writes; one transaction takes at most ${maxTransactItems}`,
+        `${events.length} events need ${writes.length} writes; one transaction takes at most ${AWS_LIMITS.dynamodb.maxTransactItems}`,
       ])
     }
     return {

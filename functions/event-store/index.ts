@@ -1,4 +1,4 @@
-export type { StoredOrigin } from '../outbox-publisher/stored-event.ts'
+export type { StoredOrigin } from '../../contracts/event-store-tables.ts'
 export type { Decider } from './decider.ts'
 export { EventStoreError, InvalidStreamRequestError, WrongExpectedVersionError } from './errors.ts'
 export {
@@ -12,7 +12,7 @@ export {
   type PreparedAppend,
   type ReadStreamOptions,
 } from './event-store.ts'
-export { eventStoreDefaults, maxItemBytes, maxTransactItems } from './event-store-defaults.ts'
+export { eventStoreDefaults, maxItemBytes } from './event-store-defaults.ts'
 export type { ExpectedVersion } from './expected-version.ts'
 export {
   type DecisionOptions,

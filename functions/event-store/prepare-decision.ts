@@ -1,7 +1,8 @@
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import type { Decider } from './decider.ts'
 import type { AppendOptions, AppendWrite, EventStore } from './event-store.ts'
-import { eventStoreDefaults, maxTransactItems } from './event-store-defaults.ts'
+import { eventStoreDefaults } from './event-store-defaults.ts'
 import type { RecordedEvent } from './recorded-event.ts'
 import type { SnapshotPolicy, SnapshotUse } from './snapshot.ts'
 
@@ -77,7 +78,7 @@ export async function prepareDecision<TCommand, TEvent extends EventEnvelope, TS
   const due =
     snapshots !== undefined &&
     // Room for the snapshot in one transaction, or none: the next decision takes it.
-    append.writes.length < maxTransactItems &&
+    append.writes.length < AWS_LIMITS.dynamodb.maxTransactItems &&
     append.nextExpectedVersion - since >= (snapshots.every ?? eventStoreDefaults.snapshotEvery)
   const snapshotWrite = due ? store.snapshotWrite(streamId, events, state, snapshots) : undefined
   return {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { StoredOrigin } from '../../contracts/event-store-tables.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
-import type { StoredOrigin } from '../outbox-publisher/stored-event.ts'
 import type { Decider } from './decider.ts'
 
 /** A consumed event (another service's fact) and the command it leads to. */

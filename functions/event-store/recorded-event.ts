@@ -1,5 +1,5 @@
+import type { StoredOrigin } from '../../contracts/event-store-tables.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
-import type { StoredOrigin } from '../outbox-publisher/stored-event.ts'
 
 /** An event as read back from its stream: the envelope and where it sits. */
 export interface RecordedEvent<TEvent extends EventEnvelope = EventEnvelope> {

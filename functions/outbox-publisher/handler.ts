@@ -2,9 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { unmarshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda'
-import { messageGroupIdOf } from '../../lib/message-attributes.ts'
+import { PUBLISHER_ENVIRONMENT } from '../../contracts/environment.ts'
+import {
+  ORIGIN_ATTRIBUTE,
+  PUBLISHED_ORIGIN,
+  STORED_EVENT_ORIGIN,
+} from '../../contracts/event-store-tables.ts'
+import { messageGroupIdOf } from '../../contracts/message-attributes.ts'
 import { publishInOrder } from './publish-batch.ts'
-import { type BusEvent, PUBLISHED_ORIGIN, toBusEvent } from './stored-event.ts'
+import { type BusEvent, storedEventName, toBusEvent } from './stored-event.ts'
 
 const logger = new Logger({ serviceName: 'outbox-publisher' })
 let sns: SNSClient | undefined
@@ -19,9 +25,10 @@ let sns: SNSClient | undefined
  * same way, so it ends in the failure queue instead of blocking its shard forever.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const topicArn = process.env.EVENT_TOPIC_ARN
-  if (!topicArn) throw new Error('environment variable EVENT_TOPIC_ARN is not set')
-  const messageGroupIdPath = process.env.EVENT_MESSAGE_GROUP_ID_PATH || undefined
+  const topicArn = process.env[PUBLISHER_ENVIRONMENT.topicArn]
+  if (!topicArn)
+    throw new Error(`environment variable ${PUBLISHER_ENVIRONMENT.topicArn} is not set`)
+  const messageGroupIdPath = process.env[PUBLISHER_ENVIRONMENT.messageGroupIdPath] || undefined
   sns ??= new SNSClient({})
 
   const inserts = event.Records.filter((record) => record.eventName === 'INSERT')
@@ -36,14 +43,15 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       if (!image) throw new Error('the stream record has no NewImage; the stream must be NEW_IMAGE')
       const item = unmarshall(image as Parameters<typeof unmarshall>[0])
       // Events recorded from the bus are on it already: publishing them again would loop.
-      if (item.origin === 'recorded') {
+      const origin = item[ORIGIN_ATTRIBUTE]
+      if (origin === STORED_EVENT_ORIGIN.recorded) {
         skipped++
         continue
       }
       const busEvent = toBusEvent(item)
-      if (item.origin !== PUBLISHED_ORIGIN) {
+      if (origin !== PUBLISHED_ORIGIN) {
         throw new Error(
-          `stored event ${String(item.pk)}@${String(item.sk)} has origin ${JSON.stringify(item.origin)}; expected decided or recorded`,
+          `stored event ${storedEventName(item)} has origin ${JSON.stringify(origin)}; expected decided or recorded`,
         )
       }
       // Checked here so an event a FIFO topic cannot take fails alone, like an invalid one.

@@ -3,7 +3,7 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns'
-import { eventMessageAttributes, messageGroupIdOf } from '../../lib/message-attributes.ts'
+import { eventMessageAttributes, messageGroupIdOf } from '../../contracts/message-attributes.ts'
 import { snsBatches, snsMessageBytes } from '../catalogue/sns-batches.ts'
 import type { BusEvent } from './stored-event.ts'
 

@@ -15,21 +15,18 @@
  * | `causationId`   | S    | optional                                                 |
  * | `payload`       | M    | the payload                                              |
  * | `origin`        | S    | `decided` or `recorded`; see {@link StoredOrigin}         |
+ *
+ * The key names and the origin markers are contracts with the EventStore construct:
+ * contracts/event-store-tables.ts.
  */
+import {
+  EVENT_STORE_SCHEMA,
+  ORIGIN_ATTRIBUTE,
+  PUBLISHED_ORIGIN,
+  type StoredOrigin,
+} from '../../contracts/event-store-tables.ts'
 
-/**
- * Where a stored event came from, and so whether the outbox publishes it:
- * - `decided`: this system decided it (a consumer or command handler appended a new fact);
- *   the outbox puts it on the bus.
- * - `recorded`: it came from the bus and was recorded into a stream (the order ledger); it is
- *   on the bus already, so the outbox never publishes it again (no loop).
- * Items without the attribute are not published either: the outbox stream mapping passes
- * only `decided` ones.
- */
-export type StoredOrigin = 'decided' | 'recorded'
-
-/** The origin whose events the outbox publishes. */
-export const PUBLISHED_ORIGIN: StoredOrigin = 'decided'
+const { partitionKey, sortKey } = EVENT_STORE_SCHEMA.events
 
 /** The envelope as it goes on the bus. */
 export interface BusEvent {
@@ -43,12 +40,10 @@ export interface BusEvent {
   readonly payload: unknown
 }
 
-/** An events-table item. */
-export interface StoredEvent extends BusEvent {
-  readonly pk: string
-  readonly sk: number
-  readonly origin: StoredOrigin
-}
+/** An events-table item: the envelope, its stream id and version, and its origin. */
+export type StoredEvent = BusEvent & { readonly [key in typeof partitionKey]: string } & {
+  readonly [key in typeof sortKey]: number
+} & { readonly [key in typeof ORIGIN_ATTRIBUTE]: StoredOrigin }
 
 /** The item that stores `event` as version `streamVersion` of stream `streamId`. */
 export function toStoredEvent(
@@ -57,7 +52,17 @@ export function toStoredEvent(
   event: BusEvent,
   origin: StoredOrigin = PUBLISHED_ORIGIN,
 ): StoredEvent {
-  return { pk: streamId, sk: streamVersion, ...event, origin }
+  return {
+    [partitionKey]: streamId,
+    [sortKey]: streamVersion,
+    ...event,
+    [ORIGIN_ATTRIBUTE]: origin,
+  } as StoredEvent
+}
+
+/** A stored item's place for messages: `<stream id>@<version>`. */
+export function storedEventName(item: Readonly<Record<string, unknown>>): string {
+  return `${String(item[partitionKey])}@${String(item[sortKey])}`
 }
 
 const REQUIRED_STRINGS = ['eventId', 'eventType', 'timestamp', 'source', 'correlationId'] as const
@@ -81,7 +86,7 @@ export function toBusEvent(item: Record<string, unknown>): BusEvent {
   if (!('payload' in item)) problems.push('payload')
   if (problems.length > 0) {
     throw new Error(
-      `stored event ${String(item.pk)}@${String(item.sk)} lacks or mistypes: ${problems.join(', ')}`,
+      `stored event ${storedEventName(item)} lacks or mistypes: ${problems.join(', ')}`,
     )
   }
   return {

@@ -5,6 +5,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
 import middy, { type MiddyfiedHandler } from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
+import { CONSUMER_ENVIRONMENT } from '../../contracts/environment.ts'
+import { METRIC_DIMENSIONS, METRICS_NAMESPACE } from '../../contracts/runtime-metrics.ts'
 import type { EventDefinition, EventOf } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import type { ConsumerRuntime, EventHandler } from './consumer-runtime.ts'
@@ -13,7 +15,6 @@ import { IdempotencyStore } from './idempotency-store.ts'
 import { processBatch } from './process-batch.ts'
 import { type ConsumerClients, processClients } from './process-clients.ts'
 import { type RuntimeSettings, resolveConfig, settingNames } from './resolve-config.ts'
-import { runtimeDefaults } from './runtime-defaults.ts'
 
 /** The event a handler receives: the union of its definitions' envelopes. */
 export type ConsumedEvent<TEvents extends Readonly<Record<string, EventDefinition>>> = {
@@ -90,16 +91,17 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
     ...(typeof options.handle === 'function' ? [] : ['handle must be a function']),
   ]
   const env = options.env ?? process.env
-  const name = options.name ?? env.CONSUMER_NAME ?? ''
+  const name = options.name ?? env[CONSUMER_ENVIRONMENT.consumerName] ?? ''
   if (name === '') problems.push('name is required (option name or env CONSUMER_NAME)')
   if (problems.length > 0) throw new ConsumerConfigError(name, problems)
-  const logger = options.logger ?? new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? name })
+  const serviceName = env[CONSUMER_ENVIRONMENT.serviceName] ?? name
+  const logger = options.logger ?? new Logger({ serviceName })
   const metrics =
     options.metrics ??
     new Metrics({
-      namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? runtimeDefaults.metricsNamespace,
-      serviceName: env.POWERTOOLS_SERVICE_NAME ?? name,
-      defaultDimensions: { consumer: name },
+      namespace: env[CONSUMER_ENVIRONMENT.metricsNamespace] ?? METRICS_NAMESPACE,
+      serviceName,
+      defaultDimensions: { [METRIC_DIMENSIONS.consumer]: name },
     })
   let runtime: ConsumerRuntime | undefined
   // Settings come from the environment, read on the first invocation, once.

@@ -1,6 +1,6 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs'
 import type { SQSMessageAttributes } from 'aws-lambda'
-import { awsLimits } from './runtime-defaults.ts'
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 
 /** Why a record was dead-lettered; times are epoch seconds. */
 export interface FailureMetadata {
@@ -42,7 +42,7 @@ export function deadLetterAttributes(
     firstFailureAt: new Date(failure.firstFailureAt * 1000).toISOString(),
     lastFailureAt: new Date(failure.lastFailureAt * 1000).toISOString(),
   }
-  const max = awsLimits.maxMessageAttributes
+  const max = AWS_LIMITS.sqs.maxMessageAttributes
   if (kept.length + 6 <= max) {
     const out: Record<string, MessageAttributeValue> = Object.fromEntries(kept)
     for (const [name, value] of Object.entries(metadata)) {

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs'
+import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import { backoffDelay } from './backoff-delay.ts'
 import { classifyError, type FailureClass } from './classify-error.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
@@ -14,7 +15,6 @@ import {
   settled,
 } from './record-state.ts'
 import { awsLimits } from './runtime-defaults.ts'
-import { runtimeMetrics } from './runtime-metrics.ts'
 
 /** Fail: settles a failed record (see `failRecord`); passes every other state through. */
 export function settle(
@@ -40,7 +40,7 @@ export async function settle(
 async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Settled> {
   const { error, log } = state
   const nowSeconds = Math.floor(runtime.now() / 1000)
-  runtime.metrics.addMetric(runtimeMetrics.failed, MetricUnit.Count, 1)
+  runtime.metrics.addMetric(RUNTIME_METRICS.failed, MetricUnit.Count, 1)
 
   // Another owner holds the event: never dead-letter or delay what it is processing.
   if (error instanceof LeaseLostError) {
@@ -63,7 +63,7 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
   if (failureClass === 'permanent' || state.attempt >= runtime.config.maxReceiveCount) {
     return sendToDeadLetterQueue(runtime, state, failureClass, history, nowSeconds)
   }
-  runtime.metrics.addMetric(runtimeMetrics.retried, MetricUnit.Count, 1)
+  runtime.metrics.addMetric(RUNTIME_METRICS.retried, MetricUnit.Count, 1)
   const details = { ...describeError(error), attempt: state.attempt }
   if (failureClass === 'transient') {
     const { config } = runtime
@@ -144,7 +144,7 @@ async function sendToDeadLetterQueue(
       deleteError: describeError(sent.deleteError),
     })
   }
-  runtime.metrics.addMetric(runtimeMetrics.deadLettered, MetricUnit.Count, 1)
+  runtime.metrics.addMetric(RUNTIME_METRICS.deadLettered, MetricUnit.Count, 1)
   const lastReceive = failureClass !== 'permanent'
   log.error(lastReceive ? 'dead-lettered on its last receive' : 'dead-lettered', {
     ...details,

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
+import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import type { BatchScope } from './batch-scope.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { EventInProgressError, InvalidRecordError } from './errors.ts'
@@ -13,7 +14,6 @@ import {
   type Settled,
   settled,
 } from './record-state.ts'
-import { runtimeMetrics } from './runtime-metrics.ts'
 
 /**
  * Handle: runs the handler of a held record; settles or fails the others. Transactional
@@ -45,7 +45,7 @@ function rejectInvalid(runtime: ConsumerRuntime, state: Invalid): Settled | Fail
     state.log.info('record ignored: not an event type this consumer handles', {
       reason: error.message,
     })
-    runtime.metrics.addMetric(runtimeMetrics.ignored, MetricUnit.Count, 1)
+    runtime.metrics.addMetric(RUNTIME_METRICS.ignored, MetricUnit.Count, 1)
     return settled(state, { kind: 'ignored' })
   }
   return failed(state, error)
@@ -57,7 +57,7 @@ function refused(runtime: ConsumerRuntime, state: Refused): Settled | Failed {
   switch (refusal.status) {
     case 'completed':
       state.log.info('duplicate skipped: the event was already processed')
-      runtime.metrics.addMetric(runtimeMetrics.duplicate, MetricUnit.Count, 1)
+      runtime.metrics.addMetric(RUNTIME_METRICS.duplicate, MetricUnit.Count, 1)
       return settled(state, { kind: 'duplicate' })
     case 'in-progress':
       return failed(state, new EventInProgressError(state.key, refusal.leaseExpiresAt))

@@ -14,6 +14,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import { EffectsRejectedError, LeaseLostError, TransientError } from './errors.ts'
 import {
   type Acquisition,
@@ -28,7 +29,7 @@ import {
   refusalOf,
   releaseUpdate,
 } from './idempotency-record.ts'
-import { awsLimits, runtimeDefaults } from './runtime-defaults.ts'
+import { runtimeDefaults } from './runtime-defaults.ts'
 import { type ChunkedWrites, transactInChunks } from './transact-in-chunks.ts'
 
 export type { Acquisition, FailureHistory, Lock } from './idempotency-record.ts'
@@ -176,9 +177,9 @@ export class IdempotencyStore {
    * TransactWriteItems: all or nothing, and nothing when the lease was lost.
    */
   async completeWith(lock: Lock, writes: EffectWrites): Promise<void> {
-    if (writes.length > awsLimits.maxTransactItems - 1) {
+    if (writes.length > AWS_LIMITS.dynamodb.maxTransactItems - 1) {
       throw new EffectsRejectedError(
-        `${lock.key}: the handler returned ${writes.length} writes; one transaction takes at most ${awsLimits.maxTransactItems - 1} besides the idempotency record`,
+        `${lock.key}: the handler returned ${writes.length} writes; one transaction takes at most ${AWS_LIMITS.dynamodb.maxTransactItems - 1} besides the idempotency record`,
       )
     }
     const completion = completionUpdate(this.#options, lock, this.#nowSeconds())

@@ -1,3 +1,5 @@
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { CONSUMER_ENVIRONMENT } from '../../contracts/environment.ts'
 import { ConsumerConfigError } from './errors.ts'
 import { awsLimits, runtimeDefaults } from './runtime-defaults.ts'
 
@@ -81,15 +83,14 @@ export function resolveConfig(
 
 /** Settings, then the Lambda environment, then defaults; not validated yet. */
 function configOf(name: string, settings: RuntimeSettings, env: NodeJS.ProcessEnv): RuntimeConfig {
-  const number = (value: number | undefined, variable: string) =>
-    value ??
-    (env[variable] === undefined || env[variable] === '' ? Number.NaN : Number(env[variable]))
+  const number = (value: number | undefined, name: string) =>
+    value ?? (env[name] === undefined || env[name] === '' ? Number.NaN : Number(env[name]))
   const config: RuntimeConfig = {
     name,
-    queueUrl: settings.queueUrl ?? env.QUEUE_URL ?? '',
-    dlqUrl: settings.dlqUrl ?? env.DLQ_URL ?? '',
-    maxReceiveCount: number(settings.maxReceiveCount, 'MAX_RECEIVE_COUNT'),
-    idempotencyTable: settings.idempotencyTable ?? env.IDEMPOTENCY_TABLE ?? '',
+    queueUrl: settings.queueUrl ?? env[CONSUMER_ENVIRONMENT.queueUrl] ?? '',
+    dlqUrl: settings.dlqUrl ?? env[CONSUMER_ENVIRONMENT.deadLetterQueueUrl] ?? '',
+    maxReceiveCount: number(settings.maxReceiveCount, CONSUMER_ENVIRONMENT.maxReceiveCount),
+    idempotencyTable: settings.idempotencyTable ?? env[CONSUMER_ENVIRONMENT.idempotencyTable] ?? '',
     concurrency: settings.concurrency ?? runtimeDefaults.concurrency,
     backoffBaseSeconds: settings.backoffBaseSeconds ?? runtimeDefaults.backoffBaseSeconds,
     backoffCapSeconds: settings.backoffCapSeconds ?? runtimeDefaults.backoffCapSeconds,
@@ -111,6 +112,7 @@ function problemsOf(
   env: NodeJS.ProcessEnv,
 ): string[] {
   const { name } = config
+  const maxDeadlineMarginMs = AWS_LIMITS.lambda.maxTimeoutSeconds * 1000
   const integer = (value: number, min: number, max: number) =>
     Number.isInteger(value) && value >= min && value <= max
   const rules: { condition: boolean; message: string }[] = [
@@ -119,24 +121,26 @@ function problemsOf(
       message: `name must be 1-64 letters, digits, - or _ (got '${name}')`,
     },
     {
-      condition: env.CONSUMER_NAME === undefined || env.CONSUMER_NAME === name,
-      message: `name '${name}' differs from env CONSUMER_NAME '${env.CONSUMER_NAME}': the idempotency keys would not match the function's`,
+      condition:
+        env[CONSUMER_ENVIRONMENT.consumerName] === undefined ||
+        env[CONSUMER_ENVIRONMENT.consumerName] === name,
+      message: `name '${name}' differs from env ${CONSUMER_ENVIRONMENT.consumerName} '${env[CONSUMER_ENVIRONMENT.consumerName]}': the idempotency keys would not match the function's`,
     },
     {
       condition: config.queueUrl !== '',
-      message: 'queueUrl is required (option queueUrl or env QUEUE_URL)',
+      message: `queueUrl is required (option queueUrl or env ${CONSUMER_ENVIRONMENT.queueUrl})`,
     },
     {
       condition: config.dlqUrl !== '',
-      message: 'dlqUrl is required (option dlqUrl or env DLQ_URL)',
+      message: `dlqUrl is required (option dlqUrl or env ${CONSUMER_ENVIRONMENT.deadLetterQueueUrl})`,
     },
     {
       condition: config.idempotencyTable !== '',
-      message: 'idempotencyTable is required (option idempotencyTable or env IDEMPOTENCY_TABLE)',
+      message: `idempotencyTable is required (option idempotencyTable or env ${CONSUMER_ENVIRONMENT.idempotencyTable})`,
     },
     {
       condition: integer(config.maxReceiveCount, 1, 1000),
-      message: `maxReceiveCount must be an integer from 1 to 1000, the queue's redrive maxReceiveCount (option maxReceiveCount or env MAX_RECEIVE_COUNT; got ${env.MAX_RECEIVE_COUNT ?? settings.maxReceiveCount})`,
+      message: `maxReceiveCount must be an integer from 1 to 1000, the queue's redrive maxReceiveCount (option maxReceiveCount or env ${CONSUMER_ENVIRONMENT.maxReceiveCount}; got ${env[CONSUMER_ENVIRONMENT.maxReceiveCount] ?? settings.maxReceiveCount})`,
     },
     {
       condition: integer(config.concurrency, 1, 1000),
@@ -163,8 +167,8 @@ function problemsOf(
       message: `dedupeWindowSeconds must be an integer from 1 to ${366 * 86_400} (got ${config.dedupeWindowSeconds})`,
     },
     {
-      condition: integer(config.deadlineMarginMs, 0, 900_000),
-      message: `deadlineMarginMs must be an integer from 0 to 900000 (got ${config.deadlineMarginMs})`,
+      condition: integer(config.deadlineMarginMs, 0, maxDeadlineMarginMs),
+      message: `deadlineMarginMs must be an integer from 0 to ${maxDeadlineMarginMs}, the longest function timeout (got ${config.deadlineMarginMs})`,
     },
     {
       condition: integer(config.maxBodyBytes, 1, 1_048_576),

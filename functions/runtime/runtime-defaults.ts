@@ -1,6 +1,9 @@
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+
 /**
  * Every default of the consumer runtime, declared here and nowhere else. Options and
- * environment variables override them (see `resolveConfig`).
+ * environment variables override them (see `resolveConfig`). The metrics namespace, which
+ * the Consumer construct sets too, is METRICS_NAMESPACE in contracts/runtime-metrics.ts.
  */
 export const runtimeDefaults = {
   /** Records (standard queues) or message groups (FIFO) handled at once. */
@@ -18,8 +21,8 @@ export const runtimeDefaults = {
   leaseSeconds: 60,
   /** Stop taking records when less than this is left of the invocation. */
   deadlineMarginMs: 1_000,
-  /** Largest record body accepted: what SNS accepts in one publish. */
-  maxBodyBytes: 262_144,
+  /** Largest record body accepted: what SNS accepts in one publish (262,144). */
+  maxBodyBytes: AWS_LIMITS.sns.maxPayloadBytes,
   /** What to do with a record of an event type the consumer does not handle. */
   unknownEvents: 'dead-letter',
   /**
@@ -28,20 +31,17 @@ export const runtimeDefaults = {
    * DynamoDB a transactional write costs twice the capacity of a plain one.
    */
   batchIdempotencyWrites: true,
-  metricsNamespace: 'EventPipeline',
 } as const
 
-/** Limits AWS sets, not choices of ours (SQS and DynamoDB). */
+/** What AWS's limits (contracts/aws-limits.ts) allow the runtime. */
 export const awsLimits = {
   /**
-   * The longest retry delay ChangeMessageVisibility can always grant: a message stays
-   * invisible at most 12 hours (43,200 s) from the receive that returned it, and that
-   * receive may be a batching window (at most 5 min) plus a function timeout (at most
-   * 15 min) in the past.
+   * The longest retry delay ChangeMessageVisibility can always grant (42,000 s): a message
+   * stays invisible at most 12 hours from the receive that returned it, and that receive may
+   * be a batching window (at most 5 min) plus a function timeout (at most 15 min) in the past.
    */
-  maxRetryDelaySeconds: 43_200 - 300 - 900,
-  /** Message attributes a message may carry. */
-  maxMessageAttributes: 10,
-  /** Items in one TransactWriteItems request. */
-  maxTransactItems: 100,
+  maxRetryDelaySeconds:
+    AWS_LIMITS.sqs.maxVisibilityTimeoutSeconds -
+    AWS_LIMITS.lambda.maxBatchingWindowSeconds -
+    AWS_LIMITS.lambda.maxTimeoutSeconds,
 } as const

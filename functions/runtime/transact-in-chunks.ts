@@ -5,8 +5,8 @@ import {
   TransactWriteItemsCommand,
   type Update,
 } from '@aws-sdk/client-dynamodb'
+import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import type { Lock } from './idempotency-record.ts'
-import { awsLimits } from './runtime-defaults.ts'
 
 /** One item's conditional write in one transaction, and what it means for the item. */
 export interface TransactedWrite<TItem, TResult> {
@@ -61,8 +61,8 @@ export async function transactInChunks<TItem, TResult>(
   const inDoubt: Lock[] = []
   try {
     const alone: TItem[] = []
-    for (let start = 0; start < items.length; start += awsLimits.maxTransactItems) {
-      const chunk = items.slice(start, start + awsLimits.maxTransactItems)
+    for (let start = 0; start < items.length; start += AWS_LIMITS.dynamodb.maxTransactItems) {
+      const chunk = items.slice(start, start + AWS_LIMITS.dynamodb.maxTransactItems)
       alone.push(...(await transactChunk(chunk, writer, results, inDoubt)))
     }
     await writeAlone(alone, writer, results, inDoubt)

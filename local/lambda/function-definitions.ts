@@ -1,4 +1,8 @@
 import { isAbsolute, resolve } from 'node:path'
+import {
+  type FunctionSourceMetadata,
+  SOURCE_METADATA_KEY,
+} from '../../contracts/function-source.ts'
 import type { ProvisionedStack } from '../provisioner/provision.ts'
 
 /** A Lambda function of the stack as the local runner runs it. */
@@ -40,8 +44,8 @@ export function functionDefinitions(
     .filter((resource) => resource.type === 'AWS::Lambda::Function')
     .map((resource) => {
       const p = resource.properties
-      const local = resource.metadata?.EventPipeline as
-        | { entry?: string; handler?: string }
+      const local = resource.metadata?.[SOURCE_METADATA_KEY] as
+        | Partial<FunctionSourceMetadata>
         | undefined
       const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)
         ?.Variables ?? {}) as Record<string, unknown>

@@ -1,7 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions'
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import { describe, expect, it } from 'vitest'
-import { EventBus } from '../../lib/event-bus.ts'
 import {
   EVENT_MESSAGE_ATTRIBUTES,
   eventMessageAttributes,
@@ -9,7 +8,8 @@ import {
   messageGroupIdOf,
   selects,
   splitSelectors,
-} from '../../lib/message-attributes.ts'
+} from '../../contracts/message-attributes.ts'
+import { EventBus } from '../../lib/event-bus.ts'
 import { freshStack, statementsOfRole } from './support.ts'
 
 describe('EventBus', () => {

@@ -1,8 +1,9 @@
 import { Template } from 'aws-cdk-lib/assertions'
 import { describe, expect, it } from 'vitest'
+import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import { Consumer } from '../../lib/consumer.ts'
 import { EventBus } from '../../lib/event-bus.ts'
-import { PipelineMonitoring, RUNTIME_METRICS } from '../../lib/pipeline-monitoring.ts'
+import { PipelineMonitoring } from '../../lib/pipeline-monitoring.ts'
 import { freshStack, resourcesOf } from './support.ts'
 
 describe('PipelineMonitoring.monitorConsumer', () => {

@@ -4,6 +4,13 @@ import type { Template } from 'aws-cdk-lib/assertions'
 /** Context that skips bundling functions: the template is all these tests need. */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
 
+/** A resource of a synthesized template. */
+export interface TemplateResource {
+  Type: string
+  Properties: Record<string, unknown>
+  Metadata?: Record<string, unknown>
+}
+
 /** A fresh app and stack, with bundling skipped. */
 export function freshStack(): Stack {
   const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false })

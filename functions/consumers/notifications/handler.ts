@@ -1,17 +1,24 @@
-import { OrderCancelledV2, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { CONSUMERS } from '../../../contracts/consumers.ts'
+import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
+import { consumedEvents } from '../../catalogue/index.ts'
 import { consumer } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 import { recordNotification } from './notify.ts'
 
+const definition = CONSUMERS.notifications
+
+/** The catalogue's schemas of the types the definition lists: what this handler takes. */
+export const events = consumedEvents(definition.eventTypes)
+
 /** Consumes the order events and records the customer notification for each. */
 export const handler = consumer({
-  name: 'notifications',
-  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 },
+  name: definition.name,
+  events,
   async handle(event, { logger }) {
     const result = await recordNotification(event, {
       client: documentClient(),
-      table: requireEnv('NOTIFICATIONS_TABLE'),
+      table: requireEnv(TABLE_ENVIRONMENT.notifications),
       now: new Date().toISOString(),
     })
     logger.info('notification recorded', { result })

@@ -1,25 +1,32 @@
-import { OrderCancelledV2, OrderPlacedV1 } from '../../catalogue/index.ts'
+import { CONSUMERS } from '../../../contracts/consumers.ts'
+import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
+import { consumedEvents } from '../../catalogue/index.ts'
 import { projectOrder } from '../../order-read-model/index.ts'
 import { ProjectionGapError } from '../../orders/index.ts'
 import { consumer, TransientError } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 
+const definition = CONSUMERS.projections
+
+/** The catalogue's schemas of the types the definition lists: what this handler takes. */
+export const events = consumedEvents(definition.eventTypes)
+
 /**
  * Consumes the order events: records each in its order's stream in the event store and
  * projects the stream into the order read model, both committed with the idempotency record.
  */
 export const handler = consumer({
-  name: 'projections',
-  events: { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 },
+  name: definition.name,
+  events,
   async handle(event, { logger, attempt }) {
     try {
       const result = await projectOrder(
         event,
         {
           client: documentClient(),
-          table: requireEnv('READ_MODEL_TABLE'),
-          eventsTable: requireEnv('EVENTS_TABLE'),
+          table: requireEnv(TABLE_ENVIRONMENT.readModel),
+          eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         },
         { attempt },
       )

@@ -7,19 +7,19 @@ import {
 } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import {
-  type EventEnvelope,
-  OrderCancelledV1,
-  OrderPlacedV1,
-} from '../../../functions/catalogue/index.ts'
-import { consumer, PermanentError, TransientError } from '../../../functions/runtime/index.ts'
-import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
   consumerOutputKey,
   OUTPUT_KEYS,
   type PipelineResources,
   parseStackOutputs,
-} from '../../../lib/outputs.ts'
+} from '../../../contracts/outputs.ts'
+import {
+  type EventEnvelope,
+  OrderCancelledV1,
+  OrderPlacedV1,
+} from '../../../functions/catalogue/index.ts'
+import { consumer, PermanentError, TransientError } from '../../../functions/runtime/index.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { type EmbeddedAws, startEmbeddedAws } from '../../../local/embedded-aws.ts'
 import { pipelineRoutes, type StackDocument } from '../../../local/pipeline/pipeline-routes.ts'

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
 import { describe, expect, it } from 'vitest'
 import type { ConsumerStatus } from '../../../cli/consumer-status.ts'
-import { STACK_ID } from '../../../lib/outputs.ts'
+import { STACK_ID } from '../../../contracts/outputs.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { runPipeline } from './pipeline-cli.ts'
 

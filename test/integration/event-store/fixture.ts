@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { createEvent, OrderCancelledV2, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
-import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
-import { projectOrder } from '../../../functions/order-read-model/index.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
   consumerOutputKey,
   OUTPUT_KEYS,
   STACK_ID,
-} from '../../../lib/outputs.ts'
+} from '../../../contracts/outputs.ts'
+import { createEvent, OrderCancelledV2, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
+import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
+import { projectOrder } from '../../../functions/order-read-model/index.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { type EmbeddedAws, startEmbeddedAws } from '../../../local/embedded-aws.ts'
 import { pipelineRoutes } from '../../../local/pipeline/pipeline-routes.ts'

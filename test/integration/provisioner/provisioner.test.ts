@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sns'
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseStackOutputs } from '../../../lib/outputs.ts'
+import { parseStackOutputs } from '../../../contracts/outputs.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { functionDefinitions } from '../../../local/lambda/function-definitions.ts'
 import { describePlan, planProvisioning } from '../../../local/provisioner/plan.ts'

@@ -1,7 +1,6 @@
 /**
- * The SNS message-attribute contract of the event bus. Publishers set these attributes
- * on every publish; subscription filter policies match on them. This file has no CDK
- * imports so that Lambda code (publishers, the outbox publisher) can import it too.
+ * The SNS message-attribute contract of the event bus. Publishers (functions/) set these
+ * attributes on every publish; the subscription filter policies (lib/) match on them.
  */
 
 /**

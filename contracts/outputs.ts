@@ -1,7 +1,7 @@
 /**
  * The OrderPipeline stack's output keys, and a parser that turns a stack's outputs into a
- * typed description of the pipeline. No CDK imports: the CLI imports this to find resources
- * after `cdk deploy` or `cdklocal deploy` (CloudFormation DescribeStacks → Outputs).
+ * typed description of the pipeline. The stack (lib/) writes them; the CLI reads them to find
+ * resources after `cdk deploy` or `cdklocal deploy` (CloudFormation DescribeStacks → Outputs).
  */
 
 /** The id of the stack; its CloudFormation name unless overridden. */
