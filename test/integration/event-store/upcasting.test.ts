@@ -1,6 +1,10 @@
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { EventEnvelope } from '../../../functions/catalogue/index.ts'
+import {
+  createEvent,
+  type EventEnvelope,
+  OrderCancelledV1,
+} from '../../../functions/catalogue/index.ts'
 import { EventStore, prepareDecision } from '../../../functions/event-store/index.ts'
 import { consumer } from '../../../functions/runtime/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
@@ -105,6 +109,23 @@ describe('upcasting in the event store', () => {
     expect(fromSnapshot).toMatchObject({ state: 24, snapshot: { status: 'used', version: 5 } })
     expect((await store.aggregateStream(quantityFold, 'tally-mixed')).state).toBe(24)
     expect((await rawItems('tally-mixed'))[0]).toMatchObject({ version: 1, payload: { amount: 2 } })
+  })
+})
+
+describe('the catalogue’s own upcast', () => {
+  it('stores a v1 order.cancelled as written and reads it as v2', async () => {
+    const catalogueStore = new EventStore({ client: client(), eventsTable })
+    const v1 = createEvent(
+      OrderCancelledV1,
+      { orderId: 'o-up', reason: 'changed mind' },
+      { source: 'shop', eventId: 'cancel-v1', timestamp: at(0) },
+    )
+    await catalogueStore.append('order-o-up', [v1], { expectedVersion: 'no-stream' })
+    expect((await catalogueStore.readStream('order-o-up')).map((r) => r.event)).toEqual([
+      { ...v1, version: 2, payload: { ...v1.payload, cancelledBy: 'customer' } },
+    ])
+    const [raw] = await rawItems('order-o-up')
+    expect([raw?.version, raw?.payload]).toEqual([1, v1.payload])
   })
 })
 
