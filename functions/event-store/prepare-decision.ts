@@ -77,8 +77,9 @@ export async function prepareDecision<TCommand, TEvent extends EventEnvelope, TS
   const since = read.snapshot.status === 'used' ? read.snapshot.version : 0
   const due =
     snapshots !== undefined &&
-    // Room for the snapshot in one transaction, or none: the next decision takes it.
-    append.writes.length < AWS_LIMITS.dynamodb.maxTransactItems &&
+    // Room for the snapshot and the caller's idempotency record in one transaction, or no
+    // snapshot: a later decision takes it.
+    append.writes.length + 2 <= AWS_LIMITS.dynamodb.maxTransactItems &&
     append.nextExpectedVersion - since >= (snapshots.every ?? eventStoreDefaults.snapshotEvery)
   const snapshotWrite = due ? store.snapshotWrite(streamId, events, state, snapshots) : undefined
   return {

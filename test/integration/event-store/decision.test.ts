@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { EventStore, prepareDecision } from '../../../functions/event-store/index.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
-import { tallyDecider, tallyDefinitions } from '../../support/tally.ts'
+import { tallyAdded, tallyDecider, tallyDefinitions } from '../../support/tally.ts'
 import { createEventsTable, createSnapshotsTable, documentClientFor } from './fixture.ts'
 
 const embedded = useEmbeddedAws()
@@ -129,6 +129,31 @@ describe('prepareDecision', () => {
     await expect(
       prepareDecision(store, tallyDecider, 'tally-c', { amount: 5000, eventId: 'c-1', now }),
     ).rejects.toThrow('amount 5000 is over 1000')
+  })
+
+  it('leaves the snapshot out when it and an idempotency record would not fit one transaction', async () => {
+    const many = {
+      ...tallyDecider,
+      decide: (command: { count: number; prefix: string }) =>
+        Array.from({ length: command.count }, (_, i) => tallyAdded(1, `${command.prefix}-${i}`)),
+    }
+    const snapshots = { schemaVersion: 1, every: 1 }
+    const fits = await prepareDecision(
+      store,
+      many,
+      'tally-many-98',
+      { count: 98, prefix: 'f' },
+      { snapshots },
+    )
+    expect([fits.writes.length, fits.snapshotVersion]).toEqual([99, 98])
+    const full = await prepareDecision(
+      store,
+      many,
+      'tally-many-99',
+      { count: 99, prefix: 'g' },
+      { snapshots },
+    )
+    expect([full.writes.length, full.snapshotVersion]).toEqual([99, undefined])
   })
 
   it('writes a snapshot with the append once `every` events follow the last one', async () => {
