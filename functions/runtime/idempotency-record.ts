@@ -1,22 +1,20 @@
 import type { AttributeValue, Update } from '@aws-sdk/client-dynamodb'
+import {
+  IDEMPOTENCY_RECORD_ATTRIBUTES as attribute,
+  IDEMPOTENCY_TABLE_SCHEMA as schema,
+  IDEMPOTENCY_STATUS as status,
+} from '../../contracts/idempotency-table.ts'
 
-/**
- * The idempotency record of one event, `<consumer>#<eventId>`, and the rules of its states.
- * Every time is epoch seconds; `expiresAt` is the table's TTL attribute.
+/*
+ * The idempotency record of one event, `<consumer>#<eventId>` (its attributes and
+ * statuses are contracts/idempotency-table.ts), and the rules of its states. Every time is
+ * epoch seconds; `expiresAt` is the table's TTL attribute.
  *
  *     none, RELEASED, an ended lease, or past the dedupe window ──acquire──▶ IN_PROGRESS
  *     IN_PROGRESS ──complete (same owner)──▶ COMPLETED, remembered for the dedupe window
  *     IN_PROGRESS ──release (same owner, a failure counted)──▶ RELEASED
  *     IN_PROGRESS ──abandon (same owner, never started)──▶ RELEASED
- *
- * Record: `id`, `status`, `owner`, `leaseExpiresAt`, `expiresAt`, `completedAt`,
- * `firstFailureAt`, `lastFailureAt`, `failures`.
  */
-export const recordStatus = {
-  inProgress: 'IN_PROGRESS',
-  completed: 'COMPLETED',
-  released: 'RELEASED',
-} as const
 
 /** Proof of holding an event's lease: completing or releasing is conditional on `owner`. */
 export interface Lock {
@@ -49,11 +47,28 @@ type Item = Record<string, AttributeValue>
 /** A conditional write that refuses while another owner's lease holds (then returns that record). */
 export type AcquisitionUpdate = Update & { readonly ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
 
-const names = { '#status': 'status', '#owner': 'owner' }
+/** The attribute each `#name` of an expression stands for. */
+const placeholders: Readonly<Record<string, string>> = {
+  '#id': schema.partitionKey,
+  '#expiresAt': schema.timeToLiveAttribute,
+  ...Object.fromEntries(Object.values(attribute).map((name) => [`#${name}`, name])),
+}
+
+/** The ExpressionAttributeNames of the `#names` the expressions use (DynamoDB refuses unused ones). */
+function namesIn(...expressions: string[]): Record<string, string> {
+  const used = expressions.join(' ').match(/#\w+/g) ?? []
+  return Object.fromEntries(
+    used.map((name) => {
+      const stands = placeholders[name]
+      if (stands === undefined) throw new Error(`${name} is not an idempotency record attribute`)
+      return [name, stands]
+    }),
+  )
+}
 
 /** The table key of the record. */
 export function recordKey(key: string): Item {
-  return { id: { S: key } }
+  return { [schema.partitionKey]: { S: key } }
 }
 
 export function newLock(key: string, owner: string, now: number, leaseSeconds: number): Lock {
@@ -65,17 +80,19 @@ export function newLock(key: string, owner: string, now: number, leaseSeconds: n
  * completed record past its dedupe window (TTL deletes lazily).
  */
 export function acquisitionUpdate(table: RecordTable, lock: Lock, now: number): AcquisitionUpdate {
+  const update =
+    'SET #status = :inProgress, #owner = :owner, #leaseExpiresAt = :lease, #expiresAt = :expires'
+  const condition =
+    'attribute_not_exists(#id) OR #expiresAt <= :now OR #status = :released OR (#status = :inProgress AND #leaseExpiresAt <= :now)'
   return {
     TableName: table.tableName,
     Key: recordKey(lock.key),
-    UpdateExpression:
-      'SET #status = :inProgress, #owner = :owner, leaseExpiresAt = :lease, expiresAt = :expires',
-    ConditionExpression:
-      'attribute_not_exists(id) OR expiresAt <= :now OR #status = :released OR (#status = :inProgress AND leaseExpiresAt <= :now)',
-    ExpressionAttributeNames: names,
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: namesIn(update, condition),
     ExpressionAttributeValues: {
-      ':inProgress': { S: recordStatus.inProgress },
-      ':released': { S: recordStatus.released },
+      ':inProgress': { S: status.inProgress },
+      ':released': { S: status.released },
       ':owner': { S: lock.owner },
       ':lease': { N: String(lock.leaseExpiresAt) },
       ':expires': { N: String(lock.leaseExpiresAt + table.dedupeWindowSeconds) },
@@ -90,9 +107,9 @@ export function completionUpdate(table: RecordTable, lock: Lock, now: number): U
   return byOwner(
     table,
     lock,
-    'SET #status = :completed, completedAt = :now, expiresAt = :expires REMOVE #owner, leaseExpiresAt',
+    'SET #status = :completed, #completedAt = :now, #expiresAt = :expires REMOVE #owner, #leaseExpiresAt',
     {
-      ':completed': { S: recordStatus.completed },
+      ':completed': { S: status.completed },
       ':now': { N: String(now) },
       ':expires': { N: String(now + table.dedupeWindowSeconds) },
     },
@@ -104,9 +121,9 @@ export function releaseUpdate(table: RecordTable, lock: Lock, now: number): Upda
   return byOwner(
     table,
     lock,
-    'SET #status = :released, lastFailureAt = :now, firstFailureAt = if_not_exists(firstFailureAt, :now), failures = if_not_exists(failures, :zero) + :one REMOVE #owner, leaseExpiresAt',
+    'SET #status = :released, #lastFailureAt = :now, #firstFailureAt = if_not_exists(#firstFailureAt, :now), #failures = if_not_exists(#failures, :zero) + :one REMOVE #owner, #leaseExpiresAt',
     {
-      ':released': { S: recordStatus.released },
+      ':released': { S: status.released },
       ':now': { N: String(now) },
       ':zero': { N: '0' },
       ':one': { N: '1' },
@@ -116,8 +133,8 @@ export function releaseUpdate(table: RecordTable, lock: Lock, now: number): Upda
 
 /** Released without counting a failure (the event never started), if this lock still owns it. */
 export function abandonmentUpdate(table: RecordTable, lock: Lock): Update {
-  return byOwner(table, lock, 'SET #status = :released REMOVE #owner, leaseExpiresAt', {
-    ':released': { S: recordStatus.released },
+  return byOwner(table, lock, 'SET #status = :released REMOVE #owner, #leaseExpiresAt', {
+    ':released': { S: status.released },
   })
 }
 
@@ -128,7 +145,7 @@ function byOwner(table: RecordTable, lock: Lock, expression: string, values: Ite
     Key: recordKey(lock.key),
     UpdateExpression: expression,
     ConditionExpression: '#owner = :owner',
-    ExpressionAttributeNames: names,
+    ExpressionAttributeNames: namesIn(expression, '#owner'),
     ExpressionAttributeValues: { ':owner': { S: lock.owner }, ...values },
   }
 }
@@ -145,14 +162,14 @@ export function refusalOf(
   now: number,
 ): Acquisition | undefined {
   if (!holder) return undefined
-  const status = holder.status?.S
-  if (status === recordStatus.inProgress && holder.owner?.S === lock.owner) {
+  const state = holder[attribute.status]?.S
+  if (state === status.inProgress && holder[attribute.owner]?.S === lock.owner) {
     return { status: 'acquired', lock }
   }
-  if (Number(holder.expiresAt?.N ?? 0) <= now) return undefined
-  if (status === recordStatus.completed) return { status: 'completed' }
-  const leaseExpiresAt = Number(holder.leaseExpiresAt?.N ?? 0)
-  if (status === recordStatus.inProgress && leaseExpiresAt > now) {
+  if (Number(holder[schema.timeToLiveAttribute]?.N ?? 0) <= now) return undefined
+  if (state === status.completed) return { status: 'completed' }
+  const leaseExpiresAt = Number(holder[attribute.leaseExpiresAt]?.N ?? 0)
+  if (state === status.inProgress && leaseExpiresAt > now) {
     return { status: 'in-progress', leaseExpiresAt }
   }
   return undefined
@@ -161,7 +178,7 @@ export function refusalOf(
 /** The failure history of a record just released at `now`. */
 export function failureHistoryOf(released: Item | undefined, now: number): FailureHistory {
   return {
-    firstFailureAt: Number(released?.firstFailureAt?.N ?? now),
-    failures: Number(released?.failures?.N ?? 1),
+    firstFailureAt: Number(released?.[attribute.firstFailureAt]?.N ?? now),
+    failures: Number(released?.[attribute.failures]?.N ?? 1),
   }
 }

@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda'
+import { idempotencyKey } from '../../contracts/idempotency-table.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { parseRecord } from './parse-record.ts'
 import { recordLogger } from './record-logger.ts'
@@ -14,7 +15,7 @@ export function readRecord(runtime: ConsumerRuntime, record: SQSRecord): Invalid
       record,
       attempt,
       event,
-      key: `${runtime.config.name}#${event.eventId}`,
+      key: idempotencyKey(runtime.config.name, event.eventId),
       log: recordLogger(runtime.logger, {
         eventId: event.eventId,
         eventType: event.eventType,
