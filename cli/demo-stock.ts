@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { ORDER_TABLE_SCHEMAS } from '../contracts/order-tables.ts'
 import { demoSkus } from './demo-orders.ts'
 
 /**
@@ -20,8 +21,14 @@ export async function seedDemoStock(
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: { sku, available: units, reserved: 0, updatedAt: now.toISOString() },
-            ConditionExpression: 'attribute_not_exists(sku)',
+            Item: {
+              [ORDER_TABLE_SCHEMAS.inventory.partitionKey]: sku,
+              available: units,
+              reserved: 0,
+              updatedAt: now.toISOString(),
+            },
+            ConditionExpression: 'attribute_not_exists(#sku)',
+            ExpressionAttributeNames: { '#sku': ORDER_TABLE_SCHEMAS.inventory.partitionKey },
           }),
         )
         return 1

@@ -6,6 +6,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
+import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
 import { failureAttribute } from '../functions/runtime/dead-letter-attributes.ts'
 
 /** Why the consumer runtime dead-lettered a message, as its DLQ attributes say (ISO times). */
@@ -218,7 +219,8 @@ function eventOf(
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined)
   return {
     eventId: text(json?.eventId),
-    eventType: text(json?.eventType) ?? attributes.eventType?.StringValue,
+    eventType:
+      text(json?.eventType) ?? attributes[EVENT_MESSAGE_ATTRIBUTES.eventType.name]?.StringValue,
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Command } from 'commander'
+import { IDEMPOTENCY_STATUS } from '../contracts/idempotency-table.ts'
+import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
 import type { ConsumerResources, PipelineResources } from '../contracts/outputs.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
@@ -44,6 +46,9 @@ export interface EventTrace {
   } | null
 }
 
+/** The one bus attribute trace knows of an event: its type. */
+const eventTypeAttribute = EVENT_MESSAGE_ATTRIBUTES.eventType
+
 /** How many messages of each DLQ trace reads at most. */
 const deadLetterScanLimit = 1000
 
@@ -75,7 +80,14 @@ async function traceEvent(
         ? undefined
         : filterPolicySelects(
             filters.get(c.queueArn),
-            { attributes: { eventType: { DataType: 'String', StringValue: eventType } } },
+            {
+              attributes: {
+                [eventTypeAttribute.name]: {
+                  DataType: eventTypeAttribute.dataType,
+                  StringValue: eventType,
+                },
+              },
+            },
             { partial: true },
           )
     const record = records[i] ?? null
@@ -112,11 +124,11 @@ function stateOf(
   if (deadLetters.some((m) => m.queue === 'delivery')) return 'not-delivered'
   if (deadLetters.length > 0) return 'dead-lettered'
   switch (record?.status) {
-    case 'COMPLETED':
+    case IDEMPOTENCY_STATUS.completed:
       return 'processed'
-    case 'IN_PROGRESS':
+    case IDEMPOTENCY_STATUS.inProgress:
       return 'in-progress'
-    case 'RELEASED':
+    case IDEMPOTENCY_STATUS.released:
       return 'retrying'
   }
   return subscribed === false ? 'not-subscribed' : 'pending'

@@ -3,6 +3,12 @@ import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
 } from '@aws-sdk/client-sns'
+import { EVENT_STORE_SCHEMA, ORIGIN_ATTRIBUTE } from '../../contracts/event-store-tables.ts'
+import {
+  IDEMPOTENCY_RECORD_ATTRIBUTES,
+  IDEMPOTENCY_TABLE_SCHEMA,
+  idempotencyKey,
+} from '../../contracts/idempotency-table.ts'
 import {
   type ConsumerResources,
   type PipelineResources,
@@ -85,7 +91,7 @@ export abstract class AwsApiReader implements PipelineReader {
     const { Item } = await this.target.clients.dynamodb.send(
       new GetItemCommand({
         TableName: table,
-        Key: { id: { S: `${consumer}#${eventId}` } },
+        Key: { [IDEMPOTENCY_TABLE_SCHEMA.partitionKey]: { S: idempotencyKey(consumer, eventId) } },
         ConsistentRead: true,
       }),
     )
@@ -96,16 +102,17 @@ export abstract class AwsApiReader implements PipelineReader {
         ? new Date(seconds * 1000).toISOString()
         : undefined
     }
-    const failures = Item.failures?.N === undefined ? undefined : Number(Item.failures.N)
+    const a = IDEMPOTENCY_RECORD_ATTRIBUTES
+    const failures = Item[a.failures]?.N
     return {
-      status: Item.status?.S ?? 'UNKNOWN',
+      status: Item[a.status]?.S ?? 'UNKNOWN',
       ...defined({
-        completedAt: time('completedAt'),
-        leaseExpiresAt: time('leaseExpiresAt'),
-        failures,
-        firstFailureAt: time('firstFailureAt'),
-        lastFailureAt: time('lastFailureAt'),
-        expiresAt: time('expiresAt'),
+        completedAt: time(a.completedAt),
+        leaseExpiresAt: time(a.leaseExpiresAt),
+        failures: failures === undefined ? undefined : Number(failures),
+        firstFailureAt: time(a.firstFailureAt),
+        lastFailureAt: time(a.lastFailureAt),
+        expiresAt: time(IDEMPOTENCY_TABLE_SCHEMA.timeToLiveAttribute),
       }),
     }
   }
@@ -128,11 +135,11 @@ export abstract class AwsApiReader implements PipelineReader {
       )
       for (const item of page.Items ?? []) {
         const place: StoredEventPlace = {
-          streamId: item.pk?.S ?? '',
-          streamVersion: Number(item.sk?.N),
+          streamId: item[EVENT_STORE_SCHEMA.events.partitionKey]?.S ?? '',
+          streamVersion: Number(item[EVENT_STORE_SCHEMA.events.sortKey]?.N),
           eventId: item.eventId?.S ?? '',
           eventType: item.eventType?.S ?? '',
-          origin: item.origin?.S ?? null,
+          origin: item[ORIGIN_ATTRIBUTE]?.S ?? null,
           timestamp: item.timestamp?.S ?? null,
         }
         ;(place.eventId === eventId ? stored : caused).push(place)
