@@ -5,11 +5,11 @@ import type { FunctionLog } from '../lambda/function-log.ts'
 import { type RunningMappings, startEventSourceMappings } from '../lambda/runner.ts'
 import { describePlan, planProvisioning } from '../provisioner/plan.ts'
 import { type ProvisionedStack, provision } from '../provisioner/provision.ts'
-import { synthesizePipeline } from './synthesize-pipeline.ts'
 import { emulatorAccountId } from '../provisioner/template.ts'
 import { ConsumerStats } from './consumer-stats.ts'
 import { pipelineRoutes, type StackDocument } from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
+import { synthesizePipeline } from './synthesize-pipeline.ts'
 
 export interface LocalPipelineOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`) */

@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStackOutputs } from '../../../contracts/outputs.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { functionDefinitions } from '../../../local/lambda/function-definitions.ts'
-import { describePlan, planProvisioning } from '../../../local/provisioner/plan.ts'
-import { type ProvisionedStack, provision } from '../../../local/provisioner/provision.ts'
 import {
   type SynthesizedStack,
   synthesizePipeline,
 } from '../../../local/pipeline/synthesize-pipeline.ts'
+import { describePlan, planProvisioning } from '../../../local/provisioner/plan.ts'
+import { type ProvisionedStack, provision } from '../../../local/provisioner/provision.ts'
 import type { CfnResource } from '../../../local/provisioner/template.ts'
 import { emulatorAccountId } from '../../../local/provisioner/template.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
