@@ -17,7 +17,7 @@ import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView, secondTerminalHints } from './live-view.ts'
 import { type PipelineReader, pipelineReader } from './readers/index.ts'
 import { statusTable } from './status-table.ts'
-import { describeAwsError, resolveTarget, targetNames } from './target.ts'
+import { deployCommand, describeAwsError, resolveTarget, targetNames } from './target.ts'
 
 interface DevOptions {
   readonly target?: string
@@ -56,7 +56,7 @@ const progress = (line: string) => process.stderr.write(`${line}\n`)
 async function runDev(options: DevOptions): Promise<number> {
   if (options.target !== undefined && options.target !== 'embedded') {
     throw new CliError(
-      `pipeline dev runs the pipeline on the embedded AWS only; for ${options.target}, deploy it (${options.target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'}) and use \`pipeline status --target ${options.target}\``,
+      `pipeline dev runs the pipeline on the embedded AWS only; for ${options.target}, deploy it (${deployCommand(options.target)}) and use \`pipeline status --target ${options.target}\``,
     )
   }
   const once = options.once

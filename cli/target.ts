@@ -119,6 +119,11 @@ export function describeAwsError(error: unknown, target: Target): CliError {
   return new CliError(`${e.name ?? 'Error'}: ${e.message ?? String(error)}`, { cause: error })
 }
 
+/** The npm script that deploys the pipeline to LocalStack, or else to AWS. */
+export function deployCommand(target: string): string {
+  return target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'
+}
+
 export function unreachable(target: Target): string {
   switch (target.name) {
     case 'embedded':

@@ -11,7 +11,7 @@ import {
   RUNTIME_METRICS,
 } from '../../contracts/runtime-metrics.ts'
 import { CliError } from '../cli-error.ts'
-import type { Target } from '../target.ts'
+import { deployCommand, type Target } from '../target.ts'
 import { AwsApiReader } from './aws-api-reader.ts'
 import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
 import type { ConsumerFigures } from './pipeline-reader.ts'
@@ -109,7 +109,7 @@ export class CloudPipelineReader extends AwsApiReader {
 }
 
 function notDeployed(target: Target, stackName: string): CliError {
-  const deploy = target.name === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'
+  const deploy = deployCommand(target.name)
   return new CliError(
     `stack ${stackName} is not deployed on ${target.name} (${target.region}): deploy it with \`${deploy}\``,
   )
