@@ -72,9 +72,12 @@ async function runDev(options: DevOptions): Promise<number> {
   const logPath = options.logs ?? defaultLogPath(options.port)
   const logs = functionLogSink(logPath)
   let observe: ((outcome: Parameters<DeliveryTracker['observe']>[0]) => void) | undefined
-  // Loaded here, not at the top: the emulators take seconds to import, and only dev needs them.
+  // Loaded here, not at the top: the emulators and the CDK app take seconds to import, and
+  // only dev needs them.
   const { startLocalPipeline } = await import('../local/pipeline/start-local-pipeline.ts')
+  const { createPipelineApp } = await import('../lib/app.ts')
   const pipeline = await startLocalPipeline({
+    createApp: createPipelineApp,
     port: options.port,
     dataDir: options.dataDir,
     functionLog: logs.log,

@@ -9,7 +9,7 @@ export interface Fact {
  * Of two statements of one fact, the earlier (by time, then by eventId): what an `evolve`
  * keeps so that the same events folded in any order give the same state.
  */
-export function earliest<T extends Fact>(known: T | undefined, candidate: T): T {
+function earliest<T extends Fact>(known: T | undefined, candidate: T): T {
   if (!known) return candidate
   const byTime = Date.parse(candidate.at) - Date.parse(known.at)
   if (byTime !== 0) return byTime < 0 ? candidate : known

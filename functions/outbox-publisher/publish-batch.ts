@@ -15,7 +15,7 @@ export interface PublishOptions {
 }
 
 /** The PublishBatch entry of an event, with the bus's message attributes. */
-export function publishEntry(
+function publishEntry(
   event: BusEvent,
   id: string,
   options: PublishOptions,

@@ -3,7 +3,7 @@ import type { OrderCancelled, OrderPlaced } from '../orders/order-events.ts'
 import type { PaymentCommand, ProviderAnswer } from './payment-commands.ts'
 
 /** The id of an order's payment: one per order, so a retried authorization is the same one. */
-export const paymentIdOf = (orderId: string) => `pay-${orderId}`
+const paymentIdOf = (orderId: string) => `pay-${orderId}`
 
 /**
  * What payments does about an order event: authorize a placed order's total (with the card

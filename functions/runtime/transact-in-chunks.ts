@@ -9,7 +9,7 @@ import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import type { Lock } from './idempotency-record.ts'
 
 /** One item's conditional write in one transaction, and what it means for the item. */
-export interface TransactedWrite<TItem, TResult> {
+interface TransactedWrite<TItem, TResult> {
   readonly item: TItem
   readonly update: Update
   /** The item's result when the transaction commits. */

@@ -50,7 +50,7 @@ const valueDependent = /between|attribute_type/i
 const maxEntries = 2000
 
 /** Memoizes one parser; the returned function has the parser's `parse` signature. */
-export function memoizedParse(parser: PegParser): PegParser['parse'] {
+function memoizedParse(parser: PegParser): PegParser['parse'] {
   const original = parser.parse.bind(parser)
   const entries = new Map<string, Entry>()
 

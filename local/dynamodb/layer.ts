@@ -31,7 +31,7 @@ export interface DynamoDbLayer {
   close(): Promise<void>
 }
 
-export const defaultTtlSweepIntervalMs = 30_000
+const defaultTtlSweepIntervalMs = 30_000
 
 /**
  * The embedded DynamoDB: dynalite's store, validations and item actions called in process, with

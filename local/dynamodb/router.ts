@@ -40,7 +40,7 @@ import { getShardIterator } from './streams/get-shard-iterator.ts'
 import { listStreams } from './streams/list-streams.ts'
 
 /** Every DynamoDB operation the embedded DynamoDB serves. */
-export const dynamoDbActions: Readonly<Record<string, Action>> = {
+const dynamoDbActions: Readonly<Record<string, Action>> = {
   BatchGetItem: dynalitePassthrough(batchGetItemValidation, batchGetItemAction),
   BatchWriteItem: batchWriteItem,
   CreateTable: createTable,
@@ -64,7 +64,7 @@ export const dynamoDbActions: Readonly<Record<string, Action>> = {
 }
 
 /** Every DynamoDB Streams operation. */
-export const dynamoDbStreamsActions: Readonly<Record<string, Action>> = {
+const dynamoDbStreamsActions: Readonly<Record<string, Action>> = {
   DescribeStream: describeStream,
   GetRecords: getRecords,
   GetShardIterator: getShardIterator,

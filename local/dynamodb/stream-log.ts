@@ -4,16 +4,11 @@ import { itemSize } from 'dynalite/db/index.js'
 import type { TableDescription, WireItem } from './dynalite-store.ts'
 import { itemsEqual } from './items-equal.ts'
 
-export const streamViewTypes = [
-  'KEYS_ONLY',
-  'NEW_IMAGE',
-  'OLD_IMAGE',
-  'NEW_AND_OLD_IMAGES',
-] as const
+const streamViewTypes = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'] as const
 export type StreamViewType = (typeof streamViewTypes)[number]
 
 /** How long DynamoDB Streams keeps a record. */
-export const streamRetentionMs = 24 * 60 * 60 * 1000
+const streamRetentionMs = 24 * 60 * 60 * 1000
 
 /** One DynamoDB stream: a table has at most one enabled, and earlier ones stay readable 24 h. */
 export interface StreamInfo {
@@ -31,7 +26,7 @@ export interface StreamInfo {
 }
 
 /** The identity DynamoDB puts on the REMOVE records of items that time to live deleted. */
-export const ttlUserIdentity = { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' } as const
+const ttlUserIdentity = { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' } as const
 
 /** A stream record as GetRecords returns it on the wire. */
 export interface WireStreamRecord {

@@ -1,5 +1,5 @@
 /** How long DynamoDB remembers a TransactWriteItems ClientRequestToken. */
-export const idempotencyWindowMs = 10 * 60 * 1000
+const idempotencyWindowMs = 10 * 60 * 1000
 
 type TokenState =
   | { readonly state: 'in-progress'; readonly fingerprint: string }

@@ -14,7 +14,7 @@ import { commitChanges } from './item-writes.ts'
 const maxExpiryAgeSeconds = 5 * 365 * 24 * 60 * 60
 
 /** Whether time to live deletes an item at `nowSeconds`: its attribute is a number of epoch seconds now or earlier. */
-export function isExpired(item: WireItem, attributeName: string, nowSeconds: number): boolean {
+function isExpired(item: WireItem, attributeName: string, nowSeconds: number): boolean {
   const value = item[attributeName]?.N
   if (typeof value !== 'string') return false
   const expiresAt = Number(value)

@@ -9,9 +9,11 @@ import { emulatorAccountId } from '../provisioner/template.ts'
 import { ConsumerStats } from './consumer-stats.ts'
 import { pipelineRoutes, type StackDocument } from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
-import { synthesizePipeline } from './synthesize-pipeline.ts'
+import { type CreateApp, synthesizeStack } from './synthesize-stack.ts'
 
 export interface LocalPipelineOptions {
+  /** The CDK app to run, e.g. `createPipelineApp` from lib/app.ts (what `cdk deploy` ships). */
+  readonly createApp: CreateApp
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`) */
   readonly port?: number
   readonly dataDir?: string
@@ -50,9 +52,7 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
  * source. The endpoint also serves the stack outputs and the consumer statistics at
  * `/_pipeline/stack` and `/_pipeline/status`, for the CLI in another terminal.
  */
-export async function startLocalPipeline(
-  options: LocalPipelineOptions = {},
-): Promise<LocalPipeline> {
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const progress = options.onProgress ?? (() => {})
   const stats = new ConsumerStats()
   const startedAt = new Date().toISOString()
@@ -68,8 +68,8 @@ export async function startLocalPipeline(
   })
   try {
     progress(`embedded AWS listening on ${aws.endpoint}`)
-    progress('synthesizing the CDK app (lib/app.ts)…')
-    const { stackName, template } = await synthesizePipeline()
+    progress('synthesizing the CDK app…')
+    const { stackName, template } = synthesizeStack(options.createApp)
     const plan = planProvisioning(template, {
       stackName,
       region: aws.region,

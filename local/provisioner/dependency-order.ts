@@ -43,7 +43,7 @@ export function dependencyOrder(resources: Record<string, CfnResource>): string[
 }
 
 /** Adds every logical id (or parameter name) that `value` refers to. */
-export function collectReferences(value: unknown, found: Set<string>): void {
+function collectReferences(value: unknown, found: Set<string>): void {
   if (Array.isArray(value)) {
     for (const element of value) collectReferences(element, found)
     return

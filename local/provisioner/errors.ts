@@ -1,5 +1,5 @@
 /** The base of every error the provisioner throws. */
-export class ProvisionError extends Error {
+class ProvisionError extends Error {
   override name = 'ProvisionError'
 }
 

@@ -2,7 +2,7 @@ import { TemplateError } from './errors.ts'
 import type { StackEnvironment } from './template.ts'
 
 /** `Ref: AWS::NoValue`: the property or list element it stands in is removed. */
-export const noValue: unique symbol = Symbol('AWS::NoValue')
+const noValue: unique symbol = Symbol('AWS::NoValue')
 
 /** What intrinsic functions need from the stack being provisioned. */
 export interface IntrinsicScope {

@@ -12,7 +12,7 @@ import { StackScope } from './stack-scope.ts'
 import type { CfnResource, StackEnvironment } from './template.ts'
 
 /** One resource of the stack as it exists locally. */
-export interface ProvisionedResource extends CreatedResource {
+interface ProvisionedResource extends CreatedResource {
   readonly logicalId: string
   readonly type: string
   /** False for types the embedded AWS does not have: then the values are stand-ins. */

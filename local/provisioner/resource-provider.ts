@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { StackEnvironment } from './template.ts'
 
 /** The AWS clients resource providers create resources with. */
-export interface ProvisionClients {
+interface ProvisionClients {
   readonly sns: SNSClient
   readonly sqs: SQSClient
   readonly dynamodb: DynamoDBClient

@@ -7,7 +7,7 @@ export interface CfnTemplate {
   readonly Outputs?: Record<string, CfnOutput>
 }
 
-export interface CfnParameter {
+interface CfnParameter {
   readonly Type: string
   readonly Default?: unknown
 }
@@ -20,7 +20,7 @@ export interface CfnResource {
   readonly Metadata?: Record<string, unknown>
 }
 
-export interface CfnOutput {
+interface CfnOutput {
   readonly Value: unknown
   readonly Description?: string
   readonly Condition?: string

@@ -23,8 +23,8 @@ export interface FilterPolicyViolation {
 }
 
 /** AWS caps the combinations of values in a policy at 150 and its keys at 5. */
-export const MAX_COMBINATIONS = 150
-export const MAX_KEYS = 5
+const MAX_COMBINATIONS = 150
+const MAX_KEYS = 5
 
 class Violation extends Error {
   readonly attribute: FilterPolicyViolation['attribute']

@@ -33,6 +33,7 @@ import { demoOrder } from '../../cli/demo-orders.ts'
 import { seedDemoStock } from '../../cli/demo-stock.ts'
 import { parseStackOutputs } from '../../contracts/outputs.ts'
 import { createPublisher, type EventEnvelope } from '../../functions/catalogue/index.ts'
+import { createPipelineApp } from '../../lib/app.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
 import { startEmbeddedAws } from '../../local/embedded-aws.ts'
 import type { BatchOutcome } from '../../local/lambda/event-sources/batch-outcome.ts'
@@ -103,6 +104,7 @@ console.log(
 
 let observe: ((outcome: BatchOutcome) => void) | undefined
 const pipeline = await startLocalPipeline({
+  createApp: createPipelineApp,
   port: 0,
   onBatch: (outcome) => observe?.(outcome),
   dynamoDbThread: process.env.BENCH_DYNAMODB_THREAD !== '0',

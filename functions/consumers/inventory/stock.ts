@@ -16,7 +16,7 @@ import type { OrderCancelled, OrderPlaced } from '../shared/order-events.ts'
  * A reservation item is written once per order (a conditional put), so a redelivered event
  * never reserves twice.
  */
-export const reservationKey = (orderId: string) => `reservation#${orderId}`
+const reservationKey = (orderId: string) => `reservation#${orderId}`
 
 /** DynamoDB allows 100 actions in one transaction: the reservation item plus 99 SKUs. */
 const MAX_SKUS_PER_RESERVATION = 99

@@ -9,7 +9,7 @@ export interface NotificationDeps {
 }
 
 /** A notification as the notifications table stores it. */
-export interface Notification {
+interface Notification {
   /** `order#<orderId>`: all notifications of an order in one partition. */
   readonly pk: string
   /** `<event timestamp>#<eventId>`: in event order, one per event. */
@@ -25,7 +25,7 @@ export interface Notification {
 }
 
 /** What to tell the customer about an order event. */
-export function notificationFor(event: OrderEvent, now: string): Notification {
+function notificationFor(event: OrderEvent, now: string): Notification {
   const { orderId } = event.payload
   let message: { recipient?: string; subject: string; body: string }
   switch (event.eventType) {

@@ -19,7 +19,7 @@ export type AuthorizationOutcome =
   | { readonly outcome: 'duplicate' }
 
 /** The event stream of an order's payment in the event store. */
-export const paymentStreamId = (orderId: string) => `payment-${orderId}`
+const paymentStreamId = (orderId: string) => `payment-${orderId}`
 
 /**
  * Authorizes the order's total, once per order: in one transaction, the authorization is

@@ -42,7 +42,7 @@ import {
 } from './action.ts'
 
 /** The aggregate size of the items in one transaction. */
-export const maxTransactionBytes = 4 * 1024 * 1024
+const maxTransactionBytes = 4 * 1024 * 1024
 export const maxTransactionActions = 100
 
 const expressionSpecs = {

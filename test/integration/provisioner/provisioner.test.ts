@@ -11,12 +11,10 @@ import {
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseStackOutputs } from '../../../contracts/outputs.ts'
+import { createPipelineApp } from '../../../lib/app.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { functionDefinitions } from '../../../local/lambda/function-definitions.ts'
-import {
-  type SynthesizedStack,
-  synthesizePipeline,
-} from '../../../local/pipeline/synthesize-pipeline.ts'
+import { type SynthesizedStack, synthesizeStack } from '../../../local/pipeline/synthesize-stack.ts'
 import { describePlan, planProvisioning } from '../../../local/provisioner/plan.ts'
 import { type ProvisionedStack, provision } from '../../../local/provisioner/provision.ts'
 import type { CfnResource } from '../../../local/provisioner/template.ts'
@@ -31,7 +29,7 @@ let sns: SNSClient
 let dynamodb: DynamoDBClient
 
 beforeAll(async () => {
-  synthesized = await synthesizePipeline()
+  synthesized = synthesizeStack(createPipelineApp)
   const plan = planProvisioning(synthesized.template, {
     stackName: synthesized.stackName,
     region: 'us-east-1',
