@@ -4,7 +4,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { type Subscription, SubscriptionFilter } from 'aws-cdk-lib/aws-sns'
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions'
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs'
+import {
+  Queue,
+  QueueEncryption,
+  type RedriveAllowPolicy,
+  RedrivePermission,
+} from 'aws-cdk-lib/aws-sqs'
 import { Construct } from 'constructs'
 import { AWS_LIMITS } from '../contracts/aws-limits.ts'
 import { CONSUMER_ENVIRONMENT, TABLE_ENVIRONMENT } from '../contracts/environment.ts'
@@ -18,7 +23,7 @@ import {
 import { METRICS_NAMESPACE } from '../contracts/runtime-metrics.ts'
 import type { EventBus } from './event-bus.ts'
 import { DEFAULT_FUNCTION_TIMEOUT, PipelineFunction } from './pipeline-function.ts'
-import { isBelow, outOfRange, validateProps } from './validation.ts'
+import { isBelow, outOfRange, type ValidationRule, validateProps } from './validation.ts'
 
 /** How long a dead-letter queue keeps messages: SQS's maximum, so it outlives its source. */
 export const DEAD_LETTER_RETENTION = Duration.days(14)
@@ -47,6 +52,128 @@ const MAX_FILTER_VALUES = 150
 
 /** Consumer names in use per bus, to reject a second consumer with the same name. */
 const consumerNamesByBus = new WeakMap<EventBus, Set<string>>()
+
+/** The props with their defaults applied. */
+interface ConsumerSettings {
+  readonly fifo: boolean
+  readonly timeout: Duration
+  readonly visibilityTimeout: Duration
+  readonly maxReceiveCount: number
+  readonly retentionPeriod: Duration
+  readonly batchSize: number
+  readonly maxConcurrency: number
+}
+
+function settingsOf(props: ConsumerProps): ConsumerSettings {
+  const timeout = props.timeout ?? DEFAULT_FUNCTION_TIMEOUT
+  return {
+    fifo: props.bus.fifo,
+    timeout,
+    visibilityTimeout: props.visibilityTimeout ?? Duration.millis(timeout.toMilliseconds() * 6),
+    maxReceiveCount: props.maxReceiveCount ?? 5,
+    retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+    batchSize: props.batchSize ?? 10,
+    maxConcurrency: props.maxConcurrency ?? 5,
+  }
+}
+
+const seconds = (duration: Duration | undefined) =>
+  duration === undefined ? undefined : duration.toMilliseconds() / 1000
+
+/** Every rule a consumer's props must keep: AWS's limits and what the runtime needs. */
+function consumerRules(
+  props: ConsumerProps,
+  settings: ConsumerSettings,
+  namesOnBus: ReadonlySet<string>,
+): ValidationRule[] {
+  const { fifo, timeout, visibilityTimeout, maxReceiveCount, retentionPeriod } = settings
+  const { batchSize, maxConcurrency } = settings
+  const { exact, prefixes } = splitSelectors(props.events)
+  const tableVariables = Object.keys(props.tables ?? {})
+  const badSelectors = props.events.filter((selector) => !isValidSelector(selector))
+  return [
+    {
+      failed: !/^[a-z][a-z0-9-]{0,39}$/.test(props.consumerName),
+      message: `consumerName must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter (got '${props.consumerName}')`,
+    },
+    {
+      failed: namesOnBus.has(props.consumerName),
+      message: `consumerName '${props.consumerName}' is already used by another consumer on this bus; give each consumer a unique name`,
+    },
+    {
+      failed: props.events.length === 0,
+      message:
+        'events is empty, so the filter policy would match nothing; list event types (order.placed) or prefixes (order.*)',
+    },
+    {
+      failed: badSelectors.length > 0,
+      message: `events must be exact types (order.placed) or prefixes ending in .* (order.*); fix ${badSelectors.map((s) => `'${s}'`).join(', ')}`,
+    },
+    {
+      failed: exact.length + prefixes.length > MAX_FILTER_VALUES,
+      message: `events has ${exact.length + prefixes.length} distinct values; an SNS filter policy allows at most ${MAX_FILTER_VALUES}: use prefixes (order.*) to cover several types`,
+    },
+    {
+      failed: isBelow(seconds(visibilityTimeout), seconds(timeout)),
+      message: `visibilityTimeout (${visibilityTimeout.toHumanString()}) is shorter than the function timeout (${timeout.toHumanString()}), which Lambda rejects; make it at least the timeout, ideally 6 x`,
+    },
+    {
+      failed: isBelow(AWS_LIMITS.sqs.maxVisibilityTimeoutSeconds, seconds(visibilityTimeout)),
+      message: `visibilityTimeout must be at most 12 hours, SQS's limit (got ${visibilityTimeout.toHumanString()})`,
+    },
+    {
+      failed: outOfRange(maxReceiveCount, 1, 1000),
+      message: `maxReceiveCount must be an integer from 1 to 1000 (got ${maxReceiveCount})`,
+    },
+    {
+      failed:
+        isBelow(seconds(retentionPeriod), 60) ||
+        isBelow(DEAD_LETTER_RETENTION.toSeconds() - 1, seconds(retentionPeriod)),
+      message: `retentionPeriod must be from 1 minute to less than the DLQ's 14 days, so the DLQ keeps messages longer than the queue (got ${retentionPeriod.toHumanString()})`,
+    },
+    {
+      failed: outOfRange(batchSize, 1, 10000),
+      message: `batchSize must be an integer from 1 to 10000 (got ${batchSize})`,
+    },
+    {
+      failed:
+        !Token.isUnresolved(batchSize) &&
+        batchSize > 10 &&
+        !fifo &&
+        (props.maxBatchingWindow === undefined || props.maxBatchingWindow.toMilliseconds() === 0),
+      message: `batchSize ${batchSize} is over 10 without a batching window, which Lambda rejects; set maxBatchingWindow (e.g. Duration.seconds(1)) or a batchSize of at most 10`,
+    },
+    {
+      failed: fifo && !Token.isUnresolved(batchSize) && batchSize > 10,
+      message: `batchSize must be at most 10 on a FIFO queue (got ${batchSize})`,
+    },
+    {
+      failed: fifo && props.maxBatchingWindow !== undefined,
+      message:
+        'maxBatchingWindow is not supported on FIFO queues; remove it (the bus is FIFO, so this consumer is too)',
+    },
+    {
+      failed: isBelow(AWS_LIMITS.lambda.maxBatchingWindowSeconds, seconds(props.maxBatchingWindow)),
+      message: `maxBatchingWindow must be at most 5 minutes (got ${props.maxBatchingWindow?.toHumanString()})`,
+    },
+    {
+      failed: outOfRange(maxConcurrency, 2, 1000),
+      message: `maxConcurrency must be an integer from 2 to 1000, Lambda's range (got ${maxConcurrency})`,
+    },
+    {
+      failed: tableVariables.some(
+        (name) => !/^[A-Z][A-Z0-9_]*$/.test(name) || RESERVED_ENVIRONMENT.has(name),
+      ),
+      message: `tables keys are environment variable names: upper case, not one of ${[...RESERVED_ENVIRONMENT].join(', ')} (got ${tableVariables.join(', ')})`,
+    },
+    {
+      // The type says so too; this catches JavaScript callers and casts.
+      failed: props.idempotencyTable === undefined,
+      message:
+        "idempotencyTable is required: the consumer runtime refuses to start without one (pass the IdempotencyTable's table)",
+    },
+  ]
+}
 
 /** Props of a {@link Consumer}. */
 export interface ConsumerProps {
@@ -116,10 +243,10 @@ export interface ConsumerProps {
   readonly maxConcurrency?: number
   /**
    * The shared idempotency table. The consumer may read and write only its own items there
-   * (partition keys starting with {@link idempotencyKeyPrefix}).
-   * @default - no idempotency table
+   * (partition keys starting with {@link idempotencyKeyPrefix}). Required: the consumer
+   * runtime refuses to start without one.
    */
-  readonly idempotencyTable?: ITable
+  readonly idempotencyTable: ITable
   /**
    * The tables the consumer owns, by the environment variable that carries each table's
    * name (e.g. `{ INVENTORY_TABLE: inventory }`). The consumer may read and write their
@@ -172,140 +299,80 @@ export class Consumer extends Construct {
 
   constructor(scope: Construct, id: string, props: ConsumerProps) {
     super(scope, id)
-    const fifo = props.bus.fifo
-    const timeout = props.timeout ?? DEFAULT_FUNCTION_TIMEOUT
-    const visibilityTimeout =
-      props.visibilityTimeout ?? Duration.millis(timeout.toMilliseconds() * 6)
-    const maxReceiveCount = props.maxReceiveCount ?? 5
-    const retentionPeriod = props.retentionPeriod ?? Duration.days(4)
-    const batchSize = props.batchSize ?? 10
-    const maxConcurrency = props.maxConcurrency ?? 5
-    const { exact, prefixes } = splitSelectors(props.events)
+    const settings = settingsOf(props)
     const namesOnBus = consumerNamesByBus.get(props.bus) ?? new Set<string>()
     consumerNamesByBus.set(props.bus, namesOnBus)
-    const tableVariables = Object.keys(props.tables ?? {})
-    const badSelectors = props.events.filter((selector) => !isValidSelector(selector))
-    const seconds = (duration: Duration | undefined) =>
-      duration === undefined ? undefined : duration.toMilliseconds() / 1000
-
-    validateProps(this, [
-      {
-        failed: !/^[a-z][a-z0-9-]{0,39}$/.test(props.consumerName),
-        message: `consumerName must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter (got '${props.consumerName}')`,
-      },
-      {
-        failed: namesOnBus.has(props.consumerName),
-        message: `consumerName '${props.consumerName}' is already used by another consumer on this bus; give each consumer a unique name`,
-      },
-      {
-        failed: props.events.length === 0,
-        message:
-          'events is empty, so the filter policy would match nothing; list event types (order.placed) or prefixes (order.*)',
-      },
-      {
-        failed: badSelectors.length > 0,
-        message: `events must be exact types (order.placed) or prefixes ending in .* (order.*); fix ${badSelectors.map((s) => `'${s}'`).join(', ')}`,
-      },
-      {
-        failed: exact.length + prefixes.length > MAX_FILTER_VALUES,
-        message: `events has ${exact.length + prefixes.length} distinct values; an SNS filter policy allows at most ${MAX_FILTER_VALUES}: use prefixes (order.*) to cover several types`,
-      },
-      {
-        failed: isBelow(seconds(visibilityTimeout), seconds(timeout)),
-        message: `visibilityTimeout (${visibilityTimeout.toHumanString()}) is shorter than the function timeout (${timeout.toHumanString()}), which Lambda rejects; make it at least the timeout, ideally 6 x`,
-      },
-      {
-        failed: isBelow(AWS_LIMITS.sqs.maxVisibilityTimeoutSeconds, seconds(visibilityTimeout)),
-        message: `visibilityTimeout must be at most 12 hours, SQS's limit (got ${visibilityTimeout.toHumanString()})`,
-      },
-      {
-        failed: outOfRange(maxReceiveCount, 1, 1000),
-        message: `maxReceiveCount must be an integer from 1 to 1000 (got ${maxReceiveCount})`,
-      },
-      {
-        failed:
-          isBelow(seconds(retentionPeriod), 60) ||
-          isBelow(DEAD_LETTER_RETENTION.toSeconds() - 1, seconds(retentionPeriod)),
-        message: `retentionPeriod must be from 1 minute to less than the DLQ's 14 days, so the DLQ keeps messages longer than the queue (got ${retentionPeriod.toHumanString()})`,
-      },
-      {
-        failed: outOfRange(batchSize, 1, 10000),
-        message: `batchSize must be an integer from 1 to 10000 (got ${batchSize})`,
-      },
-      {
-        failed:
-          !Token.isUnresolved(batchSize) &&
-          batchSize > 10 &&
-          !fifo &&
-          (props.maxBatchingWindow === undefined || props.maxBatchingWindow.toMilliseconds() === 0),
-        message: `batchSize ${batchSize} is over 10 without a batching window, which Lambda rejects; set maxBatchingWindow (e.g. Duration.seconds(1)) or a batchSize of at most 10`,
-      },
-      {
-        failed: fifo && !Token.isUnresolved(batchSize) && batchSize > 10,
-        message: `batchSize must be at most 10 on a FIFO queue (got ${batchSize})`,
-      },
-      {
-        failed: fifo && props.maxBatchingWindow !== undefined,
-        message:
-          'maxBatchingWindow is not supported on FIFO queues; remove it (the bus is FIFO, so this consumer is too)',
-      },
-      {
-        failed: isBelow(
-          AWS_LIMITS.lambda.maxBatchingWindowSeconds,
-          seconds(props.maxBatchingWindow),
-        ),
-        message: `maxBatchingWindow must be at most 5 minutes (got ${props.maxBatchingWindow?.toHumanString()})`,
-      },
-      {
-        failed: outOfRange(maxConcurrency, 2, 1000),
-        message: `maxConcurrency must be an integer from 2 to 1000, Lambda's range (got ${maxConcurrency})`,
-      },
-      {
-        failed: tableVariables.some(
-          (name) => !/^[A-Z][A-Z0-9_]*$/.test(name) || RESERVED_ENVIRONMENT.has(name),
-        ),
-        message: `tables keys are environment variable names: upper case, not one of ${[...RESERVED_ENVIRONMENT].join(', ')} (got ${tableVariables.join(', ')})`,
-      },
-    ])
+    validateProps(this, consumerRules(props, settings, namesOnBus))
     namesOnBus.add(props.consumerName)
     this.consumerName = props.consumerName
-    this.maxReceiveCount = maxReceiveCount
+    this.maxReceiveCount = settings.maxReceiveCount
     this.eventSelectors = [...props.events]
 
-    // The DLQ's RedriveAllowPolicy names the queue and the queue's RedrivePolicy names the
-    // DLQ; a Ref either way would be a circular dependency, so the queue gets a physical
-    // name and the DLQ names it by a formatted ARN.
-    const suffix = fifo ? '.fifo' : ''
-    const queueName = `${Names.uniqueResourceName(this, { maxLength: 80 - suffix.length, separator: '-' })}${suffix}`
-    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: queueName })
-
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      fifo: fifo || undefined,
-      retentionPeriod: DEAD_LETTER_RETENTION,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      redriveAllowPolicy: {
-        redrivePermission: RedrivePermission.BY_QUEUE,
-        sourceQueues: [Queue.fromQueueArn(this, 'SourceQueueRef', queueArn)],
-      },
+    const queueName = this.queueName(settings.fifo)
+    this.deadLetterQueue = this.newDeadLetterQueue('DeadLetterQueue', settings.fifo, {
+      redrivePermission: RedrivePermission.BY_QUEUE,
+      sourceQueues: [Queue.fromQueueArn(this, 'SourceQueueRef', this.queueArnOf(queueName))],
     })
     this.queue = new Queue(this, 'Queue', {
       queueName,
-      fifo: fifo || undefined,
-      visibilityTimeout,
-      retentionPeriod,
+      fifo: settings.fifo || undefined,
+      visibilityTimeout: settings.visibilityTimeout,
+      retentionPeriod: settings.retentionPeriod,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     })
-    this.deliveryDeadLetterQueue = new Queue(this, 'DeliveryDeadLetterQueue', {
+    this.deliveryDeadLetterQueue = this.newDeadLetterQueue('DeliveryDeadLetterQueue', settings.fifo)
+    this.subscription = this.subscribe(props.bus, props.events)
+    this.function = this.newFunction(props, settings)
+    this.eventSource = new SqsEventSource(this.queue, {
+      batchSize: settings.batchSize,
+      maxBatchingWindow: props.maxBatchingWindow,
+      maxConcurrency: settings.maxConcurrency,
+      reportBatchItemFailures: true,
+    })
+    this.function.function.addEventSource(this.eventSource)
+
+    this.grantDeadLettering()
+    this.grantIdempotencyRecords(props.idempotencyTable)
+    for (const table of Object.values(props.tables ?? {})) this.grantTableData(table)
+    this.acknowledgeNagFindings()
+  }
+
+  /**
+   * The queue's physical name. The DLQ's RedriveAllowPolicy names the queue and the queue's
+   * RedrivePolicy names the DLQ; a Ref either way would be a circular dependency, so the
+   * queue gets a name and the DLQ names it by a formatted ARN.
+   */
+  private queueName(fifo: boolean): string {
+    const suffix = fifo ? '.fifo' : ''
+    const maxLength = 80 - suffix.length
+    return `${Names.uniqueResourceName(this, { maxLength, separator: '-' })}${suffix}`
+  }
+
+  private queueArnOf(queueName: string): string {
+    return Stack.of(this).formatArn({ service: 'sqs', resource: queueName })
+  }
+
+  /** A dead-letter queue: 14 days retention, SSE-SQS, TLS only. */
+  private newDeadLetterQueue(
+    id: string,
+    fifo: boolean,
+    redriveAllowPolicy?: RedriveAllowPolicy,
+  ): Queue {
+    return new Queue(this, id, {
       fifo: fifo || undefined,
       retentionPeriod: DEAD_LETTER_RETENTION,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      redriveAllowPolicy,
     })
+  }
 
-    this.subscription = props.bus.topic.addSubscription(
+  /** The bus subscription: raw delivery, a filter policy on eventType, a delivery DLQ. */
+  private subscribe(bus: EventBus, events: readonly EventSelector[]): Subscription {
+    const { exact, prefixes } = splitSelectors(events)
+    return bus.topic.addSubscription(
       new SqsSubscription(this.queue, {
         rawMessageDelivery: true,
         deadLetterQueue: this.deliveryDeadLetterQueue,
@@ -317,11 +384,14 @@ export class Consumer extends Construct {
         },
       }),
     )
+  }
 
-    this.function = new PipelineFunction(this, 'Handler', {
+  /** The function, with the environment the consumer runtime reads (CONSUMER_ENVIRONMENT). */
+  private newFunction(props: ConsumerProps, settings: ConsumerSettings): PipelineFunction {
+    return new PipelineFunction(this, 'Handler', {
       entry: props.entry,
       handler: props.handler,
-      timeout,
+      timeout: settings.timeout,
       memorySize: props.memorySize,
       description: `Event pipeline consumer '${props.consumerName}' (${props.events.join(', ')})`,
       environment: {
@@ -329,30 +399,19 @@ export class Consumer extends Construct {
         [CONSUMER_ENVIRONMENT.consumerName]: props.consumerName,
         [CONSUMER_ENVIRONMENT.queueUrl]: this.queue.queueUrl,
         [CONSUMER_ENVIRONMENT.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
-        [CONSUMER_ENVIRONMENT.maxReceiveCount]: String(maxReceiveCount),
+        [CONSUMER_ENVIRONMENT.maxReceiveCount]: String(settings.maxReceiveCount),
         [CONSUMER_ENVIRONMENT.serviceName]: props.consumerName,
         [CONSUMER_ENVIRONMENT.metricsNamespace]: METRICS_NAMESPACE,
-        ...(props.idempotencyTable
-          ? { [CONSUMER_ENVIRONMENT.idempotencyTable]: props.idempotencyTable.tableName }
-          : {}),
+        [CONSUMER_ENVIRONMENT.idempotencyTable]: props.idempotencyTable.tableName,
         ...Object.fromEntries(
           Object.entries(props.tables ?? {}).map(([name, table]) => [name, table.tableName]),
         ),
       },
     })
+  }
 
-    this.eventSource = new SqsEventSource(this.queue, {
-      batchSize,
-      maxBatchingWindow: props.maxBatchingWindow,
-      maxConcurrency,
-      reportBatchItemFailures: true,
-    })
-    this.function.function.addEventSource(this.eventSource)
-
-    this.grantDeadLettering()
-    if (props.idempotencyTable) this.grantIdempotencyRecords(props.idempotencyTable)
-    for (const table of Object.values(props.tables ?? {})) this.grantTableData(table)
-
+  /** The cdk-nag findings that do not apply to a consumer, each with why. */
+  private acknowledgeNagFindings(): void {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless::Serverless-SQSRedrivePolicy',
       reason: 'This is the dead-letter queue, the end of the line; it is redriven by hand.',

@@ -2,9 +2,10 @@ import { Duration, type Stack } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { resolveConfig } from '../../functions/runtime/resolve-config.ts'
 import { Consumer, type ConsumerProps } from '../../lib/consumer.ts'
 import { EventBus } from '../../lib/event-bus.ts'
-import { freshStack, resourcesOf, statementsOfRole } from './support.ts'
+import { freshStack, idempotencyTableIn, resourcesOf, statementsOfRole } from './support.ts'
 
 const ENTRY = 'functions/consumers/inventory/handler.ts'
 
@@ -18,6 +19,7 @@ function consumerIn(
     consumerName: 'inventory',
     events: ['order.placed', 'order.cancelled'],
     entry: ENTRY,
+    idempotencyTable: idempotencyTableIn(stack),
     ...props,
   })
 }
@@ -360,6 +362,7 @@ describe('Consumer validation', () => {
           consumerName: 'inventory',
           events: ['order.placed'],
           entry: ENTRY,
+          idempotencyTable: idempotencyTableIn(stack),
         }),
     ).toThrow(/consumerName 'inventory' is already used by another consumer on this bus/)
   })
@@ -426,5 +429,40 @@ describe('Consumer validation', () => {
         visibilityTimeout: Duration.hours(2),
       }),
     ).toThrow(/timeout must be whole seconds between 1 second and 15 minutes.*got 16 minutes/)
+  })
+})
+
+describe('Consumer and the runtime it configures', () => {
+  it('requires an idempotency table, which the runtime cannot start without', () => {
+    const stack = freshStack()
+    const props = {
+      bus: new EventBus(stack, 'Bus'),
+      consumerName: 'inventory',
+      events: ['order.placed'],
+      entry: ENTRY,
+    }
+    // @ts-expect-error idempotencyTable is required by the type (tsc fails if it is optional)
+    const build = () => new Consumer(stack, 'Inventory', props)
+    expect(build).toThrow(/idempotencyTable is required: the consumer runtime refuses to start/)
+  })
+
+  it("gives its function every setting the runtime requires: the runtime's config resolves from that environment", () => {
+    const stack = freshStack()
+    const consumer = consumerIn(stack)
+    const fn = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function')[
+      idOf(stack, consumer.function.function)
+    ]!
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables
+    // Deployed, each reference resolves to a name or URL; a placeholder stands for it here.
+    const env = Object.fromEntries(
+      Object.entries(variables).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : `resolved-${name}`,
+      ]),
+    )
+    const config = resolveConfig('inventory', {}, env)
+    expect(config.idempotencyTable).toBe('resolved-IDEMPOTENCY_TABLE')
+    expect(config.maxReceiveCount).toBe(consumer.maxReceiveCount)
   })
 })

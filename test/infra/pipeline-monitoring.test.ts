@@ -4,7 +4,7 @@ import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import { Consumer } from '../../lib/consumer.ts'
 import { EventBus } from '../../lib/event-bus.ts'
 import { PipelineMonitoring } from '../../lib/pipeline-monitoring.ts'
-import { freshStack, resourcesOf } from './support.ts'
+import { freshStack, idempotencyTableIn, resourcesOf } from './support.ts'
 
 describe('PipelineMonitoring.monitorConsumer', () => {
   it('graphs the runtime metrics under the dimensions the runtime emits them with: service and consumer', () => {
@@ -14,6 +14,7 @@ describe('PipelineMonitoring.monitorConsumer', () => {
       consumerName: 'inventory',
       events: ['order.placed'],
       entry: 'functions/consumers/inventory/handler.ts',
+      idempotencyTable: idempotencyTableIn(stack),
     })
     new PipelineMonitoring(stack, 'Monitoring').monitorConsumer(consumer)
     const [dashboard] = Object.values(

@@ -1,5 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib'
 import type { Template } from 'aws-cdk-lib/assertions'
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb'
+import { IdempotencyTable } from '../../lib/idempotency-table.ts'
 
 /** Context that skips bundling functions: the template is all these tests need. */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] }
@@ -15,6 +17,12 @@ export interface TemplateResource {
 export function freshStack(): Stack {
   const app = new App({ context: NO_BUNDLING, builtinCloudFormationValidation: false })
   return new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } })
+}
+
+/** The stack's one idempotency table, made on first use: every Consumer needs one. */
+export function idempotencyTableIn(stack: Stack): ITable {
+  const existing = stack.node.tryFindChild('Idempotency') as IdempotencyTable | undefined
+  return (existing ?? new IdempotencyTable(stack, 'Idempotency')).table
 }
 
 /** The resources of one type in a template, by logical id. */
