@@ -8,7 +8,13 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
-import { PUBLISHED_ORIGIN, type StoredOrigin } from '../../contracts/event-store-tables.ts'
+import {
+  EVENT_STORE_SCHEMA,
+  ORIGIN_ATTRIBUTE,
+  PUBLISHED_ORIGIN,
+  STORED_EVENT_ORIGIN,
+  type StoredOrigin,
+} from '../../contracts/event-store-tables.ts'
 import { catalogue } from '../catalogue/catalogue.ts'
 import type { EventDefinition } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
@@ -29,20 +35,39 @@ import {
   toSnapshotItem,
 } from './snapshot.ts'
 
+const { events: eventsKeys, snapshots: snapshotsKeys } = EVENT_STORE_SCHEMA
+
+/**
+ * The ExpressionAttributeNames of a table's keys as the expressions here write them:
+ * `#stream` the stream id, `#version` the version. Only the names used are passed
+ * (DynamoDB refuses unused ones).
+ */
+function keyNames(
+  keys: { readonly partitionKey: string; readonly sortKey: string },
+  ...expressions: string[]
+): Record<string, string> {
+  const used = expressions.join(' ')
+  return {
+    ...(used.includes('#stream') ? { '#stream': keys.partitionKey } : {}),
+    ...(used.includes('#version') ? { '#version': keys.sortKey } : {}),
+  }
+}
+
 /** One item of a TransactWriteItems request, in the document client's form. */
 export type AppendWrite = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 export interface EventStoreOptions {
   /** A document client (lib-dynamodb); its endpoint comes from the target. */
   readonly client: DynamoDBDocumentClient
-  /** The events table: `pk` (S) stream id, `sk` (N) version. */
+  /** The events table, keyed by stream id and version (EVENT_STORE_SCHEMA.events). */
   readonly eventsTable: string
   /** The events an append accepts. @default catalogue */
   readonly definitions?: readonly EventDefinition[]
   /** Items per Query page when reading. @default eventStoreDefaults.pageSize */
   readonly pageSize?: number
   /**
-   * The snapshots table: `pk` (S) stream id, `sk` (N) the version a snapshot folds up to.
+   * The snapshots table, keyed by stream id and the version a snapshot folds up to
+   * (EVENT_STORE_SCHEMA.snapshots).
    * A companion table without a stream, so the outbox never publishes a snapshot and no
    * read or Scan of the events table meets one.
    * @default - none: aggregate reads replay every event and decisions write no snapshot
@@ -114,8 +139,8 @@ export interface AggregateResult<TState> {
 }
 
 /**
- * The event store client: streams of events in the events table, `pk` the stream id and
- * `sk` the version. An append is one TransactWriteItems of conditional puts (a put per new
+ * The event store client: streams of events in the events table, keyed by stream id and
+ * version (EVENT_STORE_SCHEMA). An append is one TransactWriteItems of conditional puts (a put per new
  * version, `attribute_not_exists`, and a ConditionCheck that the expected last version
  * exists), so a multi-event append is atomic and two writers cannot both take a version.
  * The stored items are what the outbox publisher reads from the table's stream.
@@ -215,8 +240,9 @@ export class EventStore {
       writes.push({
         ConditionCheck: {
           TableName: table,
-          Key: { pk: streamId, sk: streamVersion },
-          ConditionExpression: 'attribute_exists(pk)',
+          Key: { [eventsKeys.partitionKey]: streamId, [eventsKeys.sortKey]: streamVersion },
+          ConditionExpression: 'attribute_exists(#stream)',
+          ExpressionAttributeNames: keyNames(eventsKeys, '#stream'),
         },
       })
     }
@@ -233,7 +259,8 @@ export class EventStore {
         Put: {
           TableName: table,
           Item: toStoredEvent(streamId, r.streamVersion, r.event, r.origin),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#stream)',
+          ExpressionAttributeNames: keyNames(eventsKeys, '#stream'),
         },
       })
     }
@@ -257,15 +284,16 @@ export class EventStore {
     const result = await this.#options.client.send(
       new QueryCommand({
         TableName: this.#options.eventsTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': streamId },
-        ProjectionExpression: 'sk',
+        KeyConditionExpression: '#stream = :stream',
+        ExpressionAttributeValues: { ':stream': streamId },
+        ProjectionExpression: '#version',
+        ExpressionAttributeNames: keyNames(eventsKeys, '#stream', '#version'),
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     )
-    return (result.Items?.[0]?.sk as number | undefined) ?? 0
+    return (result.Items?.[0]?.[eventsKeys.sortKey] as number | undefined) ?? 0
   }
 
   /**
@@ -314,8 +342,13 @@ export class EventStore {
       const result = await this.#options.client.send(
         new QueryCommand({
           TableName: this.#options.eventsTable,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': streamId, ':from': fromVersion, ':to': toVersion },
+          KeyConditionExpression: '#stream = :stream AND #version BETWEEN :from AND :to',
+          ExpressionAttributeNames: keyNames(eventsKeys, '#stream', '#version'),
+          ExpressionAttributeValues: {
+            ':stream': streamId,
+            ':from': fromVersion,
+            ':to': toVersion,
+          },
           ConsistentRead: true,
           Limit: this.#pageSize,
           ExclusiveStartKey: startKey,
@@ -415,12 +448,15 @@ export class EventStore {
   ): Promise<LoadedSnapshot<TState> | undefined> {
     const table = this.#options.snapshotsTable
     if (!table) return undefined
+    const condition =
+      toVersion === undefined ? '#stream = :stream' : '#stream = :stream AND #version <= :to'
     const result = await this.#options.client.send(
       new QueryCommand({
         TableName: table,
-        KeyConditionExpression: toVersion === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :to',
+        KeyConditionExpression: condition,
+        ExpressionAttributeNames: keyNames(snapshotsKeys, condition),
         ExpressionAttributeValues: {
-          ':pk': streamId,
+          ':stream': streamId,
           ...(toVersion === undefined ? {} : { ':to': toVersion }),
         },
         ScanIndexForward: false,
@@ -457,8 +493,7 @@ export class EventStore {
     if (
       options.origin !== undefined &&
       typeof options.origin !== 'function' &&
-      options.origin !== 'decided' &&
-      options.origin !== 'recorded'
+      !Object.values<string>(STORED_EVENT_ORIGIN).includes(options.origin)
     ) {
       problems.push(`origin must be 'decided' or 'recorded' (got ${String(options.origin)})`)
     }
@@ -483,9 +518,12 @@ export class EventStore {
 
 function toRecordedEvent(item: Record<string, unknown>): RecordedEvent {
   return {
-    streamId: item.pk as string,
-    streamVersion: item.sk as number,
-    origin: item.origin === 'recorded' ? 'recorded' : 'decided',
+    streamId: item[eventsKeys.partitionKey] as string,
+    streamVersion: item[eventsKeys.sortKey] as number,
+    origin:
+      item[ORIGIN_ATTRIBUTE] === STORED_EVENT_ORIGIN.recorded
+        ? STORED_EVENT_ORIGIN.recorded
+        : STORED_EVENT_ORIGIN.decided,
     event: toBusEvent(item) as EventEnvelope,
   }
 }

@@ -1,3 +1,4 @@
+import { EVENT_STORE_SCHEMA } from '../../contracts/event-store-tables.ts'
 /**
  * How an aggregate's state is snapshotted. A snapshot is only a cache of a fold: any
  * snapshot that cannot be trusted is ignored and the stream is replayed instead.
@@ -45,13 +46,15 @@ export type SnapshotUse =
  * | `schemaVersion` | N    | the policy's `schemaVersion` when it was taken             |
  * | `state`         | S    | the state as JSON (whatever the client's marshalling options) |
  */
-export interface SnapshotItem {
-  readonly pk: string
-  readonly sk: number
+export type SnapshotItem = {
+  readonly [key in typeof snapshotsKeys.partitionKey]: string
+} & { readonly [key in typeof snapshotsKeys.sortKey]: number } & {
   readonly lastEventId: string
   readonly schemaVersion: number
   readonly state: string
 }
+
+const snapshotsKeys = EVENT_STORE_SCHEMA.snapshots
 
 /** A snapshot read back and decoded, or why it cannot be used. */
 export type LoadedSnapshot<TState> =
@@ -87,8 +90,8 @@ export function toSnapshotItem<TState>(
 ): SnapshotItem {
   const data = policy.toSnapshot ? policy.toSnapshot(state) : state
   return {
-    pk: streamId,
-    sk: version,
+    [snapshotsKeys.partitionKey]: streamId,
+    [snapshotsKeys.sortKey]: version,
     lastEventId,
     schemaVersion: policy.schemaVersion,
     state: JSON.stringify(data),
@@ -100,7 +103,7 @@ export function fromSnapshotItem<TState>(
   item: Record<string, unknown>,
   policy: SnapshotPolicy<TState>,
 ): LoadedSnapshot<TState> {
-  const version = Number(item.sk)
+  const version = Number(item[snapshotsKeys.sortKey])
   const ignored = (reason: string) => ({ status: 'ignored', version, reason }) as const
   if (!Number.isInteger(version) || version < 1) return ignored('its sk is not a version')
   if (typeof item.lastEventId !== 'string' || item.lastEventId === '') {

@@ -5,8 +5,11 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb'
+import { EVENT_STORE_SCHEMA } from '../../contracts/event-store-tables.ts'
 import { EventStore, eventStoreDefaults, type RecordedEvent } from '../event-store/index.ts'
 import { ORDER_STREAM_PREFIX, type OrderStreamEvent, projectOrderView } from '../orders/index.ts'
+
+const keys = EVENT_STORE_SCHEMA.events
 
 export interface RebuildOptions {
   readonly client: DynamoDBDocumentClient
@@ -77,16 +80,17 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
     const page = await options.client.send(
       new ScanCommand({
         TableName: options.eventsTable,
-        FilterExpression: 'begins_with(pk, :prefix) AND sk = :first',
+        FilterExpression: 'begins_with(#stream, :prefix) AND #version = :first',
+        ExpressionAttributeNames: { '#stream': keys.partitionKey, '#version': keys.sortKey },
         ExpressionAttributeValues: { ':prefix': ORDER_STREAM_PREFIX, ':first': 1 },
-        ProjectionExpression: 'pk',
+        ProjectionExpression: '#stream',
         ConsistentRead: true,
         Limit: pageSize,
         ExclusiveStartKey: startKey,
       }),
     )
     startKey = page.LastEvaluatedKey
-    const streamIds = (page.Items ?? []).map((item) => item.pk as string)
+    const streamIds = (page.Items ?? []).map((item) => item[keys.partitionKey] as string)
     for (let i = 0; i < streamIds.length; i += concurrency) {
       await Promise.all(streamIds.slice(i, i + concurrency).map(replay))
     }

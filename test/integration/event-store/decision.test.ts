@@ -65,7 +65,8 @@ describe('prepareDecision', () => {
             eventId: 'a-1',
             origin: 'decided',
           }),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#stream)',
+          ExpressionAttributeNames: { '#stream': 'pk' },
         }),
       },
     ])
@@ -80,7 +81,8 @@ describe('prepareDecision', () => {
     expect(second.writes[0]).toEqual({
       ConditionCheck: expect.objectContaining({
         Key: { pk: 'tally-a', sk: 1 },
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(#stream)',
+        ExpressionAttributeNames: { '#stream': 'pk' },
       }),
     })
     await commit([...second.writes, effect('a-2')])

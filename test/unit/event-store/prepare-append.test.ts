@@ -32,21 +32,24 @@ describe('prepareAppend', () => {
         ConditionCheck: {
           TableName: 'events',
           Key: { pk: 'order-o-1', sk: 3 },
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(#stream)',
+          ExpressionAttributeNames: { '#stream': 'pk' },
         },
       },
       {
         Put: {
           TableName: 'events',
           Item: { pk: 'order-o-1', sk: 4, origin: 'decided', ...cancelled('a') },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#stream)',
+          ExpressionAttributeNames: { '#stream': 'pk' },
         },
       },
       {
         Put: {
           TableName: 'events',
           Item: { pk: 'order-o-1', sk: 5, origin: 'decided', ...cancelled('b') },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#stream)',
+          ExpressionAttributeNames: { '#stream': 'pk' },
         },
       },
     ])
@@ -63,7 +66,8 @@ describe('prepareAppend', () => {
           Put: {
             TableName: 'events',
             Item: { pk: 's', sk: 1, origin: 'recorded', ...cancelled('a') },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: 'attribute_not_exists(#stream)',
+            ExpressionAttributeNames: { '#stream': 'pk' },
           },
         },
       ])
