@@ -63,7 +63,7 @@ export interface EventStoreOptions {
   readonly eventsTable: string
   /** The events an append accepts. @default catalogue */
   readonly definitions?: readonly EventDefinition[]
-  /** Items per Query page when reading. @default eventStoreDefaults.pageSize */
+  /** Items per Query page when reading. @default 100 (eventStoreDefaults.pageSize) */
   readonly pageSize?: number
   /**
    * The snapshots table, keyed by stream id and the version a snapshot folds up to

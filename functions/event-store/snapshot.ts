@@ -11,7 +11,7 @@ export interface SnapshotPolicy<TState> {
   readonly schemaVersion: number
   /**
    * A snapshot is written with a decision once this many events follow the last snapshot
-   * read (or the start of the stream). @default eventStoreDefaults.snapshotEvery
+   * read (or the start of the stream). @default 50 (eventStoreDefaults.snapshotEvery)
    */
   readonly every?: number
   /** The state as JSON-able data (a Set or Map must become an array). @default the state */

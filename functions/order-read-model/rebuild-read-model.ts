@@ -16,7 +16,7 @@ export interface RebuildOptions {
   readonly eventsTable: string
   /** The table to fill: a new or emptied one, or the live read model (rows only move forward). */
   readonly readModelTable: string
-  /** Items per Scan and Query page. @default eventStoreDefaults.pageSize */
+  /** Items per Scan and Query page. @default 100 (eventStoreDefaults.pageSize) */
   readonly pageSize?: number
   /** Streams replayed at once. @default 8 */
   readonly concurrency?: number
