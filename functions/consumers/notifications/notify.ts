@@ -1,5 +1,8 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { ORDER_TABLE_SCHEMAS } from '../../../contracts/order-tables.ts'
 import type { OrderEvent } from '../shared/order-events.ts'
+
+const keys = ORDER_TABLE_SCHEMAS.notifications
 
 export interface NotificationDeps {
   readonly client: DynamoDBDocumentClient
@@ -9,11 +12,13 @@ export interface NotificationDeps {
 }
 
 /** A notification as the notifications table stores it. */
-interface Notification {
+type Notification = {
   /** `order#<orderId>`: all notifications of an order in one partition. */
-  readonly pk: string
+  readonly [key in typeof keys.partitionKey]: string
+} & {
   /** `<event timestamp>#<eventId>`: in event order, one per event. */
-  readonly sk: string
+  readonly [key in typeof keys.sortKey]: string
+} & {
   readonly orderId: string
   readonly eventId: string
   readonly eventType: string
@@ -50,8 +55,8 @@ function notificationFor(event: OrderEvent, now: string): Notification {
     }
   }
   return {
-    pk: `order#${orderId}`,
-    sk: `${event.timestamp}#${event.eventId}`,
+    [keys.partitionKey]: `order#${orderId}`,
+    [keys.sortKey]: `${event.timestamp}#${event.eventId}`,
     orderId,
     eventId: event.eventId,
     eventType: event.eventType,
@@ -74,7 +79,8 @@ export async function recordNotification(
       new PutCommand({
         TableName: deps.table,
         Item: notificationFor(event, deps.now),
-        ConditionExpression: 'attribute_not_exists(pk)',
+        ConditionExpression: 'attribute_not_exists(#key)',
+        ExpressionAttributeNames: { '#key': keys.partitionKey },
       }),
     )
     return { outcome: 'recorded' }
