@@ -1,13 +1,18 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { ORDER_TABLE_SCHEMAS } from '../contracts/order-tables.ts'
-import { demoSkus } from './demo-orders.ts'
+import { demoSkus, scarceSku, scarceStock } from './demo-orders.ts'
+
+/** The stock `pipeline dev` starts each demo SKU with: `units` each, the scarce SKU its few. */
+export function demoStockLevels(units: number): Record<string, number> {
+  return { ...Object.fromEntries(demoSkus.map((sku) => [sku, units])), [scarceSku]: scarceStock }
+}
 
 /**
- * Stocks each demo SKU with `units` available, in the inventory consumer's stock-item shape
- * (functions/consumers/inventory/stock.ts), so demo orders are reserved rather than
- * rejected. An existing stock item is left as it is, so a restart with --data-dir keeps
- * its counts. Resolves to how many SKUs it stocked.
+ * Stocks each demo SKU with `units` available (the scarce one with its few), in the
+ * inventory consumer's stock-item shape (functions/consumers/inventory/stock-effects.ts), so
+ * demo orders are reserved rather than rejected. An existing stock item is left as it is, so
+ * a restart with --data-dir keeps its counts. Resolves to how many SKUs it stocked.
  */
 export async function seedDemoStock(
   client: DynamoDBDocumentClient,
@@ -16,14 +21,14 @@ export async function seedDemoStock(
   now = new Date(),
 ): Promise<number> {
   const created = await Promise.all(
-    demoSkus.map(async (sku) => {
+    Object.entries(demoStockLevels(units)).map(async ([sku, available]) => {
       try {
         await client.send(
           new PutCommand({
             TableName: table,
             Item: {
               [ORDER_TABLE_SCHEMAS.inventory.partitionKey]: sku,
-              available: units,
+              available,
               reserved: 0,
               updatedAt: now.toISOString(),
             },

@@ -10,12 +10,13 @@ import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
-import { demoOrder } from './demo-orders.ts'
-import { seedDemoStock } from './demo-stock.ts'
+import { type DemoMix, defaultMix, demoOrder, parseMix } from './demo-orders.ts'
+import { demoStockLevels, seedDemoStock } from './demo-stock.ts'
 import { parsePort } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView, secondTerminalHints } from './live-view.ts'
 import { type PipelineReader, pipelineReader } from './readers/index.ts'
+import { type SagaOutcome, sagaOutcome, stockLevels } from './saga-outcome.ts'
 import { statusTable } from './status-table.ts'
 import { deployCommand, describeAwsError, resolveTarget, targetNames } from './target.ts'
 
@@ -24,6 +25,7 @@ interface DevOptions {
   readonly port: number
   readonly dataDir?: string
   readonly rate: number
+  readonly mix: DemoMix
   readonly stock: number
   readonly once?: number
   readonly timeout: number
@@ -44,6 +46,8 @@ export interface OnceSummary {
   readonly ordersPerSecond: number
   readonly pending: readonly { eventId: string; eventType: string; missing: readonly string[] }[]
   readonly consumers: readonly ConsumerStatus[]
+  /** How the orders ended: confirmed or cancelled as their branch says, compensated, counted. */
+  readonly saga: SagaOutcome
 }
 
 /** Progress for a person, on stderr so that --json output stays clean. */
@@ -117,7 +121,7 @@ async function runDev(options: DevOptions): Promise<number> {
   }
   if (once !== undefined) {
     try {
-      const summary = await publishOnce(once, options.timeout, {
+      const summary = await publishOnce(once, options.timeout, options.mix, {
         pipeline,
         reader,
         resources,
@@ -142,29 +146,63 @@ interface Running {
   readonly publisher: Publisher
 }
 
-async function publishOnce(n: number, timeoutSeconds: number, run: Running): Promise<OnceSummary> {
+async function publishOnce(
+  n: number,
+  timeoutSeconds: number,
+  mix: DemoMix,
+  run: Running,
+): Promise<OnceSummary> {
   const started = performance.now()
   const deadline = Date.now() + timeoutSeconds * 1000
-  const orders = Array.from({ length: n }, () => demoOrder())
-  const placed = orders.map((events) => events[0] as EventEnvelope)
-  // Cancellations follow once their orders are processed, as they would in a shop; sent
-  // together, a cancellation can overtake its order and wait out a visibility timeout.
-  const cancellations = orders.flatMap((events) => events.slice(1))
+  const { documents } = run.reader.target.clients
+  const tables = {
+    orders: run.resources.ordersTableName,
+    inventory: run.resources.inventoryTableName,
+    payments: run.resources.paymentsTableName,
+    events: run.resources.eventsTableName,
+  }
+  const stockBefore = await stockLevels(
+    documents,
+    tables.inventory,
+    Object.keys(demoStockLevels(0)),
+  )
+  const orders = Array.from({ length: n }, () => demoOrder(mix))
+  const placed = orders.map((order) => order.placed)
+  // Cancellations follow once their orders settled, as a customer would cancel a confirmed
+  // order (the saga then releases its stock and voids its payment).
+  const cancellations = orders.flatMap((order) => (order.cancelled ? [order.cancelled] : []))
+  const sagaOrders = orders.map((order) => ({
+    orderId: order.orderId,
+    branch: order.branch,
+    items: order.placed.payload.items,
+  }))
+  // While waiting, the rows tell; the streams are read once, for the summary.
+  const outcome = () => sagaOutcome(documents, tables, sagaOrders, stockBefore, false)
   await publishAll(run, placed, 'orders')
-  await settle(run, deadline)
+  // Before the cancellations, every order is settled as if it were not cancelled.
+  await settle(run, deadline, () =>
+    sagaOutcome(
+      documents,
+      tables,
+      sagaOrders.map((o) => ({ ...o, branch: o.branch === 'cancel' ? 'confirmed' : o.branch })),
+      stockBefore,
+      false,
+    ),
+  )
   if (cancellations.length > 0) {
     await publishAll(run, cancellations, 'cancellations')
-    await settle(run, deadline)
+    await settle(run, deadline, outcome)
   }
+  const saga = await sagaOutcome(documents, tables, sagaOrders, stockBefore)
   const seconds = (performance.now() - started) / 1000
   const consumers = await statuses(run)
   const counts = run.tracker.counts()
   const pending = run.tracker.pending()
   const deadLettered = consumers.reduce((sum, c) => sum + c.deadLettered, 0)
   return {
-    ok: pending.length === 0 && deadLettered === 0,
+    ok: pending.length === 0 && deadLettered === 0 && counts.duplicates === 0 && saga.ok,
     orders: n,
-    events: placed.length + cancellations.length,
+    events: counts.events,
     deliveriesExpected: counts.expected,
     deliveriesMade: counts.delivered,
     duplicates: counts.duplicates,
@@ -173,6 +211,7 @@ async function publishOnce(n: number, timeoutSeconds: number, run: Running): Pro
     ordersPerSecond: Math.round((n / seconds) * 10) / 10,
     pending: pending.slice(0, 20),
     consumers,
+    saga,
   }
 }
 
@@ -189,16 +228,32 @@ async function publishAll(
   }
 }
 
-/** Waits until every known event reached every consumer it should, or the deadline. */
-async function settle(run: Running, deadline: number): Promise<void> {
+/**
+ * Waits until every known event reached every consumer it should and the saga's checks
+ * hold (the events the services decide are known only once they are delivered), or the
+ * deadline.
+ */
+async function settle(
+  run: Running,
+  deadline: number,
+  outcome: () => Promise<SagaOutcome>,
+): Promise<void> {
   let lastReport = 0
-  while (run.tracker.pending().length > 0 && Date.now() < deadline) {
+  while (Date.now() < deadline) {
+    if (run.tracker.pending().length === 0 && (await outcome()).ok) {
+      // Events still on their way to the bus (in the outbox) show up in a moment: look again.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      if (run.tracker.pending().length === 0 && (await outcome()).ok) return
+    }
     if (Date.now() - lastReport > 2000) {
       const { expected, delivered } = run.tracker.counts()
-      progress(`deliveries ${delivered}/${expected}…`)
+      const saga = await outcome()
+      progress(
+        `deliveries ${delivered}/${expected}, orders settled ${saga.confirmed + saga.cancelled}/${saga.orders}…`,
+      )
       lastReport = Date.now()
     }
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }
 
@@ -216,9 +271,26 @@ function describeSummary(s: OnceSummary): string {
     statusTable(s.consumers),
     '',
   ]
+  const { saga } = s
+  lines.push(
+    `saga: ${saga.confirmed} confirmed, ${saga.cancelled} cancelled of ${saga.orders}; ` +
+      Object.entries(saga.branches)
+        .map(([branch, b]) => `${branch} ${b.asExpected}/${b.orders}`)
+        .join(', ') +
+      `; duplicates ${saga.duplicates}`,
+  )
+  lines.push(
+    `stock: ${saga.stock.map((x) => `${x.sku} ${x.available} (expected ${x.expected})`).join(', ')}`,
+    '',
+  )
   for (const p of s.pending)
     lines.push(`not delivered: ${p.eventType} ${p.eventId} to ${p.missing.join(', ')}`)
-  lines.push(s.ok ? 'OK: every event reached every consumer it should.' : 'FAILED: see above.')
+  for (const problem of saga.problems) lines.push(`saga: ${problem}`)
+  lines.push(
+    s.ok
+      ? 'OK: every event reached every consumer it should; every order settled as its branch says, every cancellation compensated.'
+      : 'FAILED: see above.',
+  )
   return lines.join('\n')
 }
 
@@ -242,9 +314,9 @@ async function liveMode(
   const feeder =
     options.rate > 0
       ? setInterval(() => {
-          const [placed, cancelled] = demoOrder()
+          const { placed, cancelled } = demoOrder(options.mix)
           ordersPublished++
-          publish(placed as EventEnvelope)
+          publish(placed)
           if (cancelled) {
             const timer = setTimeout(() => {
               timers.delete(timer)
@@ -335,6 +407,12 @@ export function registerDevCommand(program: Command): void {
     )
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
     .option('-r, --rate <orders/s>', 'demo orders published per second (0: none)', Number, 1)
+    .option(
+      '--mix <shares>',
+      `the demo orders' unhappy branches: declined (the customer whose card is declined), out-of-stock (more of the scarce SKU than there is), cancel (by the customer); the rest are confirmed`,
+      parseMix,
+      defaultMix,
+    )
     .option(
       '--stock <units>',
       'units of each demo SKU to put in stock when it has none (0: none; orders are then rejected)',

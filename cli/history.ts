@@ -3,6 +3,7 @@ import { EventStore } from '../functions/event-store/index.ts'
 import { type OrderState, orderDecider, orderStreamId } from '../functions/orders/index.ts'
 import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
+import { type SagaEntry, sagaHistory } from './saga-history.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 interface HistoryOptions extends TargetOptions {
@@ -31,6 +32,11 @@ interface OrderHistory {
   readonly version: number
   readonly events: readonly HistoryEntry[]
   readonly state: OrderState
+  /**
+   * The saga's events across the order's streams (order, reservation, payment), each once,
+   * in causal order, as of the same time (or the time of the version asked for).
+   */
+  readonly saga: readonly SagaEntry[]
 }
 
 /** An order's audit trail from the event store, and its state as of a version or a time. */
@@ -89,6 +95,14 @@ async function orderHistory(orderId: string, options: HistoryOptions): Promise<O
         payload: event.payload,
       })),
       state: aggregate.state,
+      saga: await sagaHistory(
+        store,
+        orderId,
+        asOfTime ??
+          (version === undefined
+            ? undefined
+            : new Date(Math.max(...aggregate.events.map((r) => Date.parse(r.event.timestamp))))),
+      ),
     }
   })
 }
@@ -122,10 +136,22 @@ function historyText(history: OrderHistory): string {
       `  payment ${state.payment.paymentId}: ${state.payment.amount.toFixed(2)} authorized ${state.payment.at}`,
     )
   }
+  if (state.confirmation) lines.push(`  confirmed ${state.confirmation.at}`)
   if (state.cancellation) {
     lines.push(
       `  cancelled ${state.cancellation.at} by ${state.cancellation.cancelledBy}: ${state.cancellation.reason}`,
     )
+  }
+  if (history.saga.length > 0) {
+    const width = Math.max(...history.saga.map((e) => e.eventType.length))
+    const short = (id: string) => id.slice(0, 8)
+    lines.push(`saga (correlation ${history.saga[0]!.correlationId}), in causal order:`)
+    for (const e of history.saga) {
+      const cause = e.causationId ? ` ← ${short(e.causationId)}` : ''
+      lines.push(
+        `  ${e.timestamp}  ${e.eventType.padEnd(width)}  ${short(e.eventId)}${cause}  from ${e.source}  in ${e.recordedIn.join(', ')}`,
+      )
+    }
   }
   return lines.join('\n')
 }

@@ -23,6 +23,18 @@ export interface ConsumerDefinition {
 
 /** The order pipeline's consumers, in stack order. */
 export const CONSUMERS = {
+  orders: {
+    name: 'orders',
+    eventTypes: [
+      'order.placed',
+      'order.cancelled',
+      'inventory.reserved',
+      'inventory.rejected',
+      'payment.authorized',
+      'payment.declined',
+    ],
+    entry: 'functions/consumers/orders/handler.ts',
+  },
   inventory: {
     name: 'inventory',
     eventTypes: ['order.placed', 'order.cancelled'],
@@ -30,17 +42,17 @@ export const CONSUMERS = {
   },
   payments: {
     name: 'payments',
-    eventTypes: ['order.placed'],
+    eventTypes: ['order.placed', 'order.cancelled'],
     entry: 'functions/consumers/payments/handler.ts',
   },
   notifications: {
     name: 'notifications',
-    eventTypes: ['order.placed', 'order.cancelled'],
+    eventTypes: ['order.placed', 'order.confirmed', 'order.cancelled'],
     entry: 'functions/consumers/notifications/handler.ts',
   },
   projections: {
     name: 'projections',
-    eventTypes: ['order.placed', 'order.cancelled'],
+    eventTypes: ['order.placed', 'order.confirmed', 'order.cancelled'],
     entry: 'functions/consumers/projections/handler.ts',
   },
 } as const satisfies Readonly<Record<string, ConsumerDefinition>>

@@ -27,16 +27,22 @@ export interface OrderPipelineStackProps extends StackProps {
 
 /**
  * The demo e-commerce order pipeline: the event bus, the event store with its outbox
- * publisher, the idempotency and read-model tables, four consumers, and monitoring. Each
+ * publisher, the idempotency and read-model tables, five consumers, and monitoring. Each
  * consumer's name, event types and handler are its definition in `contracts/consumers.ts`;
  * the subscription selects exactly the types its handler takes.
  *
- * | consumer      | owns (env var)                            |
- * | ------------- | ----------------------------------------- |
- * | inventory     | INVENTORY_TABLE                           |
- * | payments      | PAYMENTS_TABLE, appends to EVENTS_TABLE   |
- * | notifications | NOTIFICATIONS_TABLE                       |
- * | projections   | READ_MODEL_TABLE, records to EVENTS_TABLE |
+ * The order saga is choreographed: orders, inventory and payments each own an aggregate
+ * stream per order in the event store (`order-`, `inventory-`, `payment-<orderId>`), append
+ * the event they consumed and what they decided in one transaction with their idempotency
+ * record, and publish only through the outbox.
+ *
+ * | consumer      | owns (env var)                                         |
+ * | ------------- | ------------------------------------------------------ |
+ * | orders        | the order streams in EVENTS_TABLE                      |
+ * | inventory     | INVENTORY_TABLE, the reservation streams               |
+ * | payments      | PAYMENTS_TABLE, the payment streams                    |
+ * | notifications | NOTIFICATIONS_TABLE                                    |
+ * | projections   | READ_MODEL_TABLE, read from the order streams          |
  *
  * Every resource a CLI needs is a stack output; the keys are in `contracts/outputs.ts`.
  */
@@ -76,17 +82,29 @@ export class OrderPipelineStack extends Stack {
       entry: definition.entry,
     })
     const eventsTable = { [TABLE_ENVIRONMENT.events]: this.eventStore.eventsTable.tableName }
-    const inventory = new Consumer(this, 'Inventory', {
-      ...defined(CONSUMERS.inventory),
-      tables: { [TABLE_ENVIRONMENT.inventory]: this.readModels.inventory },
-    })
-    const payments = new Consumer(this, 'Payments', {
-      ...defined(CONSUMERS.payments),
-      tables: { [TABLE_ENVIRONMENT.payments]: this.readModels.payments },
-      // Payments records the authorization and appends payment.authorized in one transaction.
-      environment: eventsTable,
-    })
-    this.eventStore.grantAppend(payments.function)
+    // The saga's services: each reads its streams and appends to them.
+    const deciding = (consumer: Consumer) => {
+      this.eventStore.grantAppend(consumer.function)
+      this.eventStore.grantReadStreams(consumer.function)
+      return consumer
+    }
+    const orders = deciding(
+      new Consumer(this, 'Orders', { ...defined(CONSUMERS.orders), environment: eventsTable }),
+    )
+    const inventory = deciding(
+      new Consumer(this, 'Inventory', {
+        ...defined(CONSUMERS.inventory),
+        tables: { [TABLE_ENVIRONMENT.inventory]: this.readModels.inventory },
+        environment: eventsTable,
+      }),
+    )
+    const payments = deciding(
+      new Consumer(this, 'Payments', {
+        ...defined(CONSUMERS.payments),
+        tables: { [TABLE_ENVIRONMENT.payments]: this.readModels.payments },
+        environment: eventsTable,
+      }),
+    )
     const notifications = new Consumer(this, 'Notifications', {
       ...defined(CONSUMERS.notifications),
       tables: { [TABLE_ENVIRONMENT.notifications]: this.readModels.notifications },
@@ -94,12 +112,11 @@ export class OrderPipelineStack extends Stack {
     const projections = new Consumer(this, 'Projections', {
       ...defined(CONSUMERS.projections),
       tables: { [TABLE_ENVIRONMENT.readModel]: this.readModels.orders },
-      // Records each order event in its order's stream and projects the read model from it.
+      // Projects each order's stream (the orders service writes it) into the read model.
       environment: eventsTable,
     })
-    this.eventStore.grantAppend(projections.function)
     this.eventStore.grantReadStreams(projections.function)
-    this.consumers = [inventory, payments, notifications, projections]
+    this.consumers = [orders, inventory, payments, notifications, projections]
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring')
     for (const consumer of this.consumers) this.monitoring.monitorConsumer(consumer)

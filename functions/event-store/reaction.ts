@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import type { StoredOrigin } from '../../contracts/event-store-tables.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import type { Decider } from './decider.ts'
+import type { AppendWrite, EventStore } from './event-store.ts'
+import { prepareDecision } from './prepare-decision.ts'
 
 /** A consumed event (another service's fact) and the command it leads to. */
 export interface Reaction<TCommand, TEvent> {
@@ -62,5 +64,44 @@ export function reactionMetadata(trigger: EventEnvelope, service: string, now: D
     source: service,
     correlationId: trigger.correlationId,
     causationId: trigger.eventId,
+  }
+}
+
+/** A reaction prepared against a service's stream: what it decided, as writes. */
+export interface PreparedReaction<TEvent extends EventEnvelope, TState> {
+  /** The trigger was recorded already: a redelivery; nothing to write. */
+  readonly duplicate: boolean
+  /** The events the service decided (the recorded trigger not included). */
+  readonly decided: readonly TEvent[]
+  /** The service's state after them. */
+  readonly state: TState
+  /** The append (trigger and decisions, expected at the version read) to commit. */
+  readonly writes: AppendWrite[]
+}
+
+/**
+ * {@link reactingDecider} through the event store's decider glue: reads the service's
+ * stream, records the trigger and decides, and returns the append for the caller's
+ * transaction (the consumer runtime commits it with the idempotency record).
+ */
+export async function prepareReaction<TCommand, TEvent extends EventEnvelope, TState>(
+  store: EventStore,
+  decider: Decider<TCommand, TEvent, TState>,
+  streamId: string,
+  trigger: TEvent,
+  command: TCommand,
+): Promise<PreparedReaction<TEvent, TState>> {
+  const decision = await prepareDecision(
+    store,
+    reactingDecider(decider),
+    streamId,
+    { trigger, command },
+    { origin: reactionOrigin(trigger) },
+  )
+  return {
+    duplicate: decision.events.length === 0,
+    decided: decision.events.slice(1).map((recorded) => recorded.event),
+    state: decision.state.state,
+    writes: decision.writes,
   }
 }

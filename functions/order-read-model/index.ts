@@ -5,7 +5,6 @@
 export {
   type OrderProjection,
   type ProjectionDeps,
-  type ProjectionOptions,
   projectOrder,
 } from './project-order.ts'
 export {

@@ -12,91 +12,71 @@ export interface ProjectionDeps {
   readonly client: DynamoDBDocumentClient
   /** The order read model. */
   readonly table: string
-  /** The events table, where each order's events are recorded in stream `order-<orderId>`. */
+  /** The events table, where the orders service keeps each order's stream `order-<orderId>`. */
   readonly eventsTable: string
 }
 
 export interface OrderProjection {
-  /** `duplicate`: the event was recorded and projected already; nothing to write. `projected`: the row moved on (the event, or events it had missed). */
-  readonly outcome: 'projected' | 'duplicate'
+  /**
+   * `projected`: the row moved on (to the event, and whatever else its stream holds after the
+   * row); `duplicate`: the row holds the event already, nothing to write; `not-recorded`: the
+   * order's stream does not hold the event yet (the orders service records what it consumes,
+   * and may not have got to it): retry later.
+   */
+  readonly outcome: 'projected' | 'duplicate' | 'not-recorded'
   readonly status: OrderStatus
   /** The row's version after the writes. */
   readonly version: number
   /**
-   * The writes, to commit in one transaction (the consumer runtime adds the idempotency
-   * record): the event recorded in the order's stream at the next version, unless it is
-   * there already, and the row at its new version, on the condition that it is still at the
-   * version read. A writer that got there first cancels the transaction: retried.
+   * The row at its new version on the condition that it is still at the version read, to
+   * commit with the idempotency record. A writer that got there first cancels the
+   * transaction: retried.
    */
   readonly writes: AppendWrite[]
 }
 
-export interface ProjectionOptions {
-  /**
-   * This receive of the record (the runtime's `attempt`): 1 on the first. A later one may
-   * follow a cancelled transaction (the stream was not where the row said), so it reads the
-   * stream. @default 1
-   */
-  readonly attempt?: number
-}
-
 /**
- * The order read model as a projection of the event store. An order event from the bus is
- * recorded into the order's stream (origin `recorded`, so the outbox does not publish it
- * again; once: an eventId already in the stream is not appended twice), and the row folds in
- * every version of the stream after its own, in order, with the decider's `evolve`. A row
- * behind its stream catches up from the store; a version that does not follow the row is a
- * `ProjectionGapError`. Rebuilding from the events table gives the same rows.
+ * The order read model as a projection of the order's stream, which the orders service
+ * writes (the customer's events recorded, the other services' answers, its confirmations and
+ * cancellations): on an order event from the bus, the row folds in every version of the
+ * stream after its own, in order, with the decider's `evolve`; a version that does not follow
+ * the row is a `ProjectionGapError`. Rebuilding from the events table gives the same rows.
  *
- * Two DynamoDB requests in the common case: the row is read, and the writes append the event
- * at `row.version + 1` on the condition that the stream is exactly at `row.version` (the
- * event store's exact expected version), with the row on the condition that it is still at
- * its version. That needs no read of the stream when the row proves the event is not in it
- * yet: the row holds every version up to its own, and no event of this type is folded into
- * it; versions after it would fail the condition. Otherwise (an event of the type folded in
- * already: maybe this one), and on a retry (the condition may have failed: the stream is
- * ahead of the row, or another event of the order got there first), the stream is read.
+ * Three DynamoDB requests in the common case: the row is read, the stream after the row's
+ * version is read, and the row is written. An event neither in the row nor in that part of
+ * the stream is looked for in the whole stream (a second cancellation, which the row folds
+ * as the earlier one), and when it is not there either it is `not-recorded`.
  */
 export async function projectOrder(
   event: OrderStreamEvent,
   deps: ProjectionDeps,
-  options: ProjectionOptions = {},
 ): Promise<OrderProjection> {
   const store = new EventStore({ client: deps.client, eventsTable: deps.eventsTable })
   const streamId = orderStreamId(event.payload.orderId)
   const current = await readRow(event, deps)
-  const history =
-    (options.attempt ?? 1) > 1 || mayHoldEventOfType(current, event)
-      ? await store.readStream(streamId)
-      : undefined
-  const recorded = history?.some((r) => r.event.eventId === event.eventId) ?? false
-  const append = recorded
-    ? undefined
-    : await store.prepareAppend(streamId, [event], {
-        // Without a read, the stream is expected exactly where the row is: a ConditionCheck on
-        // that version and a Put at the next enforce it.
-        expectedVersion: history
-          ? (history.at(-1)?.streamVersion ?? 'no-stream')
-          : (current?.version ?? 0),
-        origin: 'recorded',
-      })
-  const events = [...(history ?? []), ...(append?.events ?? [])]
-
-  // Events in the store are the catalogue's, validated when appended.
-  const { view, applied } = projectOrderView(current, events as RecordedEvent<OrderStreamEvent>[])
-  if (!view || applied === 0) {
-    return {
-      outcome: 'duplicate',
-      status: current?.status ?? 'none',
-      version: current?.version ?? 0,
-      writes: append?.writes ?? [],
-    }
+  const after = (await store.readStream(streamId, {
+    fromVersion: (current?.version ?? 0) + 1,
+  })) as RecordedEvent<OrderStreamEvent>[]
+  const recorded =
+    after.some((r) => r.event.eventId === event.eventId) ||
+    rowHolds(current, event) ||
+    (current !== undefined &&
+      (await store.readStream(streamId, { toVersion: current.version })).some(
+        (r) => r.event.eventId === event.eventId,
+      ))
+  const unchanged = {
+    status: current?.status ?? 'none',
+    version: current?.version ?? 0,
+    writes: [],
   }
+  if (!recorded) return { outcome: 'not-recorded', ...unchanged }
+  const { view, applied } = projectOrderView(current, after)
+  if (!view || applied === 0) return { outcome: 'duplicate', ...unchanged }
   return {
     outcome: 'projected',
     status: view.status,
     version: view.version,
-    writes: [...(append?.writes ?? []), viewWrite(deps.table, view, current?.version ?? 0)],
+    writes: [viewWrite(deps.table, view, current?.version ?? 0)],
   }
 }
 
@@ -114,20 +94,18 @@ async function readRow(
   return result.Item as OrderView | undefined
 }
 
-/**
- * Whether the versions a row has folded in may hold this event: they do not when the row
- * has folded in no event of its type (the row keeps the eventId of the last of each type).
- */
-function mayHoldEventOfType(row: OrderView | undefined, event: OrderStreamEvent): boolean {
+/** Whether the row has folded in this very event: it keeps the event of each fact. */
+function rowHolds(row: OrderView | undefined, event: OrderStreamEvent): boolean {
   if (!row) return false
-  switch (event.eventType) {
-    case 'order.placed':
-      return row.placed !== undefined
-    case 'order.cancelled':
-      return row.cancellation !== undefined
-    default:
-      return true
-  }
+  return [
+    row.placed,
+    row.reservation,
+    row.rejection,
+    row.payment,
+    row.decline,
+    row.confirmation,
+    row.cancellation,
+  ].some((fact) => fact?.eventId === event.eventId)
 }
 
 /** Puts a row on the condition that the table still holds it at `fromVersion`. */

@@ -3,30 +3,50 @@ import type { OnceSummary } from '../../cli/dev.ts'
 import { runPipeline } from '../integration/cli/pipeline-cli.ts'
 
 describe('pipeline dev --once', () => {
-  it('runs 200 orders through every consumer of the stack from lib/app.ts and exits 0', async () => {
-    const result = await runPipeline(['dev', '--once', '200', '--port', '0', '--json'], {
-      timeoutMs: 180_000,
-    })
+  it('runs 200 orders through the saga of the stack from lib/app.ts, every branch, and exits 0', async () => {
+    const result = await runPipeline(
+      [
+        'dev',
+        '--once',
+        '200',
+        '--mix',
+        'declined=10%,out-of-stock=10%,cancel=15%',
+        '--port',
+        '0',
+        '--json',
+      ],
+      { timeoutMs: 240_000 },
+    )
     expect(result.code, result.stderr).toBe(0)
     const summary = JSON.parse(result.stdout) as OnceSummary
-    const cancellations = summary.events - 200
     expect(summary).toMatchObject({ ok: true, orders: 200, deadLettered: 0, pending: [] })
-    // order.placed reaches inventory, payments, notifications and projections;
-    // order.cancelled all but payments (the subscriptions' filter policies).
-    expect(summary.deliveriesExpected).toBe(200 * 4 + cancellations * 3)
     expect(summary.deliveriesMade).toBe(summary.deliveriesExpected)
-    const processed = Object.fromEntries(summary.consumers.map((c) => [c.consumer, c.processed]))
-    expect(processed).toEqual({
-      inventory: summary.events,
-      payments: 200,
-      notifications: summary.events,
-      projections: summary.events,
-    })
+    expect(summary.duplicates).toBe(0)
+
+    // The saga's outcome, not only delivery: every order settled as its branch says.
+    const { saga } = summary
+    expect(saga).toMatchObject({ ok: true, orders: 200, duplicates: 0, problems: [] })
+    expect(saga.confirmed + saga.cancelled).toBe(200)
+    for (const [branch, counts] of Object.entries(saga.branches)) {
+      expect(counts.asExpected, branch).toBe(counts.orders)
+    }
+    expect(saga.confirmed).toBe(saga.branches.confirmed?.orders)
+    // Every branch ran (each has a share of 10 % or more of 200 orders).
+    expect(Object.keys(saga.branches).sort()).toEqual([
+      'cancel',
+      'confirmed',
+      'declined',
+      'out-of-stock',
+    ])
+    for (const stock of saga.stock) expect(stock.available, stock.sku).toBe(stock.expected)
+    const scarce = saga.stock.find((s) => s.sku === 'SKU-ROASTER-LIMITED')
+    expect(scarce).toMatchObject({ before: 2, available: 2 })
+
     for (const consumer of summary.consumers) {
       expect(consumer).toMatchObject({ visible: 0, inFlight: 0, deadLettered: 0 })
       expect(consumer.latencyP99Ms).toBeGreaterThanOrEqual(consumer.latencyP50Ms ?? 0)
     }
-  }, 200_000)
+  }, 260_000)
 
   it('exits 1 and names what was not delivered when the orders do not settle in time', async () => {
     const result = await runPipeline(['dev', '--once', '20', '--port', '0', '--timeout', '0'], {
@@ -34,7 +54,10 @@ describe('pipeline dev --once', () => {
     })
     expect(result.code, result.stderr).toBe(1)
     expect(result.stdout).toMatch(
-      /not delivered: order\.placed [0-9a-f-]{36} to inventory, payments, notifications, projections/,
+      /not delivered: order\.placed [0-9a-f-]{36} to (orders|inventory|payments|notifications|projections)/,
+    )
+    expect(result.stdout).toMatch(
+      /saga: order order-[0-9a-f]{8} \([a-z-]+\) is not in the read model/,
     )
     expect(result.stdout).toMatch(/FAILED: see above\.$/m)
   }, 150_000)

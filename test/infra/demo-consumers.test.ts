@@ -18,9 +18,12 @@ import { marshall } from '@aws-sdk/util-dynamodb'
 import type { DynamoDBStreamEvent } from 'aws-lambda'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { type EventOf, OrderCancelledV2, OrderPlacedV1 } from '../../functions/catalogue/index.ts'
-import { releaseStock, reserveStock } from '../../functions/consumers/inventory/stock.ts'
+import { reservationKey, stockEffects } from '../../functions/consumers/inventory/stock-effects.ts'
 import { recordNotification } from '../../functions/consumers/notifications/notify.ts'
-import { authorizePayment } from '../../functions/consumers/payments/authorize.ts'
+import { settleEffects } from '../../functions/consumers/orders/settle-effects.ts'
+import { DECLINED_CUSTOMER } from '../../functions/consumers/payments/card-provider.ts'
+import { paymentEffects } from '../../functions/consumers/payments/payment-effects.ts'
+import { EventStore } from '../../functions/event-store/index.ts'
 import { projectOrder } from '../../functions/order-read-model/index.ts'
 import { handler as outboxHandler } from '../../functions/outbox-publisher/handler.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
@@ -100,8 +103,38 @@ const stock = async (sku: string) =>
 const restock = (sku: string, available: number) =>
   dynamo.send(new PutCommand({ TableName: 'inventory', Item: { sku, available, reserved: 0 } }))
 
+type Writes = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>
+const transact = (writes: Writes) =>
+  dynamo.send(new TransactWriteCommand({ TransactItems: writes }))
+/** What the consumer runtime does with a handler's writes: one transaction (with its idempotency record). */
+const commit = async <T extends { writes: Writes }>(pending: Promise<T>): Promise<T> => {
+  const effects = await pending
+  if (effects.writes.length > 0) await transact(effects.writes)
+  return effects
+}
+const streamOf = async (streamId: string) =>
+  (
+    await dynamo.send(
+      new QueryCommand({
+        TableName: 'events',
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': streamId },
+      }),
+    )
+  ).Items?.map((i) => [i.eventType, i.origin])
+const at = new Date(now)
+
 describe('inventory', () => {
-  const deps = () => ({ client: dynamo, table: 'inventory', now })
+  const reserveOrRelease = (event: Parameters<typeof stockEffects>[0]) =>
+    commit(
+      stockEffects(event, { client: dynamo, table: 'inventory', eventsTable: 'events', now: at }),
+    )
+  const reservation = async (orderId: string) =>
+    (
+      await dynamo.send(
+        new GetCommand({ TableName: 'inventory', Key: { sku: reservationKey(orderId) } }),
+      )
+    ).Item
 
   it('reserves every line at once, and a redelivered event reserves nothing more', async () => {
     await restock('A', 10)
@@ -111,16 +144,27 @@ describe('inventory', () => {
       { sku: 'B', quantity: 1, unitPrice: 1 },
       { sku: 'A', quantity: 1, unitPrice: 1 },
     ])
-    expect(await reserveStock(event, deps())).toEqual({
+    expect(await reserveOrRelease(event)).toMatchObject({
       outcome: 'reserved',
-      lines: { A: 3, B: 1 },
+      decided: ['inventory.reserved'],
     })
-    expect(await reserveStock(event, deps())).toEqual({ outcome: 'duplicate' })
+    expect(await reserveOrRelease(event)).toMatchObject({ outcome: 'duplicate', writes: [] })
     expect(await stock('A')).toMatchObject({ available: 7, reserved: 3 })
     expect(await stock('B')).toMatchObject({ available: 4, reserved: 1 })
+    expect(await reservation('o-1')).toMatchObject({
+      status: 'reserved',
+      lines: [
+        { sku: 'A', quantity: 3 },
+        { sku: 'B', quantity: 1 },
+      ],
+    })
+    expect(await streamOf('inventory-o-1')).toEqual([
+      ['order.placed', 'recorded'],
+      ['inventory.reserved', 'decided'],
+    ])
   })
 
-  it('rejects an order with a short or unknown SKU and takes nothing', async () => {
+  it('rejects an order with a short or unknown SKU, naming them, and takes nothing', async () => {
     await restock('C', 1)
     await restock('D', 10)
     const event = placed('o-2', [
@@ -128,55 +172,89 @@ describe('inventory', () => {
       { sku: 'C', quantity: 2, unitPrice: 1 },
       { sku: 'unknown', quantity: 1, unitPrice: 1 },
     ])
-    expect(await reserveStock(event, deps())).toEqual({
+    expect(await reserveOrRelease(event)).toMatchObject({
       outcome: 'rejected',
-      shortSkus: ['C', 'unknown'],
+      decided: ['inventory.rejected'],
+    })
+    expect(await reservation('o-2')).toMatchObject({
+      status: 'rejected',
+      shortSkus: [
+        { sku: 'C', requested: 2, available: 1 },
+        { sku: 'unknown', requested: 1, available: 0 },
+      ],
     })
     expect(await stock('D')).toMatchObject({ available: 10, reserved: 0 })
-    expect(await stock('reservation#o-2')).toMatchObject({ status: 'rejected' })
-    expect(await reserveStock(event, deps())).toEqual({ outcome: 'duplicate' })
   })
 
   it('gives a cancelled order its stock back once', async () => {
-    await restock('E', 5)
-    await reserveStock(placed('o-3', [{ sku: 'E', quantity: 4, unitPrice: 1 }]), deps())
-    const cancellation = cancelled('o-3', 'x')
-    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'released' })
-    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'duplicate' })
-    expect(await stock('E')).toMatchObject({ available: 5, reserved: 0 })
+    await restock('E', 4)
+    await reserveOrRelease(placed('o-3', [{ sku: 'E', quantity: 3, unitPrice: 1 }]))
+    const cancellation = cancelled('o-3', 'changed mind')
+    expect(await reserveOrRelease(cancellation)).toMatchObject({
+      outcome: 'released',
+      decided: ['inventory.released'],
+    })
+    expect(await reserveOrRelease(cancellation)).toMatchObject({ outcome: 'duplicate' })
+    expect(await stock('E')).toMatchObject({ available: 4, reserved: 0 })
   })
 
   it('does not reserve for an order cancelled before it was placed', async () => {
-    await restock('F', 5)
-    const cancellation = cancelled('o-4', 'x')
-    expect(await releaseStock(cancellation, deps())).toEqual({ outcome: 'nothing-reserved' })
+    await restock('F', 4)
+    expect(await reserveOrRelease(cancelled('o-4', 'early'))).toMatchObject({ decided: [] })
     expect(
-      await reserveStock(placed('o-4', [{ sku: 'F', quantity: 1, unitPrice: 1 }]), deps()),
-    ).toEqual({ outcome: 'duplicate' })
-    expect(await stock('F')).toMatchObject({ available: 5 })
+      await reserveOrRelease(placed('o-4', [{ sku: 'F', quantity: 1, unitPrice: 1 }])),
+    ).toMatchObject({ outcome: 'none', decided: [] })
+    expect(await stock('F')).toMatchObject({ available: 4, reserved: 0 })
+  })
+
+  it('a reservation whose stock another order took meanwhile: the transaction is cancelled', async () => {
+    await restock('G', 1)
+    const first = await stockEffects(placed('o-5', [{ sku: 'G', quantity: 1, unitPrice: 1 }]), {
+      client: dynamo,
+      table: 'inventory',
+      eventsTable: 'events',
+      now: at,
+    })
+    await reserveOrRelease(placed('o-6', [{ sku: 'G', quantity: 1, unitPrice: 1 }]))
+    await expect(transact(first.writes)).rejects.toThrow(/ConditionalCheckFailed/)
+    // The retry decides on the stock left: none.
+    expect(
+      await reserveOrRelease(placed('o-5', [{ sku: 'G', quantity: 1, unitPrice: 1 }])),
+    ).toMatchObject({ outcome: 'rejected' })
+    expect(await stock('G')).toMatchObject({ available: 0, reserved: 1 })
   })
 })
 
 describe('payments', () => {
-  it('records one authorization and appends payment.authorized to the event store, once', async () => {
-    let id = 0
-    const deps = {
-      client: dynamo,
-      paymentsTable: 'payments',
-      eventsTable: 'events',
-      now,
-      newId: () => `id-${++id}`,
-    }
-    const event = placed('o-10', [{ sku: 'A', quantity: 2, unitPrice: 10.5 }])
-    expect(await authorizePayment(event, deps)).toEqual({
-      outcome: 'authorized',
-      paymentId: 'pay-id-1',
-    })
-    expect(await authorizePayment(event, deps)).toEqual({ outcome: 'duplicate' })
-    const payment = await dynamo.send(
-      new GetCommand({ TableName: 'payments', Key: { orderId: 'o-10' } }),
+  const pay = (event: Parameters<typeof paymentEffects>[0]) =>
+    commit(
+      paymentEffects(event, {
+        client: dynamo,
+        paymentsTable: 'payments',
+        eventsTable: 'events',
+        now: at,
+      }),
     )
-    expect(payment.Item).toMatchObject({ paymentId: 'pay-id-1', amount: 21, status: 'authorized' })
+  const payment = async (orderId: string) =>
+    (await dynamo.send(new GetCommand({ TableName: 'payments', Key: { orderId } }))).Item
+
+  it("authorizes the order's total through the decider, once, and voids it on cancellation", async () => {
+    const event = placed('o-10', [{ sku: 'A', quantity: 2, unitPrice: 10.5 }])
+    expect(await pay(event)).toMatchObject({
+      outcome: 'authorized',
+      decided: ['payment.authorized'],
+    })
+    expect(await pay(event)).toMatchObject({ outcome: 'duplicate', writes: [] })
+    expect(await payment('o-10')).toMatchObject({
+      paymentId: 'pay-o-10',
+      amount: 21,
+      status: 'authorized',
+    })
+    expect(await pay(cancelled('o-10', 'changed mind'))).toMatchObject({
+      outcome: 'voided',
+      decided: ['payment.voided'],
+    })
+    expect(await payment('o-10')).toMatchObject({ status: 'voided', cancelled: true })
     const stored = await dynamo.send(
       new QueryCommand({
         TableName: 'events',
@@ -184,20 +262,86 @@ describe('payments', () => {
         ExpressionAttributeValues: { ':pk': 'payment-o-10' },
       }),
     )
-    expect(stored.Items).toEqual([
-      {
-        pk: 'payment-o-10',
-        sk: 1,
-        eventId: 'id-2',
-        eventType: 'payment.authorized',
-        version: 1,
-        timestamp: now,
-        source: 'payments',
-        correlationId: 'corr-1',
-        causationId: event.eventId,
-        payload: { orderId: 'o-10', paymentId: 'pay-id-1', customerId: 'c-1', amount: 21 },
-        origin: 'decided',
-      },
+    expect(stored.Items?.map((i) => [i.sk, i.eventType, i.origin])).toEqual([
+      [1, 'order.placed', 'recorded'],
+      [2, 'payment.authorized', 'decided'],
+      [3, 'order.cancelled', 'recorded'],
+      [4, 'payment.voided', 'decided'],
+    ])
+    expect(stored.Items?.[1]).toMatchObject({
+      source: 'payments',
+      correlationId: 'corr-1',
+      causationId: event.eventId,
+      payload: { orderId: 'o-10', paymentId: 'pay-o-10', customerId: 'c-1', amount: 21 },
+    })
+  })
+
+  it('declines the demo customer whose card is declined', async () => {
+    const event = {
+      ...placed('o-11', [{ sku: 'A', quantity: 1, unitPrice: 3 }]),
+    }
+    const declinedOrder = OrderPlacedV1.envelope.parse({
+      ...event,
+      payload: { ...event.payload, customerId: DECLINED_CUSTOMER },
+    })
+    expect(await pay(declinedOrder)).toMatchObject({
+      outcome: 'declined',
+      decided: ['payment.declined'],
+    })
+    expect(await payment('o-11')).toMatchObject({
+      status: 'declined',
+      declineReason: 'insufficient funds',
+    })
+  })
+})
+
+describe('orders', () => {
+  const settle = (event: Parameters<typeof settleEffects>[0]) =>
+    commit(settleEffects(event, { client: dynamo, eventsTable: 'events', now: at }))
+
+  it('records each fact in the order stream and confirms once reserved and authorized', async () => {
+    const placement = placed('o-40', [{ sku: 'A', quantity: 1, unitPrice: 5 }])
+    await restock('A', 100)
+    const inventory = await commit(
+      stockEffects(placement, {
+        client: dynamo,
+        table: 'inventory',
+        eventsTable: 'events',
+        now: at,
+      }),
+    )
+    const payment = await commit(
+      paymentEffects(placement, {
+        client: dynamo,
+        paymentsTable: 'payments',
+        eventsTable: 'events',
+        now: at,
+      }),
+    )
+    expect(inventory.decided).toEqual(['inventory.reserved'])
+    expect(payment.decided).toEqual(['payment.authorized'])
+    const decisions = await streamOf('inventory-o-40')
+    expect(decisions).toHaveLength(2)
+    // The answers, out of order, the placement last: confirmed on the last fact.
+    const answers = await Promise.all(
+      ['inventory-o-40', 'payment-o-40'].map(
+        async (streamId) =>
+          (await new EventStore({ client: dynamo, eventsTable: 'events' }).readStream(streamId))[1]!
+            .event,
+      ),
+    )
+    expect(await settle(answers[1] as never)).toMatchObject({ outcome: 'none', decided: [] })
+    expect(await settle(answers[0] as never)).toMatchObject({ outcome: 'none', decided: [] })
+    expect(await settle(placement)).toMatchObject({
+      outcome: 'confirmed',
+      decided: ['order.confirmed'],
+    })
+    expect(await settle(placement)).toMatchObject({ outcome: 'duplicate' })
+    expect(await streamOf('order-o-40')).toEqual([
+      ['payment.authorized', 'recorded'],
+      ['inventory.reserved', 'recorded'],
+      ['order.placed', 'recorded'],
+      ['order.confirmed', 'decided'],
     ])
   })
 })
@@ -232,17 +376,15 @@ describe('projections', () => {
   const deps = () => ({ client: dynamo, table: 'orders', eventsTable: 'events' })
   const view = async (orderId: string) =>
     (await dynamo.send(new GetCommand({ TableName: 'orders', Key: { orderId } }))).Item
-  // What the consumer runtime does with the writes: one transaction (with its idempotency record).
-  const project = async (event: Parameters<typeof projectOrder>[0]) => {
-    const result = await projectOrder(event, deps())
-    if (result.writes.length > 0) {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: result.writes }))
-    }
-    return result
-  }
+  // The orders service records the order events; the projection reads them.
+  const record = (event: Parameters<typeof settleEffects>[0]) =>
+    commit(settleEffects(event, { client: dynamo, eventsTable: 'events', now: at }))
+  const project = (event: Parameters<typeof projectOrder>[0]) => commit(projectOrder(event, deps()))
 
-  it('records the order events in the order stream and projects the read model from it', async () => {
+  it('projects the order stream into the read model, and writes no event', async () => {
     const placement = placed('o-30', [{ sku: 'A', quantity: 1, unitPrice: 5 }])
+    expect(await project(placement)).toMatchObject({ outcome: 'not-recorded', writes: [] })
+    await record(placement)
     expect(await project(placement)).toMatchObject({ outcome: 'projected', version: 1 })
     expect(await view('o-30')).toMatchObject({
       customerId: 'c-1',
@@ -251,30 +393,28 @@ describe('projections', () => {
       itemCount: 1,
       version: 1,
     })
-    await project(cancelled('o-30', 'changed mind'))
+    const cancellation = cancelled('o-30', 'changed mind')
+    await record(cancellation)
+    await project(cancellation)
     expect(await view('o-30')).toMatchObject({
       status: 'cancelled',
+      cancelledBy: 'customer',
       cancelReason: 'changed mind',
       total: 5,
       version: 2,
     })
     expect(await project(placement)).toMatchObject({ outcome: 'duplicate', writes: [] })
-    const stream = await dynamo.send(
-      new QueryCommand({
-        TableName: 'events',
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'order-o-30' },
-      }),
-    )
-    expect(stream.Items?.map((i) => [i.sk, i.eventType, i.origin])).toEqual([
-      [1, 'order.placed', 'recorded'],
-      [2, 'order.cancelled', 'recorded'],
+    expect(await streamOf('order-o-30')).toEqual([
+      ['order.placed', 'recorded'],
+      ['order.cancelled', 'recorded'],
     ])
   })
 
   it('converges when the cancellation arrives before the placement', async () => {
-    await project(cancelled('o-31', 'r'))
-    await project(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }]))
+    const cancellation = cancelled('o-31', 'r')
+    await record(cancellation)
+    await record(placed('o-31', [{ sku: 'A', quantity: 2, unitPrice: 1 }]))
+    await project(cancellation)
     expect(await view('o-31')).toMatchObject({
       status: 'cancelled',
       customerId: 'c-1',

@@ -41,13 +41,21 @@ describe('createPipelineApp', () => {
 
 describe('the demo consumers', () => {
   const expected = {
+    orders: [
+      'order.placed',
+      'order.cancelled',
+      'inventory.reserved',
+      'inventory.rejected',
+      'payment.authorized',
+      'payment.declined',
+    ],
     inventory: ['order.placed', 'order.cancelled'],
-    payments: ['order.placed'],
-    notifications: ['order.placed', 'order.cancelled'],
-    projections: ['order.placed', 'order.cancelled'],
+    payments: ['order.placed', 'order.cancelled'],
+    notifications: ['order.placed', 'order.confirmed', 'order.cancelled'],
+    projections: ['order.placed', 'order.confirmed', 'order.cancelled'],
   }
 
-  it('are inventory, payments, notifications and projections, each subscribed to its event types', () => {
+  it('are the saga (orders, inventory, payments), notifications and projections, each subscribed to its event types', () => {
     expect(stack.consumers.map((c) => c.consumerName)).toEqual(Object.keys(expected))
     for (const [name, filter] of Object.entries(expected)) {
       template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -60,7 +68,11 @@ describe('the demo consumers', () => {
 
   it('each get their own tables, by the environment variable names of the contract', () => {
     const tables = {
-      inventory: { INVENTORY_TABLE: stack.readModels.inventory },
+      orders: { EVENTS_TABLE: stack.eventStore.eventsTable },
+      inventory: {
+        INVENTORY_TABLE: stack.readModels.inventory,
+        EVENTS_TABLE: stack.eventStore.eventsTable,
+      },
       payments: {
         PAYMENTS_TABLE: stack.readModels.payments,
         EVENTS_TABLE: stack.eventStore.eventsTable,
@@ -117,13 +129,14 @@ describe('the demo consumers', () => {
 describe('every function', () => {
   it('names the TypeScript entry and exported handler the local runner runs', async () => {
     const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')
-    expect(functions).toHaveLength(5)
+    expect(functions).toHaveLength(6)
     const entries = functions.map(
       (fn) => fn.Metadata?.EventPipeline as { entry: string; handler: string },
     )
     expect(entries.map((e) => e.entry).sort()).toEqual([
       'functions/consumers/inventory/handler.ts',
       'functions/consumers/notifications/handler.ts',
+      'functions/consumers/orders/handler.ts',
       'functions/consumers/payments/handler.ts',
       'functions/consumers/projections/handler.ts',
       'functions/outbox-publisher/handler.ts',
@@ -231,11 +244,13 @@ describe('least privilege', () => {
   })
 
   it('lets each consumer send only to its own DLQ and write only its own tables', () => {
+    // The saga's services append to the event store; the projection only reads it.
     const owned: Record<string, string[]> = {
-      inventory: [idOf(stack.readModels.inventory)],
+      orders: [idOf(stack.eventStore.eventsTable)],
+      inventory: [idOf(stack.readModels.inventory), idOf(stack.eventStore.eventsTable)],
       payments: [idOf(stack.readModels.payments), idOf(stack.eventStore.eventsTable)],
       notifications: [idOf(stack.readModels.notifications)],
-      projections: [idOf(stack.readModels.orders), idOf(stack.eventStore.eventsTable)],
+      projections: [idOf(stack.readModels.orders)],
     }
     for (const c of stack.consumers) {
       const statements = statementsOfRole(template, idOf(c.function.role))
@@ -388,7 +403,7 @@ describe('stack outputs', () => {
     ]
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort())
     expect(outputs.EventTopicArn!.Value).toEqual({ Ref: idOf(stack.bus.topic) })
-    expect(outputs.ConsumerNames!.Value).toBe('inventory,payments,notifications,projections')
+    expect(outputs.ConsumerNames!.Value).toBe('orders,inventory,payments,notifications,projections')
     expect(outputs.DashboardName!.Value).toBe('OrderPipeline-pipeline')
     expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: idOf(stack.monitoring.alarmTopic) })
     expect(outputs.InventoryQueueUrl!.Value).toEqual({ Ref: idOf(consumer('inventory').queue) })

@@ -54,7 +54,7 @@ const functionIds = () =>
 describe('cdk synth on a fresh clone, without Docker', () => {
   it('succeeds', () => {
     expect(synth.status, synth.output).toBe(0)
-    expect(functionIds()).toHaveLength(5)
+    expect(functionIds()).toHaveLength(6)
   })
 
   it('bundles each function with the local esbuild into minified ESM with a source map', () => {

@@ -1,8 +1,12 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { ORDER_TABLE_SCHEMAS } from '../../../contracts/order-tables.ts'
+import type { OrderConfirmed } from '../../orders/index.ts'
 import type { OrderEvent } from '../shared/order-events.ts'
 
 const keys = ORDER_TABLE_SCHEMAS.notifications
+
+/** The order events a customer hears about. */
+type NotifiedEvent = OrderEvent | OrderConfirmed
 
 export interface NotificationDeps {
   readonly client: DynamoDBDocumentClient
@@ -30,7 +34,7 @@ type Notification = {
 }
 
 /** What to tell the customer about an order event. */
-function notificationFor(event: OrderEvent, now: string): Notification {
+function notificationFor(event: NotifiedEvent, now: string): Notification {
   const { orderId } = event.payload
   let message: { recipient?: string; subject: string; body: string }
   switch (event.eventType) {
@@ -43,6 +47,13 @@ function notificationFor(event: OrderEvent, now: string): Notification {
       }
       break
     }
+    case 'order.confirmed':
+      message = {
+        recipient: `customer:${event.payload.customerId}`,
+        subject: `Order ${orderId} confirmed`,
+        body: `Your order ${orderId} is confirmed: the items are set aside and ${event.payload.total.toFixed(2)} is authorized.`,
+      }
+      break
     case 'order.cancelled':
       message = {
         subject: `Order ${orderId} cancelled`,
@@ -51,7 +62,7 @@ function notificationFor(event: OrderEvent, now: string): Notification {
       break
     default: {
       const unhandled: never = event
-      throw new Error(`no notification for ${(unhandled as OrderEvent).eventType}`)
+      throw new Error(`no notification for ${(unhandled as NotifiedEvent).eventType}`)
     }
   }
   return {
@@ -71,7 +82,7 @@ function notificationFor(event: OrderEvent, now: string): Notification {
  * key), so a redelivered event does not notify twice.
  */
 export async function recordNotification(
-  event: OrderEvent,
+  event: NotifiedEvent,
   deps: NotificationDeps,
 ): Promise<{ outcome: 'recorded' | 'duplicate' }> {
   try {

@@ -1,27 +1,41 @@
 import { CONSUMERS } from '../../../contracts/consumers.ts'
 import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
-import { consumer } from '../../runtime/index.ts'
+import { InvalidPaymentCommandError } from '../../payments/index.ts'
+import { consumer, PermanentError } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
-import { authorizePayment } from './authorize.ts'
+import { paymentEffects } from './payment-effects.ts'
 
 const definition = CONSUMERS.payments
 
 /** The catalogue's schemas of the types the definition lists: what this handler takes. */
 export const events = consumedEvents(definition.eventTypes)
 
-/** Consumes order.placed: authorizes the payment and records payment.authorized. */
+/**
+ * Consumes order.placed (authorize the total, or record the decline) and order.cancelled
+ * (void the authorization); its effects commit with the idempotency record in one
+ * transaction, and its decisions reach the bus through the event store's outbox.
+ */
 export const handler = consumer({
   name: definition.name,
   events,
   async handle(event, { logger }) {
-    const result = await authorizePayment(event, {
-      client: documentClient(),
-      paymentsTable: requireEnv(TABLE_ENVIRONMENT.payments),
-      eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
-      now: new Date().toISOString(),
-    })
-    logger.info('payment handled', { result })
+    try {
+      const { writes, ...result } = await paymentEffects(event, {
+        client: documentClient(),
+        paymentsTable: requireEnv(TABLE_ENVIRONMENT.payments),
+        eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
+        now: new Date(),
+      })
+      logger.info('payment decided', { result })
+      return writes
+    } catch (error) {
+      // A command its decider refuses whatever the state: retrying cannot help.
+      if (error instanceof InvalidPaymentCommandError) {
+        throw new PermanentError(error.message, { cause: error })
+      }
+      throw error
+    }
   },
 })

@@ -13,31 +13,34 @@ const definition = CONSUMERS.projections
 export const events = consumedEvents(definition.eventTypes)
 
 /**
- * Consumes the order events: records each in its order's stream in the event store and
- * projects the stream into the order read model, both committed with the idempotency record.
+ * Consumes the order events and projects the order's stream (kept by the orders service)
+ * into the order read model, the row committed with the idempotency record.
  */
 export const handler = consumer({
   name: definition.name,
   events,
-  async handle(event, { logger, attempt }) {
+  async handle(event, { logger }) {
+    let result: Awaited<ReturnType<typeof projectOrder>>
     try {
-      const result = await projectOrder(
-        event,
-        {
-          client: documentClient(),
-          table: requireEnv(TABLE_ENVIRONMENT.readModel),
-          eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
-        },
-        { attempt },
-      )
-      const { writes, ...outcome } = result
-      logger.info('order projected', { result: outcome })
-      return writes.length > 0 ? writes : undefined
+      result = await projectOrder(event, {
+        client: documentClient(),
+        table: requireEnv(TABLE_ENVIRONMENT.readModel),
+        eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
+      })
     } catch (error) {
       // A missing version may still arrive: come back after a backoff rather than skip it.
       if (error instanceof ProjectionGapError)
         throw new TransientError(error.message, { cause: error })
       throw error
     }
+    const { writes, ...outcome } = result
+    if (outcome.outcome === 'not-recorded') {
+      // The orders service records the customer's events as it consumes them: soon.
+      throw new TransientError(
+        `order ${event.payload.orderId}'s stream does not hold ${event.eventType} ${event.eventId} yet`,
+      )
+    }
+    logger.info('order projected', { result: outcome })
+    return writes
   },
 })

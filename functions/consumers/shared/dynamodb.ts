@@ -1,5 +1,9 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb'
 
 let client: DynamoDBDocumentClient | undefined
 
@@ -15,13 +19,27 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 /**
- * For a cancelled transaction, the indexes of the items whose condition failed; undefined
- * for any other error.
+ * Items of a table by their partition key, read consistently, 100 keys a request (what
+ * BatchGetItem takes), unprocessed keys asked again. Missing items are missing in the map.
  */
-export function failedConditions(error: unknown): number[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined
-  const reasons = error.CancellationReasons ?? []
-  return reasons.flatMap((reason, index) =>
-    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
-  )
+export async function batchGetItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  key: string,
+  values: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const items = new Map<string, Record<string, unknown>>()
+  for (let i = 0; i < values.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = values
+      .slice(i, i + 100)
+      .map((value) => ({ [key]: value }))
+    while (keys && keys.length > 0) {
+      const result: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      )
+      for (const item of result.Responses?.[table] ?? []) items.set(item[key] as string, item)
+      keys = result.UnprocessedKeys?.[table]?.Keys
+    }
+  }
+  return items
 }

@@ -1,9 +1,9 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { demoOrder, demoSkus } from '../../../cli/demo-orders.ts'
+import { demoOrder, demoSkus, scarceSku, scarceStock } from '../../../cli/demo-orders.ts'
 import { seedDemoStock } from '../../../cli/demo-stock.ts'
-import { reserveStock } from '../../../functions/consumers/inventory/stock.ts'
+import { stockEffects } from '../../../functions/consumers/inventory/stock-effects.ts'
 import type { OrderPlaced } from '../../../functions/consumers/shared/order-events.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
@@ -23,14 +23,41 @@ describe('demo stock for pipeline dev', () => {
         AttributeDefinitions: [{ AttributeName: 'sku', AttributeType: 'S' }],
       }),
     )
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'events',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+      }),
+    )
     client = DynamoDBDocumentClient.from(dynamodb)
   })
 
+  const decide = (placed: OrderPlaced) =>
+    stockEffects(placed, { client, table, eventsTable: 'events', now: new Date() })
+  const none = { declined: 0, outOfStock: 0, cancel: 0 }
+
   it('stocks every demo SKU, so the inventory consumer reserves demo orders', async () => {
-    expect(await seedDemoStock(client, table, 100)).toBe(demoSkus.length)
-    const placed = demoOrder(0)[0] as OrderPlaced
-    const outcome = await reserveStock(placed, { client, table, now: new Date().toISOString() })
-    expect(outcome.outcome).toBe('reserved')
+    expect(await seedDemoStock(client, table, 100)).toBe(demoSkus.length + 1)
+    const { placed } = demoOrder(none)
+    expect((await decide(placed as OrderPlaced)).decided).toEqual(['inventory.reserved'])
+  })
+
+  it('stocks the scarce SKU with few units, fewer than an out-of-stock order asks', async () => {
+    const { placed, branch } = demoOrder({ ...none, outOfStock: 1 })
+    expect(branch).toBe('out-of-stock')
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: { sku: scarceSku } }),
+    )
+    expect(Item?.available).toBe(scarceStock)
+    expect((await decide(placed as OrderPlaced)).decided).toEqual(['inventory.rejected'])
   })
 
   it('keeps the counts of SKUs already in stock', async () => {

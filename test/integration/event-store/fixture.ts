@@ -9,8 +9,9 @@ import {
   STACK_ID,
 } from '../../../contracts/outputs.ts'
 import { createEvent, OrderCancelledV2, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
-import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
+import { settleEffects } from '../../../functions/consumers/orders/settle-effects.ts'
 import { projectOrder } from '../../../functions/order-read-model/index.ts'
+import type { OrderStreamEvent } from '../../../functions/orders/index.ts'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { type EmbeddedAws, startEmbeddedAws } from '../../../local/embedded-aws.ts'
 import { pipelineRoutes } from '../../../local/pipeline/pipeline-routes.ts'
@@ -154,12 +155,16 @@ export async function createOrdersTable(
   return name
 }
 
-/** Projects order events as the projections consumer does, committing its writes. */
+/**
+ * Records order events as the orders service does (each in its order's stream), then
+ * projects them as the projections consumer does, committing each one's writes.
+ */
 export async function projectLive(
   client: DynamoDBDocumentClient,
   tables: { eventsTable: string; ordersTable: string },
-  events: readonly OrderEvent[],
+  events: readonly OrderStreamEvent[],
 ): Promise<void> {
+  for (const event of events) await recordOrderEvent(client, tables.eventsTable, event)
   for (const event of events) {
     const { writes } = await projectOrder(event, {
       client,
@@ -168,4 +173,14 @@ export async function projectLive(
     })
     if (writes.length > 0) await client.send(new TransactWriteCommand({ TransactItems: writes }))
   }
+}
+
+/** What the orders service does about an order event, committed: recorded, then settled. */
+export async function recordOrderEvent(
+  client: DynamoDBDocumentClient,
+  eventsTable: string,
+  event: OrderStreamEvent,
+): Promise<void> {
+  const { writes } = await settleEffects(event, { client, eventsTable, now: new Date() })
+  if (writes.length > 0) await client.send(new TransactWriteCommand({ TransactItems: writes }))
 }

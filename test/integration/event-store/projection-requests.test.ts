@@ -6,7 +6,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { OrderEvent } from '../../../functions/consumers/shared/order-events.ts'
 import { EventStore } from '../../../functions/event-store/index.ts'
-import { type ProjectionOptions, projectOrder } from '../../../functions/order-read-model/index.ts'
+import { projectOrder } from '../../../functions/order-read-model/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import {
   cancelled,
@@ -15,14 +15,15 @@ import {
   createOrdersTable,
   documentClientFor,
   placed,
+  recordOrderEvent,
 } from './fixture.ts'
 
 const aws = useEmbeddedAws()
 
 /**
  * The DynamoDB requests the projections consumer makes per record, counted on its client:
- * the row read and the transaction in the common case; the stream read only when the row
- * cannot rule the event out of it, or on a retry after a cancelled transaction.
+ * the row read, the read of the order's stream after the row, and the transaction; a read of
+ * the rest of the stream only for an event the row does not name (a second cancellation).
  */
 describe('projection requests per record', () => {
   let client: DynamoDBDocumentClient
@@ -38,9 +39,9 @@ describe('projection requests per record', () => {
   })
 
   /** Projects an event and commits its writes as the runtime does; the requests it took. */
-  const project = async (event: OrderEvent, options?: ProjectionOptions) => {
+  const project = async (event: OrderEvent) => {
     counter.reset()
-    const result = await projectOrder(event, { client, table: ordersTable, eventsTable }, options)
+    const result = await projectOrder(event, { client, table: ordersTable, eventsTable })
     let committed = true
     if (result.writes.length > 0) {
       try {
@@ -52,6 +53,8 @@ describe('projection requests per record', () => {
     }
     return { result, requests: counter.requests.map((r) => r.name), committed }
   }
+  const record = (event: OrderEvent) =>
+    recordOrderEvent(documentClientFor(aws.endpoint), eventsTable, event)
   const row = async (orderId: string) =>
     (
       await documentClientFor(aws.endpoint).send(
@@ -63,64 +66,55 @@ describe('projection requests per record', () => {
       `order-${orderId}`,
     )
 
-  it('takes 2 requests a record in the common case: the row, then the transaction', async () => {
+  it('takes 3 requests a record in the common case: the row, the stream after it, the transaction', async () => {
     const placement = placed('r-1', '2026-05-01T10:00:00Z')
+    await record(placement)
     const first = await project(placement)
-    expect(first.requests).toEqual(['Get', 'TransactWrite'])
+    expect(first.requests).toEqual(['Get', 'Query', 'TransactWrite'])
     expect(first.committed).toBe(true)
     expect(first.result).toMatchObject({ outcome: 'projected', version: 1 })
-    const second = await project(cancelled('r-1', '2026-05-01T11:00:00Z'))
-    expect(second.requests).toEqual(['Get', 'TransactWrite'])
+    const cancellation = cancelled('r-1', '2026-05-01T11:00:00Z')
+    await record(cancellation)
+    const second = await project(cancellation)
+    expect(second.requests).toEqual(['Get', 'Query', 'TransactWrite'])
     expect(second.result).toMatchObject({ outcome: 'projected', status: 'cancelled', version: 2 })
     expect(await row('r-1')).toMatchObject({ status: 'cancelled', version: 2 })
+    // The projection writes no event: the stream is the orders service's.
     expect((await stream('r-1')).map((r) => r.streamVersion)).toEqual([1, 2])
-
-    // A cancellation first, then its placement: 2 each as well.
-    expect((await project(cancelled('r-2', '2026-05-01T11:00:00Z'))).requests).toEqual([
-      'Get',
-      'TransactWrite',
-    ])
-    expect((await project(placed('r-2', '2026-05-01T10:00:00Z'))).requests).toEqual([
-      'Get',
-      'TransactWrite',
-    ])
-    expect(await row('r-2')).toMatchObject({ status: 'cancelled', customerId: 'c-1', version: 2 })
   })
 
-  it('reads the stream for an event the row may hold already, and never appends it twice', async () => {
+  it('a redelivered event: nothing to write', async () => {
     const placement = placed('r-3', '2026-05-01T10:00:00Z')
+    await record(placement)
     await project(placement)
-    await project(cancelled('r-3', '2026-05-01T11:00:00Z'))
     const again = await project(placement)
     expect(again.requests).toEqual(['Get', 'Query'])
-    expect(again.result).toMatchObject({ outcome: 'duplicate', version: 2, writes: [] })
-    expect((await stream('r-3')).map((r) => r.event.eventId)).toHaveLength(2)
+    expect(again.result).toMatchObject({ outcome: 'duplicate', version: 1, writes: [] })
   })
 
-  it('a row behind its stream: the transaction is cancelled, and the retry reads the stream and catches up', async () => {
-    // The stream got ahead of the row (v2 recorded without the row moving on).
-    await project(placed('r-4', '2026-05-01T10:00:00Z'))
-    await new EventStore({ client: documentClientFor(aws.endpoint), eventsTable }).append(
-      'order-r-4',
-      [cancelled('r-4', '2026-05-01T11:00:00Z')],
-      { expectedVersion: 1, origin: 'recorded' },
-    )
-    const cancellation = cancelled('r-4', '2026-05-01T12:00:00Z')
-    const first = await project(cancellation)
-    expect(first.requests).toEqual(['Get', 'TransactWrite'])
-    expect(first.committed).toBe(false)
-    expect(await row('r-4')).toMatchObject({ version: 1, status: 'placed' })
-    const retry = await project(cancellation, { attempt: 2 })
-    expect(retry.requests).toEqual(['Get', 'Query', 'TransactWrite'])
-    expect(retry.committed).toBe(true)
-    expect(retry.result).toMatchObject({ outcome: 'projected', version: 3 })
-    expect(await row('r-4')).toMatchObject({ version: 3, lastEventId: cancellation.eventId })
-    expect((await stream('r-4')).map((r) => r.streamVersion)).toEqual([1, 2, 3])
+  it('an event the stream does not hold yet: not recorded, nothing written, retried later', async () => {
+    const placement = placed('r-4', '2026-05-01T10:00:00Z')
+    const early = await project(placement)
+    expect(early.result).toMatchObject({ outcome: 'not-recorded', writes: [] })
+    expect(await row('r-4')).toBeUndefined()
+    await record(placement)
+    expect((await project(placement)).result).toMatchObject({ outcome: 'projected', version: 1 })
   })
 
-  it('two events of one order at once: one transaction is cancelled, its retry appends after the other', async () => {
-    const placement = placed('r-5', '2026-05-01T10:00:00Z')
+  it('a row behind its stream catches up on the next event, in one write', async () => {
+    await record(placed('r-5', '2026-05-01T10:00:00Z'))
     const cancellation = cancelled('r-5', '2026-05-01T11:00:00Z')
+    await record(cancellation)
+    const caught = await project(cancellation)
+    expect(caught.result).toMatchObject({ outcome: 'projected', status: 'cancelled', version: 2 })
+    expect(await row('r-5')).toMatchObject({ version: 2, lastEventId: cancellation.eventId })
+  })
+
+  it('two writers of one row at once: the second transaction is cancelled, its retry is a duplicate', async () => {
+    const placement = placed('r-6', '2026-05-01T10:00:00Z')
+    const cancellation = cancelled('r-6', '2026-05-01T11:00:00Z')
+    await record(placement)
+    await record(cancellation)
     const [a, b] = await Promise.all([
       projectOrder(placement, { client, table: ordersTable, eventsTable }),
       projectOrder(cancellation, { client, table: ordersTable, eventsTable }),
@@ -132,26 +126,18 @@ describe('projection requests per record', () => {
       )
     expect(await commit(a.writes)).toBe(true)
     expect(await commit(b.writes)).toBe(false)
-    const retry = await project(cancellation, { attempt: 2 })
-    expect(retry.committed).toBe(true)
-    expect(await row('r-5')).toMatchObject({ status: 'cancelled', version: 2 })
-    expect((await stream('r-5')).map((r) => r.event.eventId)).toEqual([
-      placement.eventId,
-      cancellation.eventId,
-    ])
+    expect((await project(cancellation)).result).toMatchObject({ outcome: 'duplicate' })
+    expect(await row('r-6')).toMatchObject({ status: 'cancelled', version: 2 })
   })
 
-  it('a row that is absent while its stream is not: cancelled, then caught up on the retry', async () => {
-    const placement = placed('r-6', '2026-05-01T10:00:00Z')
-    await new EventStore({ client: documentClientFor(aws.endpoint), eventsTable }).append(
-      'order-r-6',
-      [placement],
-      { expectedVersion: 'no-stream', origin: 'recorded' },
-    )
-    expect((await project(placement)).committed).toBe(false)
-    const retry = await project(placement, { attempt: 2 })
-    expect(retry.result).toMatchObject({ outcome: 'projected', version: 1 })
-    expect(retry.committed).toBe(true)
-    expect(await stream('r-6')).toHaveLength(1)
+  it('a second cancellation, which the row folds as the earlier one: found in the stream', async () => {
+    const placement = placed('r-7', '2026-05-01T10:00:00Z')
+    const first = cancelled('r-7', '2026-05-01T11:00:00Z')
+    const second = cancelled('r-7', '2026-05-01T12:00:00Z')
+    for (const event of [placement, first, second]) await record(event)
+    await project(first)
+    const late = await project(second)
+    expect(late.requests).toEqual(['Get', 'Query', 'Query'])
+    expect(late.result).toMatchObject({ outcome: 'duplicate', version: 3 })
   })
 })

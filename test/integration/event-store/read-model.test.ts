@@ -13,15 +13,22 @@ import {
   queueDepth,
   sendBodies,
 } from '../runtime/fixture.ts'
-import { cancelled, createEventsTable, documentClientFor, placed } from './fixture.ts'
+import {
+  cancelled,
+  createEventsTable,
+  documentClientFor,
+  placed,
+  recordOrderEvent,
+} from './fixture.ts'
 
 const aws = useEmbeddedAws()
 
 /**
- * The order read model as a projection of the event store, on the embedded AWS: the
- * projections consumer (its handler on the consumer runtime, configured by its environment)
- * records the order events from its queue into the order streams and projects them; a
- * rebuild that replays the events table into a new table gives identical rows.
+ * The order read model as a projection of the event store, on the embedded AWS: the orders
+ * service records the order events into the order streams, and the projections consumer
+ * (its handler on the consumer runtime, configured by its environment) projects them from
+ * its queue, redelivered and out of order; a rebuild that replays the events table into a
+ * new table gives identical rows.
  */
 describe('order read model', () => {
   let resources: ConsumerResources
@@ -91,12 +98,21 @@ describe('order read model', () => {
     const cancellations = orders
       .slice(0, 8)
       .map((id, i) => cancelled(id, `2026-05-01T11:0${i}:00Z`))
-    // Cancellations of four orders arrive before their placements; three placements twice.
+    // The orders service records them: cancellations of four orders before their placements.
+    const race = [placed('o-20', '2026-05-01T12:00:00Z'), cancelled('o-20', '2026-05-01T12:01:00Z')]
+    for (const event of [
+      ...cancellations.slice(0, 4),
+      ...placements,
+      ...cancellations.slice(4),
+      ...race,
+    ]) {
+      await recordOrderEvent(documentClientFor(aws.endpoint), eventsTable, event)
+    }
+    // The projection gets them out of order too, and three placements twice.
     await send(cancellations.slice(0, 4))
     await drain()
     // And one order's placement and cancellation in one batch, handled at once: the second
-    // writer's transaction is cancelled (the version is taken) and it is retried.
-    const race = [placed('o-20', '2026-05-01T12:00:00Z'), cancelled('o-20', '2026-05-01T12:01:00Z')]
+    // writer's transaction is cancelled (the row's version is taken) and it is retried.
     await send([...placements, ...placements.slice(10, 13), ...cancellations.slice(4)])
     await send(race)
     await drain()
@@ -114,7 +130,7 @@ describe('order read model', () => {
       expect(row.customerId).toBe('c-1')
     }
 
-    // Each event recorded once, from the bus (so the outbox does not publish it again).
+    // Each event recorded once by the orders service, from the bus (the outbox does not publish it again).
     const store = new EventStore({ client: documentClientFor(aws.endpoint), eventsTable })
     const early = await store.readStream('order-o-00')
     expect(early.map((r) => [r.streamVersion, r.event.eventType, r.origin])).toEqual([

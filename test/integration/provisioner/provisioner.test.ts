@@ -158,6 +158,7 @@ describe('provisioning the order stack on the embedded AWS', () => {
   it('resolves the functions’ environment and the stack outputs to what was created', () => {
     const resources = parseStackOutputs(stack.outputs)
     expect(resources.consumers.map((c) => c.name)).toEqual([
+      'orders',
       'inventory',
       'payments',
       'notifications',

@@ -1,6 +1,7 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
+import { createEventsTable } from '../event-store/fixture.ts'
 import { orderPlaced } from './events.ts'
 import { type ConsumerResources, createConsumerResources, pollOnce, sendBodies } from './fixture.ts'
 
@@ -29,6 +30,8 @@ describe('inventory consumer on the runtime', () => {
       MAX_RECEIVE_COUNT: '3',
       IDEMPOTENCY_TABLE: resources.table,
       INVENTORY_TABLE: table,
+      // Inventory keeps each order's reservation as a stream in the event store.
+      EVENTS_TABLE: await createEventsTable(aws.endpoint),
     })
     await resources.dynamodb.send(
       new CreateTableCommand({

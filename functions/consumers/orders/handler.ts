@@ -1,0 +1,42 @@
+import { CONSUMERS } from '../../../contracts/consumers.ts'
+import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
+import { consumedEvents } from '../../catalogue/index.ts'
+import { InvalidOrderCommandError } from '../../orders/index.ts'
+import { consumer, PermanentError } from '../../runtime/index.ts'
+import { documentClient } from '../shared/dynamodb.ts'
+import { requireEnv } from '../shared/env.ts'
+import { settleEffects } from './settle-effects.ts'
+
+const definition = CONSUMERS.orders
+
+/** The catalogue's schemas of the types the definition lists: what this handler takes. */
+export const events = consumedEvents(definition.eventTypes)
+
+/**
+ * The order saga (choreography: it only reacts to events): records each fact about an order
+ * in the order's stream, and confirms the order once its stock is reserved and its payment
+ * authorized, or cancels it on a rejection or a decline. The append commits with the
+ * idempotency record in one transaction; order.confirmed and order.cancelled reach the bus
+ * through the event store's outbox.
+ */
+export const handler = consumer({
+  name: definition.name,
+  events,
+  async handle(event, { logger }) {
+    try {
+      const { writes, ...result } = await settleEffects(event, {
+        client: documentClient(),
+        eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
+        now: new Date(),
+      })
+      logger.info('order settled', { result })
+      return writes
+    } catch (error) {
+      // A command its decider refuses whatever the state: retrying cannot help.
+      if (error instanceof InvalidOrderCommandError) {
+        throw new PermanentError(error.message, { cause: error })
+      }
+      throw error
+    }
+  },
+})
