@@ -5,14 +5,13 @@ import {
   type EventEnvelope,
   type Publisher,
 } from '../functions/catalogue/index.ts'
-import { localDefaults } from '../local/defaults.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
 import { type DemoMix, defaultMix, demoOrder, parseMix } from './demo-orders.ts'
 import { demoStockLevels, seedDemoStock } from './demo-stock.ts'
-import { parsePort } from './embedded.ts'
+import { withEmbeddedAwsOptions } from './embedded.ts'
 import { defaultLogPath, functionLogSink } from './function-log-file.ts'
 import { type LiveViewState, liveLine, liveView, secondTerminalHints } from './live-view.ts'
 import { type PipelineReader, pipelineReader } from './readers/index.ts'
@@ -389,7 +388,7 @@ async function liveMode(
 }
 
 export function registerDevCommand(program: Command): void {
-  program
+  const command = program
     .command('dev')
     .description(
       'what `npm start` runs: the whole pipeline on the embedded AWS (from lib/app.ts), fed with demo orders, with a live status view',
@@ -399,13 +398,7 @@ export function registerDevCommand(program: Command): void {
         .choices(targetNames)
         .default('embedded'),
     )
-    .option(
-      '-p, --port <port>',
-      'port on 127.0.0.1 (0 picks a free one)',
-      parsePort,
-      localDefaults.port,
-    )
-    .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
+  withEmbeddedAwsOptions(command)
     .option('-r, --rate <orders/s>', 'demo orders published per second (0: none)', Number, 1)
     .option(
       '--mix <shares>',

@@ -52,9 +52,17 @@ function stopOnSignal(aws: { stop(): Promise<void> }): void {
 }
 
 export function registerEmbeddedCommand(program: Command): void {
-  program
+  const command = program
     .command('embedded')
     .description('start the embedded AWS (SNS, SQS, DynamoDB) on one endpoint and keep it running')
+  withEmbeddedAwsOptions(command).action(async (options: EmbeddedCommandOptions) => {
+    await runEmbedded(options)
+  })
+}
+
+/** Where the embedded AWS listens and keeps its state: `--port`, `--data-dir`. */
+export function withEmbeddedAwsOptions(command: Command): Command {
+  return command
     .option(
       '-p, --port <port>',
       'port on 127.0.0.1 (0 picks a free one)',
@@ -62,12 +70,9 @@ export function registerEmbeddedCommand(program: Command): void {
       localDefaults.port,
     )
     .option('--data-dir <dir>', 'keep state in this folder across restarts (default: in memory)')
-    .action(async (options: EmbeddedCommandOptions) => {
-      await runEmbedded(options)
-    })
 }
 
-export function parsePort(value: string): number {
+function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a whole number from 0 to 65535, got '${value}'`)

@@ -7,6 +7,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch'
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import { Key } from 'aws-cdk-lib/aws-kms'
+import type { IFunction } from 'aws-cdk-lib/aws-lambda'
 import { Topic } from 'aws-cdk-lib/aws-sns'
 import {
   DashboardRenderingPreference,
@@ -169,22 +170,7 @@ export class PipelineMonitoring extends Construct {
               }),
             ],
           },
-          {
-            title: 'Error rate (% of invocations)',
-            metrics: [
-              {
-                alarmFriendlyName: `${name}-error-rate`,
-                metric: this.errorRatePercent(fn.metricErrors(), fn.metricInvocations()),
-                addAlarm: {
-                  Critical: {
-                    threshold: this.maxErrorRatePercent,
-                    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                    treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
-                  },
-                },
-              },
-            ],
-          },
+          this.errorRateGroup(`${name}-error-rate`, fn),
         ],
       })
       .monitorLambdaFunction({
@@ -243,26 +229,29 @@ export class PipelineMonitoring extends Construct {
       .monitorCustom({
         alarmFriendlyName: 'outbox-publisher-flow',
         humanReadableName: 'outbox publisher: error rate',
-        metricGroups: [
-          {
-            title: 'Error rate (% of invocations)',
-            metrics: [
-              {
-                alarmFriendlyName: 'outbox-publisher-error-rate',
-                metric: this.errorRatePercent(fn.metricErrors(), fn.metricInvocations()),
-                addAlarm: {
-                  Critical: {
-                    threshold: this.maxErrorRatePercent,
-                    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                    treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
-                  },
-                },
-              },
-            ],
-          },
-        ],
+        metricGroups: [this.errorRateGroup('outbox-publisher-error-rate', fn)],
       })
     return this
+  }
+
+  /** A function's error rate graphed, with a critical alarm over `maxErrorRatePercent`. */
+  private errorRateGroup(alarmFriendlyName: string, fn: IFunction) {
+    return {
+      title: 'Error rate (% of invocations)',
+      metrics: [
+        {
+          alarmFriendlyName,
+          metric: this.errorRatePercent(fn.metricErrors(), fn.metricInvocations()),
+          addAlarm: {
+            Critical: {
+              threshold: this.maxErrorRatePercent,
+              comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+              treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+            },
+          },
+        },
+      ],
+    }
   }
 
   private errorRatePercent(errors: Metric, invocations: Metric): MathExpression {

@@ -2,7 +2,8 @@ import { CONSUMERS } from '../../../contracts/consumers.ts'
 import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
 import { InvalidStockCommandError } from '../../inventory/index.ts'
-import { consumer, PermanentError } from '../../runtime/index.ts'
+import { consumer } from '../../runtime/index.ts'
+import { decidedWrites } from '../shared/decided-writes.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 import { stockEffects } from './stock-effects.ts'
@@ -20,22 +21,13 @@ export const events = consumedEvents(definition.eventTypes)
 export const handler = consumer({
   name: definition.name,
   events,
-  async handle(event, { logger }) {
-    try {
-      const { writes, ...result } = await stockEffects(event, {
+  handle: (event, { logger }) =>
+    decidedWrites(logger, 'inventory decided', InvalidStockCommandError, () =>
+      stockEffects(event, {
         client: documentClient(),
         table: requireEnv(TABLE_ENVIRONMENT.inventory),
         eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         now: new Date(),
-      })
-      logger.info('inventory decided', { result })
-      return writes
-    } catch (error) {
-      // A command its decider refuses whatever the state: retrying cannot help.
-      if (error instanceof InvalidStockCommandError) {
-        throw new PermanentError(error.message, { cause: error })
-      }
-      throw error
-    }
-  },
+      }),
+    ),
 })

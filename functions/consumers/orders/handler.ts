@@ -2,7 +2,8 @@ import { CONSUMERS } from '../../../contracts/consumers.ts'
 import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
 import { InvalidOrderCommandError } from '../../orders/index.ts'
-import { consumer, PermanentError } from '../../runtime/index.ts'
+import { consumer } from '../../runtime/index.ts'
+import { decidedWrites } from '../shared/decided-writes.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 import { settleEffects } from './settle-effects.ts'
@@ -22,21 +23,12 @@ export const events = consumedEvents(definition.eventTypes)
 export const handler = consumer({
   name: definition.name,
   events,
-  async handle(event, { logger }) {
-    try {
-      const { writes, ...result } = await settleEffects(event, {
+  handle: (event, { logger }) =>
+    decidedWrites(logger, 'order settled', InvalidOrderCommandError, () =>
+      settleEffects(event, {
         client: documentClient(),
         eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         now: new Date(),
-      })
-      logger.info('order settled', { result })
-      return writes
-    } catch (error) {
-      // A command its decider refuses whatever the state: retrying cannot help.
-      if (error instanceof InvalidOrderCommandError) {
-        throw new PermanentError(error.message, { cause: error })
-      }
-      throw error
-    }
-  },
+      }),
+    ),
 })
