@@ -51,6 +51,28 @@ export const fauxqsDistModules = [
   'persistence.js',
 ] as const
 
+/** The part of fauxqs's PersistenceManager that `keepReceiveCountWhenReleased` replaces. */
+interface FauxqsPersistence {
+  readonly db: { prepare(sql: string): { run(...values: unknown[]): unknown } }
+  updateMessageReady(messageId: string): void
+}
+
+/**
+ * fauxqs 2.4.1 writes a message made visible again (ChangeMessageVisibility 0) with
+ * `approximate_receive_count = NULL`, which its own schema refuses (NOT NULL): the call
+ * throws after the message left flight and before it is queued again, so the running queue
+ * loses it until a restart. Releasing a message clears only its receipt and deadline (its
+ * receive count and first receive stay, as in memory and on AWS).
+ */
+function keepReceiveCountWhenReleased(persistence: FauxqsPersistence): void {
+  const release = persistence.db.prepare(
+    'UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?',
+  )
+  persistence.updateMessageReady = (messageId) => {
+    release.run(messageId)
+  }
+}
+
 /**
  * fauxqs's `startFauxqs` always listens on 0.0.0.0 and builds queue URLs on
  * `sqs.<region>.localhost`, which does not resolve everywhere. We build its Fastify app
@@ -72,6 +94,7 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true })
     persistence = new PersistenceManager(options.dataDir)
+    keepReceiveCountWhenReleased(persistence as unknown as FauxqsPersistence)
     // Load before wiring persistence in, as fauxqs does, so loading does not write back.
     persistence!.load(sqsStore, snsStore, s3Store)
     sqsStore.persistence = persistence

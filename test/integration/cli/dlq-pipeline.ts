@@ -65,7 +65,9 @@ export interface SmallPipeline {
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT'
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'
 
-export async function startSmallPipeline(): Promise<SmallPipeline> {
+export async function startSmallPipeline(
+  options: { readonly dataDir?: string } = {},
+): Promise<SmallPipeline> {
   let served: StackDocument | undefined
   const queueNames = Object.keys(smallConsumers).flatMap((name) => [
     name,
@@ -74,6 +76,7 @@ export async function startSmallPipeline(): Promise<SmallPipeline> {
   ])
   const aws = await startEmbeddedAws({
     port: 0,
+    dataDir: options.dataDir,
     routes: pipelineRoutes(() =>
       served
         ? {

@@ -236,6 +236,11 @@ const smokeTests: Record<string, () => Promise<void>> = {
     try {
       const persistence = new PersistenceManager(dir)
       persistence.load(new SqsStore(), new SnsStore(), new S3Store())
+      // What local/sns-sqs/fauxqs.ts replaces to keep the receive count of a released message.
+      expect(persistence.updateMessageReady).toBeTypeOf('function')
+      expect(
+        persistence.db.prepare('SELECT approximate_receive_count FROM sqs_messages'),
+      ).toBeTypeOf('object')
       persistence.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
