@@ -23,6 +23,12 @@ export interface StreamInfo {
   readonly startingSequenceNumber: string
   status: 'ENABLED' | 'DISABLED'
   endingSequenceNumber?: string
+  /**
+   * The sequence number of the newest record trimmed away (the trim horizon); absent while
+   * nothing was trimmed, when it is just before startingSequenceNumber. Sequence numbers are
+   * shared across streams, so a stream's first record need not follow its horizon directly.
+   */
+  trimmedThrough?: string
 }
 
 /** The identity DynamoDB puts on the REMOVE records of items that time to live deleted. */
@@ -233,11 +239,14 @@ export class StreamLog {
     }
   }
 
-  /** The sequence number just before the oldest record still kept (TRIM_HORIZON), or before any. */
+  /**
+   * The trim horizon: the newest sequence number whose record has expired (TRIM_HORIZON reads
+   * what comes after it), or the one just before the shard's StartingSequenceNumber.
+   */
   trimHorizon(arn: string): string {
-    const state = this.#streams.get(arn)
-    const first = state?.entries[0]?.sequenceNumber ?? state?.info.startingSequenceNumber
-    return first ? toSequenceNumber(BigInt(first) - sequenceBase - 1n) : toSequenceNumber(0n)
+    const info = this.#streams.get(arn)?.info
+    if (!info) return toSequenceNumber(0n)
+    return info.trimmedThrough ?? before(info.startingSequenceNumber)
   }
 
   /** The sequence number of the newest record (LATEST reads what comes after it). */
@@ -296,6 +305,10 @@ export class StreamLog {
           key: recordKey(arn, (state.entries[drop] as LogEntry).sequenceNumber),
         })
         drop++
+      }
+      if (drop > 0) {
+        state.info.trimmedThrough = (state.entries[drop - 1] as LogEntry).sequenceNumber
+        operations.push({ type: 'put', key: `${streamKeyPrefix}${arn}`, value: state.info })
       }
       state.entries.splice(0, drop)
       if (

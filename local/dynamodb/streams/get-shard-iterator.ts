@@ -50,7 +50,11 @@ export const getShardIterator: Action = async (context, request) => {
         `SequenceNumber ${sequenceNumber} is before the trim horizon of shard ${shardId}: its record has expired`,
       )
     }
-    if (!context.streams.has(arn, sequenceNumber)) {
+    // The shard's StartingSequenceNumber is a valid position even before its first record.
+    if (
+      sequenceNumber !== info.startingSequenceNumber &&
+      !context.streams.has(arn, sequenceNumber)
+    ) {
       throw validationException(
         `Invalid SequenceNumber: ${sequenceNumber} is not a record of shard ${shardId} in stream ${arn}`,
       )

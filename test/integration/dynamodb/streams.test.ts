@@ -13,6 +13,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
+  type ShardIteratorType,
   type StreamViewType,
 } from '@aws-sdk/client-dynamodb-streams'
 import { describe, expect, it } from 'vitest'
@@ -225,6 +226,39 @@ for (const target of dynamoDbTargets) {
           }),
         ),
       ).toEqual(['INSERT three'])
+    })
+
+    // Sequence numbers are shared across a region's streams: another table writing between a
+    // reader's iterator and this table's first record must not make that iterator trimmed.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetShardIterator.html
+    it('reads a second table from an iterator taken before its first record while another table writes', async () => {
+      const quiet = await streamTable('KEYS_ONLY')
+      const busy = await streamTable('KEYS_ONLY')
+      const shard = await firstShard(db.streams, quiet.arn)
+      const iterator = async (type: ShardIteratorType, SequenceNumber?: string) =>
+        (
+          await db.streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: quiet.arn,
+              ShardId: shard.ShardId,
+              ShardIteratorType: type,
+              SequenceNumber,
+            }),
+          )
+        ).ShardIterator
+      const horizon = await iterator('TRIM_HORIZON')
+      const atStart = await iterator(
+        'AT_SEQUENCE_NUMBER',
+        shard.SequenceNumberRange?.StartingSequenceNumber,
+      )
+      const emptyPoll = await db.streams.send(new GetRecordsCommand({ ShardIterator: horizon }))
+      expect(emptyPoll.Records).toEqual([])
+      for (const pk of ['x', 'y']) await put(busy.table, pk, 1)
+      await put(quiet.table, 'q', 1)
+      for (const ShardIterator of [horizon, atStart, emptyPoll.NextShardIterator]) {
+        const page = await db.streams.send(new GetRecordsCommand({ ShardIterator }))
+        expect(describeRecords(page.Records ?? [])).toEqual(['INSERT q'])
+      }
     })
 
     it('pages GetRecords by Limit', async () => {
