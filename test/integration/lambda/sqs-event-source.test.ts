@@ -124,6 +124,22 @@ describe('SQS event source mapping', () => {
     expect(deliveries(f).get('ok#2')).toBe(2)
   })
 
+  it('takes a function that returns [] as having processed the whole batch', async () => {
+    const f = await start({ batchingWindow: 1, maxReceiveCount: 2 })
+    const { QueueUrl } = f.outputs
+    await send(QueueUrl, ['empty#1', 'ok#2'])
+
+    await eventually('the batch to settle', () => f.outcomes.length === 1)
+    expect(f.outcomes[0]?.succeeded.size).toBe(2)
+    await eventually('the queue to empty', async () => (await depth(QueueUrl)) === 0)
+    expect(deliveries(f)).toEqual(
+      new Map([
+        ['empty#1', 1],
+        ['ok#2', 1],
+      ]),
+    )
+  })
+
   it('ignores batchItemFailures and deletes the whole batch without ReportBatchItemFailures', async () => {
     const f = await start({ reportBatchItemFailures: false })
     const { QueueUrl } = f.outputs
