@@ -34,5 +34,5 @@ export {
   type PublisherOptions,
 } from './publisher.ts'
 export { snsBatches, snsMessageBytes } from './sns-batches.ts'
-export { readEventAs, upcastChain, upcastEvent } from './upcast-event.ts'
+export { readEventAs, unreachableVersion, upcastChain, upcastEvent } from './upcast-event.ts'
 export { validateEvent } from './validate-event.ts'

@@ -12,6 +12,26 @@ export function upcastChain(definition: EventDefinition): EventDefinition[] {
 }
 
 /**
+ * Why `definition` cannot read an event of its type at `version`, or undefined when it can:
+ * the one rule of version acceptance, which the consumer runtime, the event store's readers
+ * and the stack's cross-check share. A reader takes its own version and every older one on
+ * its upcast chain; nothing downcasts, so a newer version is never readable.
+ */
+export function unreachableVersion(
+  definition: EventDefinition,
+  version: number,
+): string | undefined {
+  const chain = upcastChain(definition)
+  if (chain.some((d) => d.version === version)) return undefined
+  const { type } = definition
+  if (version > definition.version) {
+    return `${type} v${version} is newer than the v${definition.version} this reader takes, and nothing downcasts: move the reader to v${version} (the versions it declares), then redrive what it dead-lettered`
+  }
+  const reads = chain.map((d) => `v${d.version}`).join(', ')
+  return `${type} v${version} cannot be upcast to v${definition.version}: this reader takes ${reads} (its upcast chain); declare an upcastFrom that reads v${version}`
+}
+
+/**
  * Reads an event envelope as `definition` (a tolerant reader): validated against the
  * definition of its own version on `definition`'s upcast chain, then upcast one version at
  * a time, each result validated. Throws `UnknownEventError` when the event is not of the
@@ -26,6 +46,7 @@ export function readEventAs<TDefinition extends EventDefinition>(
   const at = chain.findIndex((d) => d.type === event.eventType && d.version === event.version)
   const own = chain[at]
   if (!own) {
+    // Not of the type, or a version unreachableVersion names a reason for.
     throw new UnknownEventError(
       event.eventType,
       event.version,

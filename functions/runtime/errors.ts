@@ -27,7 +27,7 @@ export type InvalidRecordReason =
   | 'missing-id'
   | 'schema'
   | 'unknown-type'
-  | 'unknown-version'
+  | 'unreachable-version'
 
 /** A record that is not a valid event for this consumer; permanent, so dead-lettered. */
 export class InvalidRecordError extends PermanentError {

@@ -5,7 +5,7 @@ import { describeIssues } from '../catalogue/describe-issues.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
 import { eventEnvelope } from '../catalogue/envelope.ts'
 import { EventValidationError, UpcastError } from '../catalogue/errors.ts'
-import { readEventAs, upcastChain } from '../catalogue/upcast-event.ts'
+import { readEventAs, unreachableVersion } from '../catalogue/upcast-event.ts'
 import { InvalidRecordError } from './errors.ts'
 import { parseJsonStrictly } from './parse-json-strictly.ts'
 
@@ -64,13 +64,9 @@ export function parseRecord(
       `event ${eventId} has type '${eventType}', which this consumer does not handle (it handles ${[...definitions.keys()].join(', ')})`,
     )
   }
-  // An older version on the definition's upcast chain is read as the definition's version.
-  const [handled, ...upcast] = upcastChain(definition).map((d) => d.version)
-  if (version !== handled && !upcast.includes(version)) {
-    throw new InvalidRecordError(
-      'unknown-version',
-      `event ${eventId} is ${eventType} version ${version}; this consumer handles version ${handled}${upcast.length > 0 ? ` (and ${upcast.join(', ')} by upcasting)` : ''}`,
-    )
+  const unreachable = unreachableVersion(definition, version)
+  if (unreachable) {
+    throw new InvalidRecordError('unreachable-version', `event ${eventId}: ${unreachable}`)
   }
   let event: EventEnvelope
   try {

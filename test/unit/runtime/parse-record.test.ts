@@ -77,7 +77,7 @@ describe('parseRecord', () => {
     expect(reasonFor(JSON.stringify({ ...event, eventType: undefined }))).toBe('missing-id')
     expect(reasonFor(JSON.stringify({ ...event, timestamp: 'yesterday' }))).toBe('schema')
     expect(reasonFor(JSON.stringify({ ...event, eventType: 'order.shipped' }))).toBe('unknown-type')
-    expect(reasonFor(JSON.stringify({ ...event, version: 2 }))).toBe('unknown-version')
+    expect(reasonFor(JSON.stringify({ ...event, version: 2 }))).toBe('unreachable-version')
     expect(reasonFor(JSON.stringify({ ...event, payload: { orderId: 'o-1' } }))).toBe('schema')
   })
 
@@ -95,6 +95,19 @@ describe('parseRecord', () => {
       { source: 'x' },
     )
     expect(reasonFor(JSON.stringify(fine))).toBe('parsed')
+  })
+})
+
+describe('parseRecord as a tolerant reader', () => {
+  it('ignores fields it does not know, in the envelope and in the payload', () => {
+    const extended = {
+      ...event,
+      traceparent: '00-abc-def-01',
+      payload: { ...event.payload, refundTo: 'card', notes: { any: ['shape'] } },
+    }
+    const parsed = parseRecord(record(JSON.stringify(extended)), definitions, 262_144)
+    // The handler sees what its schema declares, nothing it could come to depend on unseen.
+    expect(parsed.event).toEqual(event)
   })
 })
 
@@ -119,9 +132,22 @@ describe('parseRecord of an older version (tolerant reader)', () => {
 
   it('names the versions it reads when one is not on the chain', () => {
     expect(failure({ ...addedV3(1, 'e-3'), version: 4 })).toMatchObject({
-      reason: 'unknown-version',
+      reason: 'unreachable-version',
       message:
-        'event e-3 is tally.added version 4; this consumer handles version 3 (and 2, 1 by upcasting)',
+        'event e-3: tally.added v4 is newer than the v3 this reader takes, and nothing downcasts: move the reader to v4 (the versions it declares), then redrive what it dead-lettered',
+    })
+  })
+
+  it('names the chain when an older version has no upcaster to the one it reads', () => {
+    const cut = defineEvent({
+      type: 'tally.added',
+      version: 2,
+      payload: z.object({ quantity: z.int().positive() }),
+    })
+    expect(failure(addedV1(1, 'e-6'), new Map([['tally.added', cut]]))).toMatchObject({
+      reason: 'unreachable-version',
+      message:
+        'event e-6: tally.added v1 cannot be upcast to v2: this reader takes v2 (its upcast chain); declare an upcastFrom that reads v1',
     })
   })
 
