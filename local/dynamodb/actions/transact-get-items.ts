@@ -14,6 +14,7 @@ import {
 } from '../dynalite-store.ts'
 import { validationException } from '../errors.ts'
 import { type Action, pickSpecs, tableNameSpec } from './action.ts'
+import { withTableNames } from './table-arn.ts'
 import { maxTransactionActions } from './transact-write-items.ts'
 
 const validation = {
@@ -50,7 +51,7 @@ const validation = {
  * transactional) on those items is half done while it reads.
  */
 export const transactGetItems: Action = async (context, request) => {
-  const data = validateRequest(context.store, validation, request)
+  const data = validateRequest(context.store, validation, withTableNames(context.store, request))
   const gets = (data.TransactItems as { Get: ValidatedRequest }[]).map(({ Get }) => {
     checkValidations(Get, {}, getItemValidation.custom, context.store)
     return Get

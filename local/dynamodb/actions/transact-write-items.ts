@@ -14,6 +14,7 @@ import type { Custom } from 'dynalite/validations/index.js'
 import { checkValidations } from 'dynalite/validations/index.js'
 import * as putItemValidation from 'dynalite/validations/putItem.js'
 import * as updateItemValidation from 'dynalite/validations/updateItem.js'
+import { canonicalJson } from '../canonical-json.ts'
 import type { LayerContext } from '../context.ts'
 import {
   callAction,
@@ -40,6 +41,7 @@ import {
   returnValuesOnConditionCheckFailureSpec,
   tableNameSpec,
 } from './action.ts'
+import { withTableNames } from './table-arn.ts'
 
 /** The aggregate size of the items in one transaction. */
 const maxTransactionBytes = 4 * 1024 * 1024
@@ -127,8 +129,8 @@ interface CancellationReason {
  * with dynalite's own item locks, so concurrent single-item writes wait for the transaction.
  */
 export const transactWriteItems: Action = async (context, request) => {
-  const fingerprint = JSON.stringify(request)
-  const data = validateRequest(context.store, validation, request)
+  const named = withTableNames(context.store, request)
+  const data = validateRequest(context.store, validation, named)
   const actions = toActions(context, data.TransactItems as Record<string, unknown>[])
 
   const tables = new Map<string, TableDescription>()
@@ -162,7 +164,9 @@ export const transactWriteItems: Action = async (context, request) => {
 
   const token = data.ClientRequestToken as string | undefined
   if (token) {
-    const claim = context.tokens.claim(token, fingerprint, Date.now())
+    // A repeat is the same request whatever the order of its objects' keys (JSON objects are
+    // unordered; an SDK may send an item's attributes in any order).
+    const claim = context.tokens.claim(token, canonicalJson(named), Date.now())
     if (claim === 'done') return {} satisfies TransactWriteItemsOutput
     if (claim === 'mismatch') {
       throw new DynamoDbError(

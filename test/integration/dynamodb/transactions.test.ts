@@ -1,4 +1,5 @@
 import {
+  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
   TransactGetItemsCommand,
@@ -244,6 +245,57 @@ for (const target of dynamoDbTargets) {
             name: 'IdempotentParameterMismatchException',
           })
           expect(await item(table, 'counter')).toEqual({ pk: { S: 'counter' }, n: { N: '1' } })
+        },
+      )
+
+      // JSON objects are unordered: an item's attributes in another order are the same item.
+      check(
+        'transact-write-token-order',
+        'treats a repeat whose item has its attributes in another order as the same request',
+        async () => {
+          const table = await db.createTable(pkTable)
+          const put = (Item: Record<string, { S: string } | { N: string }>) =>
+            db.ddb.send(
+              new TransactWriteItemsCommand({
+                ClientRequestToken: `order-${table}`,
+                TransactItems: [{ Put: { TableName: table, Item } }],
+              }),
+            )
+          await put({ pk: { S: 'x' }, a: { S: 'one' }, n: { N: '1' } })
+          await put({ n: { N: '1' }, a: { S: 'one' }, pk: { S: 'x' } })
+          expect(await item(table, 'x')).toEqual({ pk: { S: 'x' }, a: { S: 'one' }, n: { N: '1' } })
+        },
+      )
+
+      // TableName: "the name of the table … You can also provide the Amazon Resource Name (ARN)".
+      // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Put.html
+      check(
+        'transact-table-arn',
+        'takes a table ARN as TableName in TransactWriteItems and TransactGetItems',
+        async () => {
+          const table = await db.createTable(pkTable)
+          const { Table } = await db.ddb.send(new DescribeTableCommand({ TableName: table }))
+          const TableName = Table?.TableArn as string
+          await db.ddb.send(
+            new TransactWriteItemsCommand({
+              TransactItems: [
+                { Put: { TableName, Item: { pk: { S: 'by-arn' } } } },
+                { Put: { TableName: table, Item: { pk: { S: 'by-name' } } } },
+              ],
+            }),
+          )
+          const { Responses } = await db.ddb.send(
+            new TransactGetItemsCommand({
+              TransactItems: [
+                { Get: { TableName, Key: { pk: { S: 'by-arn' } } } },
+                { Get: { TableName, Key: { pk: { S: 'by-name' } } } },
+              ],
+            }),
+          )
+          expect(Responses).toEqual([
+            { Item: { pk: { S: 'by-arn' } } },
+            { Item: { pk: { S: 'by-name' } } },
+          ])
         },
       )
 
