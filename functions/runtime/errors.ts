@@ -22,7 +22,9 @@ export class TransientError extends ConsumerError {
 /** Why a record could not be read as an event of this consumer. */
 export type InvalidRecordReason =
   | 'oversize'
+  | 'too-deep'
   | 'malformed-json'
+  | 'attribute-mismatch'
   | 'forbidden-key'
   | 'missing-id'
   | 'schema'

@@ -1,11 +1,21 @@
 import { InvalidRecordError } from './errors.ts'
+import { nestsDeeperThan } from './json-depth.ts'
+import { runtimeDefaults } from './runtime-defaults.ts'
 
 /**
- * JSON.parse that refuses prototype-polluting keys (`__proto__`, `constructor.prototype`)
- * anywhere, naming where it found one. JSON.parse itself makes them plain own properties;
- * the danger is in code that later merges the value into another object.
+ * JSON.parse that refuses, before parsing, text nested deeper than `maxJsonDepth`, and
+ * after it prototype-polluting keys (`__proto__`, `constructor.prototype`) anywhere,
+ * naming where it found one. JSON.parse itself makes them plain own properties; the danger
+ * is in code that later merges the value into another object.
  */
 export function parseJsonStrictly(text: string, what: string): unknown {
+  const { maxJsonDepth } = runtimeDefaults
+  if (nestsDeeperThan(text, maxJsonDepth)) {
+    throw new InvalidRecordError(
+      'too-deep',
+      `${what} nests objects and arrays deeper than ${maxJsonDepth} levels; it is refused unread`,
+    )
+  }
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -8,6 +8,7 @@ import { EventValidationError, UpcastError } from '../catalogue/errors.ts'
 import { readEventAs, unreachableVersion } from '../catalogue/upcast-event.ts'
 import { InvalidRecordError } from './errors.ts'
 import { parseJsonStrictly } from './parse-json-strictly.ts'
+import { checkRoutingAttributes, routingAttributesOf } from './routing-attributes.ts'
 
 export interface ParsedRecord {
   readonly event: EventEnvelope
@@ -17,8 +18,9 @@ export interface ParsedRecord {
 }
 
 /**
- * Reads one SQS record as an event of this consumer: size, JSON, SNS notification
- * unwrapping, the envelope, the event type and version, then the payload schema. Throws
+ * Reads one SQS record as an event of this consumer: size and depth, JSON, SNS
+ * notification unwrapping, the envelope, its routing attributes against its body, the
+ * event type and version, then the payload schema. Throws
  * `InvalidRecordError` naming what is wrong; never looks at other records.
  */
 export function parseRecord(
@@ -35,7 +37,9 @@ export function parseRecord(
   }
   let body = parseJsonStrictly(record.body, 'record body')
   let delivery: ParsedRecord['delivery'] = 'raw'
+  let attributes = routingAttributesOf(record)
   if (isSnsNotification(body)) {
+    attributes = routingAttributesOf(record, body)
     body = parseJsonStrictly(body.Message, 'SNS notification Message')
     delivery = 'sns'
   }
@@ -57,6 +61,7 @@ export function parseRecord(
     throw new InvalidRecordError('schema', `event ${fields.eventId}: ${issues(envelope.error)}`)
   }
   const { eventType, version, eventId } = envelope.data
+  checkRoutingAttributes(attributes, envelope.data)
   const definition = definitions.get(eventType)
   if (!definition) {
     throw new InvalidRecordError(
@@ -87,7 +92,9 @@ export function parseRecord(
   return { event, definition, delivery }
 }
 
-function isSnsNotification(body: unknown): body is { Message: string } {
+function isSnsNotification(
+  body: unknown,
+): body is { Message: string; MessageAttributes?: unknown } {
   if (body === null || typeof body !== 'object') return false
   const fields = body as Record<string, unknown>
   return (

@@ -23,6 +23,11 @@ export const runtimeDefaults = {
   deadlineMarginMs: 1_000,
   /** Largest record body accepted: what SNS accepts in one publish (262,144). */
   maxBodyBytes: AWS_LIMITS.sns.maxPayloadBytes,
+  /**
+   * Deepest nesting of objects and arrays accepted in a record body, checked before it is
+   * parsed (our events nest 4 deep). Deeper is refused at once, never retried.
+   */
+  maxJsonDepth: 64,
   /** What to do with a record of an event type the consumer does not handle. */
   unknownEvents: 'dead-letter',
   /**

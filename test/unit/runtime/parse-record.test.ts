@@ -10,6 +10,7 @@ import {
 } from '../../../functions/catalogue/index.ts'
 import { InvalidRecordError } from '../../../functions/runtime/index.ts'
 import { parseRecord } from '../../../functions/runtime/parse-record.ts'
+import { runtimeDefaults } from '../../../functions/runtime/runtime-defaults.ts'
 import { TallyAddedV1 } from '../../support/tally.ts'
 import { addedV1, addedV2, addedV3, TallyAddedV3 } from '../../support/tally-versions.ts'
 
@@ -23,7 +24,7 @@ const event = createEvent(
   { source: 'orders' },
 )
 
-function record(body: string): SQSRecord {
+function record(body: string, routing: Record<string, string> = {}): SQSRecord {
   return {
     messageId: 'm-1',
     receiptHandle: 'r',
@@ -34,7 +35,12 @@ function record(body: string): SQSRecord {
       SenderId: 's',
       ApproximateFirstReceiveTimestamp: '0',
     },
-    messageAttributes: {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(routing).map(([name, value]) => [
+        name,
+        { dataType: 'String', stringValue: value },
+      ]),
+    ),
     md5OfBody: '',
     eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
@@ -79,6 +85,61 @@ describe('parseRecord', () => {
     expect(reasonFor(JSON.stringify({ ...event, eventType: 'order.shipped' }))).toBe('unknown-type')
     expect(reasonFor(JSON.stringify({ ...event, version: 2 }))).toBe('unreachable-version')
     expect(reasonFor(JSON.stringify({ ...event, payload: { orderId: 'o-1' } }))).toBe('schema')
+  })
+
+  it('refuses nesting deeper than maxJsonDepth before parsing; brackets in strings do not count', () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`
+    const withExtra = (extra: string) => JSON.stringify(event).replace(/}$/, `,"extra":${extra}}`)
+    // The envelope is one level: the extra value may nest 63 more.
+    expect(reasonFor(withExtra(nested(runtimeDefaults.maxJsonDepth - 1)))).toBe('parsed')
+    expect(reasonFor(withExtra(nested(runtimeDefaults.maxJsonDepth)))).toBe('too-deep')
+    expect(reasonFor(withExtra(JSON.stringify(`${'['.repeat(100)}\\"{`)))).toBe('parsed')
+    const wrapped = JSON.stringify({
+      Type: 'Notification',
+      TopicArn: 't',
+      Message: withExtra(nested(runtimeDefaults.maxJsonDepth)),
+    })
+    expect(reasonFor(wrapped)).toBe('too-deep')
+  })
+
+  it('refuses routing attributes that contradict the body, from SQS or the SNS notification', () => {
+    const matching = { eventType: 'order.cancelled', version: '1' }
+    expect(
+      parseRecord(record(JSON.stringify(event), matching), definitions, 262_144).event,
+    ).toEqual(event)
+    const mismatch = (routing: Record<string, string>) => {
+      try {
+        parseRecord(record(JSON.stringify(event), routing), definitions, 262_144)
+      } catch (error) {
+        return error as InvalidRecordError
+      }
+      throw new Error('parsed')
+    }
+    expect(mismatch({ eventType: 'order.placed' })).toMatchObject({
+      reason: 'attribute-mismatch',
+      message: expect.stringContaining(
+        "its eventType attribute is 'order.placed' but its body's eventType is 'order.cancelled'",
+      ),
+    })
+    expect(mismatch({ ...matching, version: '2' }).message).toContain(
+      "its version attribute is '2' but its body's version is 1",
+    )
+    const notification = (attributes: Record<string, string>) =>
+      JSON.stringify({
+        Type: 'Notification',
+        TopicArn: 't',
+        Message: JSON.stringify(event),
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { Type: 'String', Value: value },
+          ]),
+        ),
+      })
+    expect(reasonFor(notification(matching))).toBe('parsed')
+    expect(reasonFor(notification({ eventType: 'order.placed', version: '1' }))).toBe(
+      'attribute-mismatch',
+    )
   })
 
   it('refuses prototype-polluting keys at any depth, also inside an SNS notification', () => {
