@@ -21,6 +21,17 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('x'), { $retryable: {} }))).toBe('transient')
   })
 
+  it('backs off a lost race on a conditional write', () => {
+    for (const name of [
+      'ConditionalCheckFailedException',
+      'TransactionCanceledException',
+      'TransactionConflictException',
+      'WrongExpectedVersionError',
+    ]) {
+      expect(classifyError(Object.assign(new Error('lost'), { name })), name).toBe('transient')
+    }
+  })
+
   it('leaves anything else to a plain redrive', () => {
     expect(classifyError(new Error('?'))).toBe('unknown')
     expect(classifyError('a string')).toBe('unknown')
