@@ -4,6 +4,7 @@ import { sendAwsError } from '../aws-errors.ts'
 import { localDefaults } from '../defaults.ts'
 import type { RequestHandler } from '../gateway.ts'
 import { filterPolicyGuard } from './filter-policy-validation.ts'
+import { publishHook, selectingPublish } from './filtered-publish.ts'
 import {
   jsonToQueryError,
   jsonToQueryResponse,
@@ -49,6 +50,7 @@ export const fauxqsDistModules = [
   'sns/snsStore.js',
   's3/s3Store.js',
   'persistence.js',
+  'sns/actions/publish.js',
 ] as const
 
 /** The part of fauxqs's PersistenceManager that `keepReceiveCountWhenReleased` replaces. */
@@ -83,9 +85,8 @@ function keepReceiveCountWhenReleased(persistence: FauxqsPersistence): void {
 export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs> {
   const dist = import.meta.resolve('fauxqs') // …/fauxqs/dist/app.js
   const load = (file: string) => import(new URL(file, dist).href)
-  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all(
-    fauxqsDistModules.map(load),
-  )
+  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }, fauxqsPublish] =
+    await Promise.all(fauxqsDistModules.map(load))
   const sqsStore = new SqsStore()
   const snsStore = new SnsStore()
   const s3Store = new S3Store()
@@ -112,6 +113,9 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   sqsStore.host = ''
   // Filter policies are validated as AWS does before fauxqs stores them (it checks few rules).
   app.addHook('preHandler', filterPolicyGuard(snsStore))
+  // Delivery follows AWS's filter-policy semantics (fauxqs's own evaluator differs on arrays,
+  // nested $or, dotted keys, cidr): our evaluator selects, fauxqs delivers.
+  app.addHook('preHandler', publishHook(selectingPublish(snsStore, sqsStore, fauxqsPublish)))
   await app.ready()
 
   return {

@@ -67,28 +67,7 @@ const vectors: readonly Vector[] = JSON.parse(
 
 /** Vector id → why the target answers differently from AWS today. */
 const knownDivergences: Record<string, Record<string, string>> = {
-  embedded: {
-    'attr-exact-string-array-hit':
-      'does not match a policy value against the members of a String.Array attribute',
-    'attr-null-or-anythingbut-no-attrs':
-      'null matches a message with no attributes at all; AWS does not',
-    'body-array-queue1-msg1': 'does not match a policy value against an array value in the body',
-    'body-array-queue1-msg3': 'does not match a policy value against an array value in the body',
-    'body-array-queue2-msg2': 'does not match a policy value against an array value in the body',
-    'body-array-queue2-msg3': 'does not match a policy value against an array value in the body',
-    'body-arrobj-auto-created': 'does not descend into arrays of objects in the body',
-    'body-arrobj-multi-records': 'does not descend into arrays of objects in the body',
-    'body-cidr-1': '$or nested under a body key is not evaluated, so the cidr branch never matches',
-    'body-cidr-3': '$or nested under a body key is not evaluated, so the cidr branch never matches',
-    'body-large-complex-prefix':
-      'a dotted key inside a nested policy does not match the nested body',
-    'body-or-cpu-source': '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-    'body-or-cpu-type': '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-    'body-or-ec2-source': '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-    'body-or-es-source': '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-    'body-or-readlatency-source':
-      '$or nested under a body key is not evaluated (fauxqs flattens it away)',
-  },
+  embedded: {},
   moto: {
     'anythingbut-exists': 'accepts what AWS rejects with: Unsupported anything-but pattern: exists',
     'anythingbut-prefix-bool':

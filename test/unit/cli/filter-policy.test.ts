@@ -3,11 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { eventMessage, filterPolicySelects } from '../../../cli/filter-policy.ts'
 
 /**
- * The one filter-policy evaluator (trace and dev's delivery checks, on the embedded Lambda's
- * event-pattern matcher) against every delivery vector recorded on real AWS
- * (/work/shared/parity/README.md). What it gets wrong today is listed, one reason a vector;
- * the set of divergences must equal that list exactly (a ratchet, as in
- * test/integration/embedded-aws/filter-policy-parity.test.ts for the embedded SNS).
+ * The one filter-policy evaluator (the embedded SNS's delivery, trace and dev's delivery
+ * checks) against every delivery vector recorded on real AWS (/work/shared/parity/README.md),
+ * and the rules the vectors do not cover.
  */
 interface DeliveryVector {
   readonly id: string
@@ -28,18 +26,6 @@ const vectors: DeliveryVector[] = JSON.parse(
   ),
 ).vectors.filter((v: { kind: string }) => v.kind === 'delivery')
 
-const knownDivergences: Record<string, string> = {
-  'body-dotkey-nested-obj': 'a dotted policy key does not match nested objects in the body',
-  'body-deep-dotkey-0': 'a dotted policy key does not match nested objects in the body',
-  'body-deep-dotkey-2': 'a dotted policy key does not match nested objects in the body',
-  'body-deep-dotkey-3': 'a dotted policy key does not match nested objects in the body',
-  'body-large-complex-prefix': 'a dotted key inside a nested policy does not match the nested body',
-  'body-arrobj-multi-records': 'does not descend into arrays of objects in the body',
-  'body-arrobj-auto-created': 'does not descend into arrays of objects in the body',
-  'body-cidr-1': 'no cidr operator',
-  'body-cidr-3': 'no cidr operator',
-}
-
 function delivered(vector: DeliveryVector): boolean | undefined {
   let body: unknown
   try {
@@ -54,15 +40,9 @@ function delivered(vector: DeliveryVector): boolean | undefined {
 }
 
 describe('filterPolicySelects against AWS-recorded delivery vectors', () => {
-  it('diverges from AWS on exactly the known-divergence list', () => {
-    expect(vectors.length).toBeGreaterThan(50)
-    const divergent = vectors.filter((v) => delivered(v) !== v.expectedDelivered).map((v) => v.id)
-    expect({
-      newlyDivergent: divergent.filter((id) => !(id in knownDivergences)).sort(),
-      nowConforming: Object.keys(knownDivergences)
-        .filter((id) => !divergent.includes(id))
-        .sort(),
-    }).toEqual({ newlyDivergent: [], nowConforming: [] })
+  it('answers every vector as AWS did', () => {
+    expect(vectors.length).toBe(59)
+    expect(vectors.filter((v) => delivered(v) !== v.expectedDelivered).map((v) => v.id)).toEqual([])
   })
 
   it('answers every message-attribute vector right (what the pipeline filters on)', () => {

@@ -227,6 +227,47 @@ const smokeTests: Record<string, () => Promise<void>> = {
     const { S3Store } = await load('fauxqs/dist/s3/s3Store.js')
     expect(new S3Store()).toBeTypeOf('object')
   },
+  'fauxqs/dist/sns/actions/publish.js': async () => {
+    const { publish, publishBatch } = await load('fauxqs/dist/sns/actions/publish.js')
+    const { SqsStore } = await load('fauxqs/dist/sqs/sqsStore.js')
+    const { SnsStore } = await load('fauxqs/dist/sns/snsStore.js')
+    const sqsStore = new SqsStore()
+    const snsStore = new SnsStore()
+    const topic = snsStore.createTopic('smoke')
+    const seen: Loose[] = []
+    // local/sns-sqs/filtered-publish.ts relies on publish naming each message to the store's
+    // spy before fanning it out, and on the fan-out reading subscriptions through the store.
+    const asked: string[] = []
+    const view = Object.create(snsStore, {
+      spy: { value: { addMessage: (m: Loose) => seen.push(m) } },
+      getSubscription: { value: (arn: string) => (asked.push(arn), undefined) },
+    })
+    snsStore.subscribe(topic.arn, 'sqs', 'arn:aws:sqs:us-east-1:000000000000:q')
+    const params = {
+      TopicArn: topic.arn,
+      Message: 'hi',
+      'MessageAttributes.entry.1.Name': 'a',
+      'MessageAttributes.entry.1.Value.DataType': 'String',
+      'MessageAttributes.entry.1.Value.StringValue': 'x',
+    }
+    expect(publish(params, view, sqsStore)).toContain('<MessageId>')
+    expect(seen[0]).toMatchObject({ body: 'hi', messageAttributes: { a: { StringValue: 'x' } } })
+    expect(asked).toHaveLength(1)
+    expect(
+      publishBatch(
+        {
+          TopicArn: topic.arn,
+          'PublishBatchRequestEntries.member.1.Id': 'm1',
+          'PublishBatchRequestEntries.member.1.Message': 'one',
+        },
+        view,
+        sqsStore,
+      ),
+    ).toContain('<Successful>')
+    expect(seen[1]).toMatchObject({ body: 'one' })
+    expect(asked).toHaveLength(2)
+    sqsStore.shutdown()
+  },
   'fauxqs/dist/persistence.js': async () => {
     const { PersistenceManager } = await load('fauxqs/dist/persistence.js')
     const { SqsStore } = await load('fauxqs/dist/sqs/sqsStore.js')
