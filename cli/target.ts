@@ -1,4 +1,6 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation'
 import { type Command, Option } from 'commander'
+import { STAGE_CONTEXT, stackNameOf, stageProblem } from '../contracts/stage.ts'
 import { emulatorClientConfig } from '../local/client-config.ts'
 import { localDefaults } from '../local/defaults.ts'
 import { CliError } from './cli-error.ts'
@@ -12,6 +14,8 @@ export interface TargetOptions {
   readonly target: TargetName
   readonly endpoint?: string
   readonly region?: string
+  /** The stage the stack was deployed as (`cdk deploy -c stage=dev`). */
+  readonly stage?: string
   readonly json?: boolean
 }
 
@@ -21,11 +25,15 @@ export interface Target {
   /** undefined for AWS itself. */
   readonly endpoint: string | undefined
   readonly region: string
+  /** The stage, undefined for the stack deployed without one. */
+  readonly stage: string | undefined
+  /** The deployed stack's CloudFormation name: the app's, for the stage (contracts/stage.ts). */
+  readonly stackName: string
   /** Its SDK clients, built on first use; {@link useTarget} destroys them. */
   readonly clients: TargetClients
 }
 
-/** Adds --target, --endpoint, --region and --json to a command. */
+/** Adds --target, --endpoint, --region, --stage and --json to a command. */
 export function withTargetOptions(command: Command): Command {
   return command
     .addOption(
@@ -35,49 +43,81 @@ export function withTargetOptions(command: Command): Command {
     )
     .option(
       '--endpoint <url>',
-      `AWS endpoint for embedded or localstack (default http://127.0.0.1:${localDefaults.port}; LOCALSTACK_ENDPOINT for localstack)`,
+      `AWS endpoint: for embedded or localstack (default http://127.0.0.1:${localDefaults.port}; LOCALSTACK_ENDPOINT for localstack), or an AWS-compatible endpoint for aws (with your AWS credentials)`,
     )
-    .option('--region <region>', 'AWS region (default AWS_REGION, else us-east-1)')
+    .option(
+      '--region <region>',
+      "AWS region (default AWS_REGION, AWS_DEFAULT_REGION, for aws the profile's region, else us-east-1: where cdk deploy and npm run deploy:local deploy)",
+    )
+    .option(
+      '--stage <stage>',
+      `the stage the stack was deployed as (cdk deploy -c ${STAGE_CONTEXT}=<stage>: stack ${stackNameOf('<stage>')})`,
+    )
     .option('--json', 'print JSON instead of text')
 }
 
+/** The region the environment names, as the SDK and the CDK read it: AWS_REGION, then AWS_DEFAULT_REGION. */
+function environmentRegion(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined
+}
+
+/** The region when neither an option nor the environment names one, as the CDK CLI defaults. */
+const fallbackRegion = 'us-east-1'
+
 export function resolveTarget(options: TargetOptions): Target {
-  const region =
-    options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'
+  const region = options.region ?? environmentRegion() ?? fallbackRegion
+  if (options.stage !== undefined) {
+    const problem = stageProblem(options.stage)
+    if (problem) throw new CliError(`--stage: ${problem}`)
+  }
+  const stage = { stage: options.stage, stackName: stackNameOf(options.stage) }
   switch (options.target) {
     case 'embedded':
     case 'localstack': {
-      const endpoint = (
+      const endpoint = endpointUrl(
         options.endpoint ??
-        (options.target === 'localstack' ? process.env.LOCALSTACK_ENDPOINT : undefined) ??
-        `http://127.0.0.1:${localDefaults.port}`
-      ).replace(/\/+$/, '')
-      if (!/^https?:\/\/[^/]+$/.test(endpoint)) {
-        throw new CliError(`--endpoint must be a URL like http://127.0.0.1:4566, got '${endpoint}'`)
-      }
+          (options.target === 'localstack' ? process.env.LOCALSTACK_ENDPOINT : undefined) ??
+          `http://127.0.0.1:${localDefaults.port}`,
+        'http://127.0.0.1:4566',
+      )
       return {
         name: options.target,
         endpoint,
         region,
+        ...stage,
         clients: new TargetClients(emulatorClientConfig(endpoint, region)),
       }
     }
-    case 'aws':
-      if (options.endpoint)
-        throw new CliError(
-          '--endpoint is for --target embedded or localstack; AWS is reached through its own endpoints',
-        )
+    case 'aws': {
+      // An AWS-compatible endpoint (moto, a proxy, a private endpoint) is reached with the
+      // same clients and the user's own credentials, as `cdk deploy` reaches it through
+      // AWS_ENDPOINT_URL.
+      const endpoint =
+        options.endpoint === undefined
+          ? undefined
+          : endpointUrl(options.endpoint, 'https://aws.example.com')
       return {
         name: 'aws',
-        endpoint: undefined,
+        endpoint,
         region,
-        clients: new TargetClients({ region }),
+        ...stage,
+        clients: new TargetClients({ region, ...(endpoint ? { endpoint } : {}) }),
       }
+    }
     default:
       throw new CliError(
         `unknown target '${String(options.target)}': use embedded, localstack or aws`,
       )
   }
+}
+
+/** An --endpoint without its trailing slashes; a CliError naming an example unless it is a bare http(s) URL. */
+function endpointUrl(raw: string, example: string): string {
+  const endpoint = raw.replace(/\/+$/, '')
+  if (!/^https?:\/\/[^/]+$/.test(endpoint)) {
+    throw new CliError(`--endpoint must be a URL like ${example}, got '${endpoint}'`)
+  }
+  return endpoint
 }
 
 /**
@@ -89,7 +129,7 @@ export async function useTarget<T>(
   options: TargetOptions,
   work: (target: Target) => Promise<T>,
 ): Promise<T> {
-  const target = resolveTarget(options)
+  const target = resolveTarget({ ...options, region: await regionOf(options) })
   try {
     return await work(target)
   } catch (error) {
@@ -97,6 +137,25 @@ export async function useTarget<T>(
     throw describeAwsError(error, target)
   } finally {
     target.clients.destroy()
+  }
+}
+
+/**
+ * The region a command's target is in: --region, else the environment's, else for AWS the
+ * profile's configured region (where `cdk deploy` deploys; the SDK reads the config file),
+ * else {@link fallbackRegion}.
+ */
+async function regionOf(options: TargetOptions): Promise<string> {
+  const named = options.region ?? environmentRegion()
+  if (named !== undefined || options.target !== 'aws') return named ?? fallbackRegion
+  const probe = new CloudFormationClient({})
+  try {
+    return (await probe.config.region()) || fallbackRegion
+  } catch {
+    // No region configured anywhere: the CDK CLI falls back to us-east-1 too.
+    return fallbackRegion
+  } finally {
+    probe.destroy()
   }
 }
 
@@ -119,9 +178,10 @@ export function describeAwsError(error: unknown, target: Target): CliError {
   return new CliError(`${e.name ?? 'Error'}: ${e.message ?? String(error)}`, { cause: error })
 }
 
-/** The npm script that deploys the pipeline to LocalStack, or else to AWS. */
-export function deployCommand(target: string): string {
-  return target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'
+/** The npm script that deploys the pipeline to LocalStack, or else to AWS, in a stage. */
+export function deployCommand(target: string, stage?: string): string {
+  const script = target === 'localstack' ? 'npm run deploy:local' : 'npm run deploy'
+  return stage === undefined ? script : `${script} -- -c ${STAGE_CONTEXT}=${stage}`
 }
 
 export function unreachable(target: Target): string {
@@ -131,6 +191,8 @@ export function unreachable(target: Target): string {
     case 'localstack':
       return `LocalStack does not answer at ${target.endpoint}: start it with \`docker compose -f localstack-compose.yml up -d\` (or pass --endpoint)`
     case 'aws':
-      return `AWS does not answer in ${target.region}: check the network and --region`
+      return target.endpoint
+        ? `nothing answers at ${target.endpoint}: check --endpoint`
+        : `AWS does not answer in ${target.region}: check the network and --region`
   }
 }

@@ -5,6 +5,8 @@
  */
 export const AWS_LIMITS = {
   sqs: {
+    /** The longest queue name, `.fifo` included. */
+    maxQueueNameLength: 80,
     /** The longest a message stays invisible after a receive: 12 hours. */
     maxVisibilityTimeoutSeconds: 43_200,
     /** Message attributes one message may carry. */

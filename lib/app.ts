@@ -1,5 +1,5 @@
 import { App, RemovalPolicy } from 'aws-cdk-lib'
-import { STACK_ID } from '../contracts/outputs.ts'
+import { STAGE_CONTEXT, stackNameOf, stageProblem } from '../contracts/stage.ts'
 import { OrderPipelineStack } from './order-pipeline-stack.ts'
 
 /** Options of {@link createPipelineApp}. */
@@ -30,7 +30,11 @@ export interface PipelineAppOptions {
  */
 export const DATA_REMOVAL_POLICY_CONTEXT = 'dataRemovalPolicy'
 
-/** The CDK app: one {@link OrderPipelineStack} with id {@link STACK_ID}. */
+/**
+ * The CDK app: one {@link OrderPipelineStack}, named for the stage that the `stage` context
+ * key gives ({@link STAGE_CONTEXT}: `cdk deploy -c stage=dev` deploys `OrderPipeline-dev`),
+ * `OrderPipeline` without one.
+ */
 export function createPipelineApp(options: PipelineAppOptions = {}): {
   app: App
   stack: OrderPipelineStack
@@ -46,7 +50,10 @@ export function createPipelineApp(options: PipelineAppOptions = {}): {
       `context ${DATA_REMOVAL_POLICY_CONTEXT} must be 'retain' or 'destroy' (got '${removal}')`,
     )
   }
-  const stack = new OrderPipelineStack(app, STACK_ID, {
+  const stage = app.node.tryGetContext(STAGE_CONTEXT) as unknown
+  const problem = stage === undefined ? undefined : stageProblem(stage)
+  if (problem) throw new Error(`context ${STAGE_CONTEXT}: ${problem}`)
+  const stack = new OrderPipelineStack(app, stackNameOf(stage as string | undefined), {
     dataRemovalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,

@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib'
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib'
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb'
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'
@@ -22,6 +22,7 @@ import {
 } from '../contracts/message-attributes.ts'
 import { METRICS_NAMESPACE } from '../contracts/runtime-metrics.ts'
 import type { EventBus } from './event-bus.ts'
+import { physicalName } from './physical-name.ts'
 import { DEFAULT_FUNCTION_TIMEOUT, PipelineFunction } from './pipeline-function.ts'
 import { isBelow, outOfRange, type ValidationRule, validateProps } from './validation.ts'
 
@@ -342,12 +343,15 @@ export class Consumer extends Construct {
   /**
    * The queue's physical name. The DLQ's RedriveAllowPolicy names the queue and the queue's
    * RedrivePolicy names the DLQ; a Ref either way would be a circular dependency, so the
-   * queue gets a name and the DLQ names it by a formatted ARN.
+   * queue gets a name and the DLQ names it by a formatted ARN. SQS keeps a deleted queue's
+   * name for 60 seconds, so the name is new with each creation of the stack.
    */
   private queueName(fifo: boolean): string {
-    const suffix = fifo ? '.fifo' : ''
-    const maxLength = 80 - suffix.length
-    return `${Names.uniqueResourceName(this, { maxLength, separator: '-' })}${suffix}`
+    return physicalName(this, this.consumerName, {
+      maxLength: AWS_LIMITS.sqs.maxQueueNameLength,
+      suffix: fifo ? '.fifo' : '',
+      reusedAfterDeletion: true,
+    })
   }
 
   private queueArnOf(queueName: string): string {

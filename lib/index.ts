@@ -8,6 +8,7 @@ export { EventStore, type EventStoreProps, OUTBOX_PUBLISHER_ENTRY } from './even
 export { IdempotencyTable, type IdempotencyTableProps } from './idempotency-table.ts'
 export { OrderPipelineStack, type OrderPipelineStackProps } from './order-pipeline-stack.ts'
 export { OrderReadModels, type OrderReadModelsProps } from './order-read-models.ts'
+export { type PhysicalNameOptions, physicalName } from './physical-name.ts'
 export { PipelineFunction, type PipelineFunctionProps, PROJECT_ROOT } from './pipeline-function.ts'
 export { PipelineMonitoring, type PipelineMonitoringProps } from './pipeline-monitoring.ts'
 export { InvalidPropsError, type ValidationRule } from './validation.ts'

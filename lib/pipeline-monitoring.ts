@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib'
+import { Duration, Stack, Token } from 'aws-cdk-lib'
 import {
   ComparisonOperator,
   MathExpression,
@@ -23,13 +23,18 @@ import {
 } from '../contracts/runtime-metrics.ts'
 import type { Consumer } from './consumer.ts'
 import type { EventStore } from './event-store.ts'
+import { physicalName } from './physical-name.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
+
+/** CloudWatch's longest dashboard name. */
+const MAX_DASHBOARD_NAME_LENGTH = 255
 
 /** Props of {@link PipelineMonitoring}. */
 export interface PipelineMonitoringProps {
   /**
    * The dashboard's name (CloudWatch allows 1 to 255 of A-Z, a-z, 0-9, `-` and `_`).
-   * @default - `<stack name>-pipeline`
+   * @default - `<stack name>-pipeline-<region>`: dashboards are named per account, not per
+   * region, so the region is part of it (see `physicalName`)
    */
   readonly dashboardName?: string
   /**
@@ -75,13 +80,17 @@ export class PipelineMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps = {}) {
     super(scope, id)
-    this.dashboardName = props.dashboardName ?? `${Stack.of(this).stackName}-pipeline`
+    this.dashboardName =
+      props.dashboardName ??
+      physicalName(this, 'pipeline', { maxLength: MAX_DASHBOARD_NAME_LENGTH, accountWide: true })
     this.maxMessageAge = props.maxMessageAge ?? Duration.minutes(5)
     this.maxErrorRatePercent = props.maxErrorRatePercent ?? 5
     this.evaluationPeriods = props.evaluationPeriods ?? 3
     validateProps(this, [
       {
-        failed: !/^[A-Za-z0-9_-]{1,255}$/.test(this.dashboardName),
+        failed:
+          !Token.isUnresolved(this.dashboardName) &&
+          !/^[A-Za-z0-9_-]{1,255}$/.test(this.dashboardName),
         message: `dashboardName must be 1 to 255 of A-Z, a-z, 0-9, - and _ (got '${this.dashboardName}')`,
       },
       {
@@ -120,6 +129,7 @@ export class PipelineMonitoring extends Construct {
 
     this.facade = new MonitoringFacade(this, 'Facade', {
       alarmFactoryDefaults: {
+        // Alarm names are regional; the stack's name carries the stage (contracts/stage.ts).
         alarmNamePrefix: Stack.of(this).stackName,
         actionsEnabled: true,
         action: new SnsAlarmActionStrategy({ onAlarmTopic: this.alarmTopic }),

@@ -1,10 +1,6 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch'
-import {
-  type ConsumerResources,
-  type PipelineResources,
-  STACK_ID,
-} from '../../contracts/outputs.ts'
+import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
 import {
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
@@ -22,7 +18,7 @@ import type { ConsumerFigures } from './pipeline-reader.ts'
  */
 export class CloudPipelineReader extends AwsApiReader {
   async resources(): Promise<PipelineResources> {
-    const stackName = STACK_ID
+    const { stackName } = this.target
     const { Stacks = [] } = await this.target.clients.cloudformation
       .send(new DescribeStacksCommand({ StackName: stackName }))
       .catch((error: unknown) => {
@@ -109,8 +105,8 @@ export class CloudPipelineReader extends AwsApiReader {
 }
 
 function notDeployed(target: Target, stackName: string): CliError {
-  const deploy = deployCommand(target.name)
+  const deploy = deployCommand(target.name, target.stage)
   return new CliError(
-    `stack ${stackName} is not deployed on ${target.name} (${target.region}): deploy it with \`${deploy}\``,
+    `stack ${stackName} is not deployed on ${target.name} in ${target.region}${target.endpoint ? ` at ${target.endpoint}` : ''}: deploy it with \`${deploy}\`${target.stage === undefined ? ', or pass the --stage it was deployed as' : ''}`,
   )
 }

@@ -13,7 +13,12 @@ import {
 import { createPipelineApp } from '../../lib/app.ts'
 import type { OrderPipelineStack } from '../../lib/order-pipeline-stack.ts'
 import { PROJECT_ROOT } from '../../lib/pipeline-function.ts'
-import { NO_BUNDLING, type TemplateResource as Resource, statementsOfRole } from './support.ts'
+import {
+  NO_BUNDLING,
+  type TemplateResource as Resource,
+  renderName,
+  statementsOfRole,
+} from './support.ts'
 
 let stack: OrderPipelineStack
 let template: Template
@@ -360,7 +365,10 @@ describe('monitoring', () => {
       (r) => r.Type === 'AWS::CloudWatch::Dashboard',
     )
     expect(dashboards).toHaveLength(1)
-    expect(dashboards[0]!.Properties.DashboardName).toBe('OrderPipeline-pipeline')
+    // Dashboards are named per account, not per region: the region is in the name.
+    expect(renderName(dashboards[0]!.Properties.DashboardName)).toBe(
+      'OrderPipeline-pipeline-<Region>',
+    )
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody)
     for (const c of stack.consumers) {
       expect(body).toContain(`"${idOf(c.queue)}"`)
@@ -404,7 +412,7 @@ describe('stack outputs', () => {
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort())
     expect(outputs.EventTopicArn!.Value).toEqual({ Ref: idOf(stack.bus.topic) })
     expect(outputs.ConsumerNames!.Value).toBe('orders,inventory,payments,notifications,projections')
-    expect(outputs.DashboardName!.Value).toBe('OrderPipeline-pipeline')
+    expect(renderName(outputs.DashboardName!.Value)).toBe('OrderPipeline-pipeline-<Region>')
     expect(outputs.AlarmTopicArn!.Value).toEqual({ Ref: idOf(stack.monitoring.alarmTopic) })
     expect(outputs.InventoryQueueUrl!.Value).toEqual({ Ref: idOf(consumer('inventory').queue) })
     expect(outputs.PaymentsDlqUrl!.Value).toEqual({

@@ -72,3 +72,27 @@ export function referencedIds(value: unknown): string[] {
   }
   return []
 }
+
+/** The expression of a stack instance's id that `physicalName` puts in names AWS keeps after deletion. */
+const STACK_INSTANCE = JSON.stringify({
+  'Fn::Select': [
+    0,
+    { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+  ],
+})
+
+/**
+ * A name as CloudFormation will resolve it, for reading in a test: a `Fn::Join` flattened, the
+ * stack instance's id as `<instance>`, a pseudo parameter as `<Region>`, `<Partition>`…
+ * Anything else is left as its JSON.
+ */
+export function renderName(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (JSON.stringify(value) === STACK_INSTANCE) return '<instance>'
+  const object = value as Record<string, unknown>
+  if (typeof object.Ref === 'string' && object.Ref.startsWith('AWS::'))
+    return `<${object.Ref.slice(5)}>`
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined
+  if (join) return join[1].map(renderName).join(join[0])
+  return JSON.stringify(value)
+}

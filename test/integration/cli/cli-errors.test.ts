@@ -91,12 +91,30 @@ describe.concurrent('pipeline CLI errors: one clear line and exit code 1', () =>
         ])
         expectOneLineError(
           result,
-          /stack OrderPipeline is not deployed on localstack \(us-east-1\): deploy it with `npm run deploy:local`/,
+          /stack OrderPipeline is not deployed on localstack in us-east-1 at http:\S+: deploy it with `npm run deploy:local`, or pass the --stage it was deployed as$/,
+        )
+        // A stage names its own stack, and the command that deploys it.
+        const staged = await runPipeline([
+          'status',
+          '--target',
+          'aws',
+          '--endpoint',
+          moto.endpoint,
+          '--region',
+          'eu-west-1',
+          '--stage',
+          'dev',
+        ])
+        expectOneLineError(
+          staged,
+          /stack OrderPipeline-dev is not deployed on aws in eu-west-1 at http:\S+: deploy it with `npm run deploy -- -c stage=dev`$/,
         )
       } finally {
         await moto.stop()
       }
     },
+    // Two CLI runs, each starting tsx, and moto: slow on a loaded machine.
+    90_000,
   )
 
   it('rejects an unknown target with the choices', async () => {
