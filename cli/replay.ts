@@ -3,11 +3,13 @@ import type { PipelineResources } from '../contracts/outputs.ts'
 import { type RebuildProgress, rebuildReadModel } from '../functions/order-read-model/index.ts'
 import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
+import { checkReplayTarget } from './replay-target.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 interface ReplayOptions extends TargetOptions {
   readonly readModel: string
   readonly into?: string
+  readonly force?: boolean
 }
 
 interface ReplayResult extends RebuildProgress {
@@ -38,6 +40,13 @@ async function replayReadModel(
   return useTarget(options, async (target) => {
     const pipeline = await pipelineReader(target).resources()
     const table = options.into ?? tableOf(pipeline)
+    await checkReplayTarget(
+      target.clients.dynamodb,
+      options.readModel,
+      table,
+      tableOf(pipeline),
+      options.force === true,
+    )
     const started = Date.now()
     try {
       const progress = await rebuildReadModel({
@@ -68,7 +77,11 @@ export function registerReplayCommand(program: Command): void {
         '--read-model <name>',
         `the read model: ${Object.keys(readModels).join(', ')}`,
       )
-      .option('--into <table>', 'rebuild into this (empty) table instead of the live one'),
+      .option('--into <table>', 'rebuild into this (empty) table instead of the live one')
+      .option(
+        '--force',
+        '--into a table that holds rows or is not shaped like the read model: replay into it anyway',
+      ),
   ).action(async (options: ReplayOptions) => {
     const result = await replayReadModel(options, (p) => {
       if (!options.json) {

@@ -1,5 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { emulatorClientConfig } from '../../../local/client-config.ts'
 import {
   cancelled,
   createOrdersTable,
@@ -27,19 +29,23 @@ beforeAll(async () => {
 })
 afterAll(() => stack?.stop())
 
+const replayInto = (table: string, ...more: string[]) =>
+  runPipeline([
+    'replay',
+    '--read-model',
+    'orders',
+    '--into',
+    table,
+    '--endpoint',
+    stack.endpoint,
+    ...more,
+  ])
+
 // One CLI process at a time, with room for a small loaded machine (as the other CLI tests).
 describe('pipeline replay', { timeout: 60_000 }, () => {
   it('rebuilds the orders read model into a new table, with progress, identical to the live one', async () => {
     const table = await createOrdersTable(stack.endpoint, 'orders-replayed')
-    const result = await runPipeline([
-      'replay',
-      '--read-model',
-      'orders',
-      '--into',
-      table,
-      '--endpoint',
-      stack.endpoint,
-    ])
+    const result = await replayInto(table)
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/^replayed 12 stream\(s\), 17 event\(s\); 12 row\(s\) written$/m)
     expect(result.stdout).toMatch(
@@ -83,5 +89,49 @@ describe('pipeline replay', { timeout: 60_000 }, () => {
     ])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/pipeline: table no-such-table does not exist on embedded/)
+  })
+
+  // Issue 17, defect 6: replaying --into the payments table (same key name) overwrote its
+  // six rows with order rows and exited 0.
+  it('refuses a table that holds rows or is shaped otherwise, saying why, unless --force', async () => {
+    const documents = documentClientFor(stack.endpoint)
+    const dynamodb = new DynamoDBClient(emulatorClientConfig(stack.endpoint))
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'payments-like',
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    dynamodb.destroy()
+    for (let i = 0; i < 6; i++) {
+      await documents.send(
+        new PutCommand({
+          TableName: 'payments-like',
+          Item: { orderId: `r-0${i}`, authorizationId: `auth-${i}`, amount: 10 + i },
+        }),
+      )
+    }
+    const before = await rows('payments-like')
+    const refused = await replayInto('payments-like')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(
+      /^pipeline: refusing to replay orders into payments-like: it is not empty \(it holds 6 row\(s\), the first with attributes amount, authorizationId, orderId\).*; and its schema is not the orders read model's \(key orderId \(S\), no index; .* has key orderId \(S\), index byCustomer on customerId \(S\) \+ placedAt \(S\)\)\. .*--force/,
+    )
+    expect(await rows('payments-like')).toEqual(before)
+
+    const nonEmpty = await createOrdersTable(stack.endpoint, 'orders-not-empty')
+    await documents.send(
+      new PutCommand({ TableName: nonEmpty, Item: { orderId: 'x-1', version: 1 } }),
+    )
+    const refusedToo = await replayInto(nonEmpty)
+    expect(refusedToo.code).toBe(1)
+    expect(refusedToo.stderr).toMatch(/it is not empty/)
+    expect(refusedToo.stderr).not.toMatch(/schema/)
+
+    const forced = await replayInto(nonEmpty, '--force')
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stdout).toMatch(/12 row\(s\) written/)
   })
 })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { ORDER_TABLE_SCHEMAS } from '../../../contracts/order-tables.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
@@ -139,19 +140,38 @@ export async function startEventStoreStack(): Promise<{
   return { aws, endpoint: aws.endpoint, eventsTable, ordersTable, stop: () => aws.stop() }
 }
 
-/** A fresh orders read-model table, keyed `orderId` as the OrderReadModels construct keys it. */
+/**
+ * A fresh orders read-model table, keyed `orderId` with the `byCustomer` index, as the
+ * OrderReadModels construct creates it.
+ */
 export async function createOrdersTable(
   endpoint: string,
   name = `orders-${randomUUID().slice(0, 8)}`,
 ) {
-  await new DynamoDBClient(emulatorClientConfig(endpoint)).send(
+  const { partitionKey, byCustomerIndex: index } = ORDER_TABLE_SCHEMAS.orders
+  const dynamodb = new DynamoDBClient(emulatorClientConfig(endpoint))
+  await dynamodb.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [partitionKey, index.partitionKey, index.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     }),
   )
+  dynamodb.destroy()
   return name
 }
 
