@@ -10,6 +10,8 @@ export interface ClientConfig {
   readonly region: string
   readonly endpoint?: string
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string }
+  /** Attempts per request. @default 2 ({@link cliMaxAttempts}) */
+  readonly maxAttempts?: number
 }
 
 /**
@@ -35,7 +37,7 @@ export class TargetClients {
   #documents: DynamoDBDocumentClient | undefined
 
   constructor(config: ClientConfig) {
-    this.#config = { ...config, maxAttempts: cliMaxAttempts }
+    this.#config = { ...config, maxAttempts: config.maxAttempts ?? cliMaxAttempts }
   }
 
   get sqs(): SQSClient {

@@ -17,6 +17,8 @@ export interface TargetOptions {
   /** The stage the stack was deployed as (`cdk deploy -c stage=dev`). */
   readonly stage?: string
   readonly json?: boolean
+  /** Attempts per AWS request. @default 2 (see cli/target-clients.ts) */
+  readonly maxAttempts?: number
 }
 
 /** Where a command sends its AWS requests. */
@@ -85,7 +87,10 @@ export function resolveTarget(options: TargetOptions): Target {
         endpoint,
         region,
         ...stage,
-        clients: new TargetClients(emulatorClientConfig(endpoint, region)),
+        clients: new TargetClients({
+          ...emulatorClientConfig(endpoint, region),
+          maxAttempts: options.maxAttempts,
+        }),
       }
     }
     case 'aws': {

@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { localDefaults, loopback } from './defaults.ts'
 import { createDynamoDbLayer, type DynamoDbLayer } from './dynamodb/layer.ts'
 import { startDynamoDbThread } from './dynamodb/threaded-layer.ts'
+import { FaultInjector, type FaultReport, mergeFaultReports } from './faults/fault-injector.ts'
+import type { FaultRule } from './faults/fault-rules.ts'
+import { parseFaults } from './faults/parse-faults.ts'
 import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
 
@@ -32,6 +35,24 @@ export interface EmbeddedAwsOptions {
    * @default false
    */
   readonly dynamoDbThread?: boolean
+  /**
+   * Faults to inject: AWS errors, added latency and lost replies per service and operation,
+   * as rules or a spec for `parseFaults` (`'dynamodb:throttle=5%; sqs.ReceiveMessage:lost=1%'`).
+   * Change them while running with `faults.set`. @default - none
+   */
+  readonly faults?: readonly FaultRule[] | string
+}
+
+/** The embedded AWS's fault injection, while it runs. */
+interface EmbeddedFaults {
+  /** Replaces every rule (a spec is checked first; a bad one throws `FaultSpecError` and changes nothing). */
+  set(faults: readonly FaultRule[] | string): Promise<void>
+  /** Turns injection off. */
+  clear(): Promise<void>
+  /** The rules in force. */
+  readonly rules: readonly FaultRule[]
+  /** What was injected so far, per `service.Operation`. */
+  report(): Promise<FaultReport>
 }
 
 export interface EmbeddedAws {
@@ -53,6 +74,7 @@ export interface EmbeddedAws {
     /** Runs the time-to-live sweeper now (as if at `now`); resolves to how many items it deleted. */
     sweepExpiredItems(now?: Date): Promise<number>
   }
+  readonly faults: EmbeddedFaults
   stop(): Promise<void>
 }
 
@@ -74,14 +96,18 @@ export class PortInUseError extends Error {
  */
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
   const region = options.region ?? localDefaults.region
+  const faultRules = rulesOf(options.faults ?? [])
+  const snsSqsFaults = new FaultInjector(faultRules)
   const snsSqs = await createSnsSqs({
     dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
     defaultRegion: region,
+    faults: snsSqsFaults,
   })
   const dynamoDbOptions = {
     dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
     region,
     ttlSweepIntervalMs: options.dynamoDbTtlSweepIntervalMs,
+    faults: faultRules,
   }
   let dynamodb: DynamoDbLayer & { readonly endpoint?: string }
   try {
@@ -130,6 +156,22 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     startedAt: new Date(),
     sqsStore: snsSqs.sqsStore,
     dynamodb: { sweepExpiredItems: (now) => dynamodb.sweepExpiredItems(now) },
+    faults: {
+      async set(faults) {
+        const rules = rulesOf(faults)
+        await dynamodb.setFaults(rules)
+        snsSqsFaults.set(rules)
+      },
+      clear() {
+        return this.set([])
+      },
+      get rules() {
+        return snsSqsFaults.rules
+      },
+      async report() {
+        return mergeFaultReports(snsSqsFaults.report(), await dynamodb.faultReport())
+      },
+    },
     stop() {
       stopped ??= (async () => {
         server.closeAllConnections()
@@ -139,6 +181,11 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
       return stopped
     },
   }
+}
+
+/** Rules as given, or read from a spec; either way checked. */
+function rulesOf(faults: readonly FaultRule[] | string): FaultRule[] {
+  return parseFaults(typeof faults === 'string' ? faults : JSON.stringify(faults))
 }
 
 function listen(server: Server, port: number): Promise<void> {

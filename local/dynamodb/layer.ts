@@ -1,4 +1,6 @@
 import { localDefaults } from '../defaults.ts'
+import { FaultInjector, type FaultReport } from '../faults/fault-injector.ts'
+import type { FaultRule } from '../faults/fault-rules.ts'
 import type { RequestHandler } from '../gateway.ts'
 import type { LayerContext } from './context.ts'
 import { closeDynaliteStore, openDynaliteStore } from './dynalite-store.ts'
@@ -18,6 +20,8 @@ export interface DynamoDbLayerOptions {
    * than 24 h), in ms; 0 turns it off (call `sweepExpiredItems` yourself). @default 30000
    */
   readonly ttlSweepIntervalMs?: number
+  /** Faults to inject into DynamoDB and DynamoDB Streams requests (checked by `parseFaults`). @default - none */
+  readonly faults?: readonly FaultRule[]
 }
 
 export interface DynamoDbLayer {
@@ -28,6 +32,10 @@ export interface DynamoDbLayer {
    * their stream REMOVE records. Resolves to how many items it deleted.
    */
   sweepExpiredItems(now?: Date): Promise<number>
+  /** Replaces the fault rules of DynamoDB and DynamoDB Streams; `[]` turns injection off. */
+  setFaults(rules: readonly FaultRule[]): Promise<void>
+  /** What was injected so far, per operation. */
+  faultReport(): Promise<FaultReport>
   close(): Promise<void>
 }
 
@@ -76,10 +84,13 @@ export async function createDynamoDbLayer(
         }, interval).unref()
       : undefined
 
+  const faults = new FaultInjector(options.faults)
   let closed: Promise<void> | undefined
   return {
-    handler: createDynamoDbRouter(context),
+    handler: createDynamoDbRouter(context, faults),
     sweepExpiredItems: (now = new Date()) => sweep(now.getTime()),
+    setFaults: async (rules) => faults.set(rules),
+    faultReport: async () => faults.report(),
     close() {
       closed ??= (async () => {
         clearInterval(timer)

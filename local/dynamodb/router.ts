@@ -17,6 +17,9 @@ import * as queryValidation from 'dynalite/validations/query.js'
 import * as scanValidation from 'dynalite/validations/scan.js'
 import * as tagResourceValidation from 'dynalite/validations/tagResource.js'
 import * as untagResourceValidation from 'dynalite/validations/untagResource.js'
+import { InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
+import type { FaultInjector } from '../faults/fault-injector.ts'
+import type { FaultService } from '../faults/fault-rules.ts'
 import type { RequestHandler } from '../gateway.ts'
 import type { Action } from './actions/action.ts'
 import { batchWriteItem } from './actions/batch-write-item.ts'
@@ -71,21 +74,36 @@ const dynamoDbStreamsActions: Readonly<Record<string, Action>> = {
   ListStreams: listStreams,
 }
 
-const services: Record<string, { name: string; actions: Readonly<Record<string, Action>> }> = {
-  DynamoDB_20120810: { name: 'DynamoDB', actions: dynamoDbActions },
-  DynamoDBStreams_20120810: { name: 'DynamoDB Streams', actions: dynamoDbStreamsActions },
+/** The operations served, for fault injection's check of the rules it is given. */
+export const dynamoDbOperations = Object.keys(dynamoDbActions)
+export const dynamoDbStreamsOperations = Object.keys(dynamoDbStreamsActions)
+
+const services: Record<
+  string,
+  { name: string; faults: FaultService; actions: Readonly<Record<string, Action>> }
+> = {
+  DynamoDB_20120810: { name: 'DynamoDB', faults: 'dynamodb', actions: dynamoDbActions },
+  DynamoDBStreams_20120810: {
+    name: 'DynamoDB Streams',
+    faults: 'streams',
+    actions: dynamoDbStreamsActions,
+  },
 }
 
 /**
  * The HTTP side of the layer: reads a JSON-protocol request, runs the operation its
- * X-Amz-Target names, and writes the result or the error as DynamoDB does.
+ * X-Amz-Target names (under `faults`, when it injects any), and writes the result or the
+ * error as DynamoDB does; a lost reply resets the connection after the operation ran.
  */
-export function createDynamoDbRouter(context: LayerContext): RequestHandler {
+export function createDynamoDbRouter(
+  context: LayerContext,
+  faults?: FaultInjector,
+): RequestHandler {
   return (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      dispatch(context, req, Buffer.concat(chunks).toString('utf8')).then(
+      dispatch(context, faults, req, Buffer.concat(chunks).toString('utf8')).then(
         (body) => send(res, 200, body),
         (error: unknown) => sendError(res, error),
       )
@@ -95,6 +113,7 @@ export function createDynamoDbRouter(context: LayerContext): RequestHandler {
 
 async function dispatch(
   context: LayerContext,
+  faults: FaultInjector | undefined,
   req: IncomingMessage,
   body: string,
 ): Promise<object> {
@@ -113,7 +132,7 @@ async function dispatch(
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new DynamoDbError('SerializationException', 'The request body must be a JSON object')
   }
-  return action(context, request)
+  return withFaults(faults, service.faults, operation, request, () => action(context, request))
 }
 
 function send(res: ServerResponse, status: number, body: object): void {
@@ -129,6 +148,15 @@ function send(res: ServerResponse, status: number, body: object): void {
 }
 
 function sendError(res: ServerResponse, error: unknown): void {
+  if (error instanceof LostReply) {
+    res.destroy()
+    return
+  }
+  if (error instanceof InjectedFault) {
+    const { code, message, members, status } = error.error
+    send(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${code}`, message, ...members })
+    return
+  }
   if (error instanceof DynamoDbError) {
     send(res, error.status, {
       __type: `com.amazonaws.dynamodb.v20120810#${error.code}`,

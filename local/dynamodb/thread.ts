@@ -10,7 +10,7 @@ import { serveRequests } from '../worker-channel.ts'
 import { createDynamoDbLayer, type DynamoDbLayerOptions } from './layer.ts'
 import type { ThreadRequest } from './threaded-layer.ts'
 
-await serveRequests<ThreadRequest, number, number>('dynamodb/thread.ts', async () => {
+await serveRequests<ThreadRequest, unknown, number>('dynamodb/thread.ts', async () => {
   const layer = await createDynamoDbLayer(workerData as DynamoDbLayerOptions)
   const server = createServer({ keepAliveTimeout: 60_000 }, layer.handler)
   await new Promise<void>((resolve, reject) => {
@@ -21,6 +21,8 @@ await serveRequests<ThreadRequest, number, number>('dynamodb/thread.ts', async (
     ready: (server.address() as AddressInfo).port,
     async handle(request) {
       if (request.type === 'sweep') return layer.sweepExpiredItems(new Date(request.now))
+      if (request.type === 'faults') return layer.setFaults(request.rules).then(() => 0)
+      if (request.type === 'fault-report') return layer.faultReport()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await layer.close()

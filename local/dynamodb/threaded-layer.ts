@@ -1,13 +1,19 @@
 import { Agent, type IncomingHttpHeaders, request } from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { sendAwsError } from '../aws-errors.ts'
+import type { FaultReport } from '../faults/fault-injector.ts'
+import type { FaultRule } from '../faults/fault-rules.ts'
 import { WorkerChannel, WorkerExitError, WorkerInitError } from '../worker-channel.ts'
 import type { DynamoDbLayer, DynamoDbLayerOptions } from './layer.ts'
 
-/** What the host asks the DynamoDB thread; each is answered with a number. */
+/** What the host asks the DynamoDB thread; `sweep` and `close` are answered with a number, `fault-report` with the report. */
 export type ThreadRequest =
   | { readonly type: 'sweep'; readonly now: number }
+  | { readonly type: 'faults'; readonly rules: readonly FaultRule[] }
+  | { readonly type: 'fault-report' }
   | { readonly type: 'close' }
+
+type ThreadResult = number | FaultReport
 
 export interface ThreadedDynamoDbLayer extends DynamoDbLayer {
   /** The thread's own endpoint, `http://127.0.0.1:<port>`, for SDK clients that call DynamoDB and DynamoDB Streams directly. */
@@ -36,7 +42,7 @@ export async function startDynamoDbThread(
   const { channel, port } = await openThread(worker)
   worker.on('error', (error) => console.error('[embedded DynamoDB] thread failed:', error))
 
-  const ask = (request: ThreadRequest): Promise<number> =>
+  const ask = (request: ThreadRequest): Promise<ThreadResult> =>
     channel.request(request).catch((error: Error) => {
       if (error instanceof WorkerExitError)
         throw new Error(
@@ -75,7 +81,12 @@ export async function startDynamoDbThread(
       )
       req.pipe(upstream)
     },
-    sweepExpiredItems: (now = new Date()) => ask({ type: 'sweep', now: now.getTime() }),
+    sweepExpiredItems: async (now = new Date()) =>
+      (await ask({ type: 'sweep', now: now.getTime() })) as number,
+    setFaults: async (rules) => {
+      await ask({ type: 'faults', rules })
+    },
+    faultReport: async () => (await ask({ type: 'fault-report' })) as FaultReport,
     close() {
       closed ??= (async () => {
         agent.destroy()
@@ -93,9 +104,9 @@ export async function startDynamoDbThread(
 /** Waits for the thread's server to listen; rejects with why it could not. */
 async function openThread(
   worker: Worker,
-): Promise<{ channel: WorkerChannel<ThreadRequest, number>; port: number }> {
+): Promise<{ channel: WorkerChannel<ThreadRequest, ThreadResult>; port: number }> {
   try {
-    const { channel, ready } = await WorkerChannel.open<ThreadRequest, number, number>(worker)
+    const { channel, ready } = await WorkerChannel.open<ThreadRequest, ThreadResult, number>(worker)
     return { channel, port: ready }
   } catch (error) {
     if (error instanceof WorkerInitError)

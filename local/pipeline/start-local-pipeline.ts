@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { type EmbeddedAws, startEmbeddedAws } from '../embedded-aws.ts'
+import { type EmbeddedAws, type EmbeddedAwsOptions, startEmbeddedAws } from '../embedded-aws.ts'
+import { formatFaults } from '../faults/parse-faults.ts'
 import type { BatchOutcome } from '../lambda/event-sources/batch-outcome.ts'
 import type { FunctionLog } from '../lambda/function-log.ts'
 import { type RunningMappings, startEventSourceMappings } from '../lambda/runner.ts'
@@ -18,6 +19,8 @@ export interface LocalPipelineOptions {
   readonly port?: number
   readonly dataDir?: string
   readonly region?: string
+  /** Faults the embedded AWS injects (see `EmbeddedAwsOptions.faults`). @default - none */
+  readonly faults?: EmbeddedAwsOptions['faults']
   /** Where the functions' log lines go. @default - dropped */
   readonly functionLog?: FunctionLog
   /** Progress lines for a person: each step, and what is not provisioned or emulated. */
@@ -63,11 +66,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     port: options.port,
     dataDir: options.dataDir,
     region: options.region,
+    faults: options.faults,
     routes: pipelineRoutes(() => served),
     dynamoDbThread: options.dynamoDbThread ?? true,
   })
   try {
     progress(`embedded AWS listening on ${aws.endpoint}`)
+    if (aws.faults.rules.length > 0) {
+      progress(`fault injection on: ${formatFaults(aws.faults.rules)}`)
+    }
     progress('synthesizing the CDK app…')
     const { stackName, template } = synthesizeStack(options.createApp)
     const plan = planProvisioning(template, {

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs'
 import { buildApp } from 'fauxqs'
 import { sendAwsError } from '../aws-errors.ts'
 import { localDefaults } from '../defaults.ts'
+import { InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
+import type { FaultInjector } from '../faults/fault-injector.ts'
 import type { RequestHandler } from '../gateway.ts'
+import { faultHooks, faultsApplied } from './fault-hooks.ts'
 import { filterPolicyGuard } from './filter-policy-validation.ts'
 import { publishHook, selectingPublish } from './filtered-publish.ts'
 import {
@@ -38,6 +41,8 @@ export interface SnsSqsOptions {
   readonly dataDir?: string
   /** Region used when a request does not name one in its credential scope. @default 'us-east-1' (`localDefaults.region`) */
   readonly defaultRegion?: string
+  /** Faults to inject into SNS and SQS requests. @default - none */
+  readonly faults?: FaultInjector
 }
 
 /**
@@ -111,6 +116,11 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   })
   // An empty host makes queue URLs use the Host the client called: http://127.0.0.1:4566/000000000000/name
   sqsStore.host = ''
+  if (options.faults) {
+    const hooks = faultHooks(options.faults)
+    app.addHook('preHandler', hooks.preHandler)
+    app.addHook('onSend', hooks.onSend)
+  }
   // Filter policies are validated as AWS does before fauxqs stores them (it checks few rules).
   app.addHook('preHandler', filterPolicyGuard(snsStore))
   // Delivery follows AWS's filter-policy semantics (fauxqs's own evaluator differs on arrays,
@@ -133,17 +143,21 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
             new URL(req.url ?? '/', 'http://x').pathname,
             host,
           )
-          const response = await app.inject({
-            method: 'POST',
-            url: '/',
-            headers: {
-              host,
-              authorization: req.headers.authorization ?? '',
-              'content-type': 'application/x-amz-json-1.0',
-              'x-amz-target': `AmazonSQS.${action}`,
-            },
-            payload: JSON.stringify(body),
-          })
+          // Faults apply here, in the Query protocol's terms, not again inside.
+          const response = await withFaults(options.faults, 'sqs', action, body, () =>
+            app.inject({
+              method: 'POST',
+              url: '/',
+              headers: {
+                host,
+                authorization: req.headers.authorization ?? '',
+                'content-type': 'application/x-amz-json-1.0',
+                'x-amz-target': `AmazonSQS.${action}`,
+                [faultsApplied]: '1',
+              },
+              payload: JSON.stringify(body),
+            }),
+          )
           const json = response.body ? JSON.parse(response.body) : {}
           const xml =
             response.statusCode < 300
@@ -161,6 +175,15 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
             })
             .end(xml)
         } catch (error) {
+          if (error instanceof LostReply) {
+            res.destroy()
+            return
+          }
+          if (error instanceof InjectedFault) {
+            const { status, code, message } = error.error
+            sendAwsError(res, 'query', status, code, message)
+            return
+          }
           const code = error instanceof QueryProtocolError ? error.code : 'InternalFailure'
           sendAwsError(
             res,

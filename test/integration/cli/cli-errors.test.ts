@@ -41,6 +41,25 @@ describe.concurrent('pipeline CLI errors: one clear line and exit code 1', () =>
     )
   })
 
+  it('names every problem of a --faults spec before starting anything', async () => {
+    const result = await runPipeline([
+      'dev',
+      '--port',
+      '0',
+      '--faults',
+      'sqs:throughput=5%; dynamodb.PutItems:throttle=1%',
+    ])
+    expectOneLineError(
+      result,
+      /--faults: 'sqs': sqs never answers throughput; 'dynamodb\.PutItems': dynamodb has no operation 'PutItems'/,
+    )
+  })
+
+  it('says when a --faults file cannot be read', async () => {
+    const result = await runPipeline(['embedded', '--port', '0', '--faults', '@no-such-faults.txt'])
+    expectOneLineError(result, /cannot read no-such-faults\.txt: ENOENT/)
+  })
+
   it('says when --data is not JSON', async () => {
     const result = await runPipeline(['publish', 'order.cancelled', '--data', '{orderId: 1}'])
     expectOneLineError(result, /--data is not JSON .*@file\.json/)

@@ -1,0 +1,90 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sendAwsError } from '../aws-errors.ts'
+import { injectedError } from '../faults/fault-errors.ts'
+import type { FaultDecision, FaultInjector } from '../faults/fault-injector.ts'
+import { type FaultService, faultOperations } from '../faults/fault-rules.ts'
+
+/** Header of a request whose faults were applied before it reached fauxqs (the SQS Query translation). */
+export const faultsApplied = 'x-embedded-aws-faults-applied'
+
+interface HookRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly body: unknown
+  readonly raw: IncomingMessage
+}
+
+interface HookReply {
+  hijack(): unknown
+  readonly raw: ServerResponse
+}
+
+const snsOperations = new Set(faultOperations.sns)
+
+/**
+ * Fault injection as two Fastify hooks on fauxqs's app, at the level of its actions: the
+ * operation is read from what fauxqs routes by (SQS's X-Amz-Target, SNS's `Action` form
+ * field). `preHandler` waits the latency and answers an injected error instead of the
+ * action; `onSend` resets the connection of a lost reply once the action has run.
+ */
+export function faultHooks(faults: FaultInjector) {
+  const lost = new WeakSet<object>()
+  return {
+    preHandler(request: HookRequest, reply: HookReply, done: () => void): void {
+      const target = operationOf(request)
+      const decision = target && faults.decide(target.service, target.operation)
+      if (!target || !decision) {
+        done()
+        return
+      }
+      const act = () => apply(target, decision, request, reply, done, lost)
+      if (decision.latencyMs > 0) setTimeout(act, decision.latencyMs)
+      else act()
+    },
+    onSend(
+      request: HookRequest,
+      _reply: HookReply,
+      payload: unknown,
+      done: (error: null, payload: unknown) => void,
+    ): void {
+      if (lost.has(request)) request.raw.socket?.destroy()
+      done(null, payload)
+    },
+  }
+}
+
+function apply(
+  target: { service: FaultService; operation: string },
+  decision: FaultDecision,
+  request: HookRequest,
+  reply: HookReply,
+  done: () => void,
+  lost: WeakSet<object>,
+): void {
+  if (decision.error) {
+    const { status, code, message } = injectedError(
+      target.service,
+      target.operation,
+      decision.error,
+    )
+    reply.hijack()
+    sendAwsError(reply.raw, target.service === 'sqs' ? 'json' : 'query', status, code, message)
+    return
+  }
+  if (decision.lostReply) lost.add(request)
+  done()
+}
+
+function operationOf(
+  request: HookRequest,
+): { service: FaultService; operation: string } | undefined {
+  if (request.headers[faultsApplied]) return undefined
+  const target = request.headers['x-amz-target']
+  if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+    return { service: 'sqs', operation: target.slice('AmazonSQS.'.length) }
+  }
+  const action = (request.body as { Action?: unknown } | undefined)?.Action
+  if (typeof action === 'string' && snsOperations.has(action)) {
+    return { service: 'sns', operation: action }
+  }
+  return undefined
+}
