@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib'
 import { Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam'
 import { Key } from 'aws-cdk-lib/aws-kms'
 import { Topic } from 'aws-cdk-lib/aws-sns'
@@ -27,6 +28,12 @@ export interface EventBusProps {
    * @default - none
    */
   readonly displayName?: string
+  /**
+   * What happens to the topic's KMS key when it leaves the stack. A deleted key is kept
+   * pending deletion (7 to 30 days) and billed until then.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy
 }
 
 /**
@@ -77,6 +84,7 @@ export class EventBus extends Construct {
     this.key = new Key(this, 'Key', {
       enableKeyRotation: true,
       description: `Encrypts the event bus topic ${this.node.path}`,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     })
     this.topic = new Topic(this, 'Topic', {
       // Left out entirely for a standard topic rather than synthesized as false.

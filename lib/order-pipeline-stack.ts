@@ -18,8 +18,8 @@ import { PipelineMonitoring } from './pipeline-monitoring.ts'
 /** Props of the {@link OrderPipelineStack}. */
 export interface OrderPipelineStackProps extends StackProps {
   /**
-   * What happens to the domain tables (events, snapshots, read models) when the stack is
-   * deleted. Use DESTROY for throwaway environments such as LocalStack.
+   * What happens to the domain tables (events, snapshots, read models) and the KMS keys
+   * when the stack is deleted. Use DESTROY for throwaway environments such as LocalStack.
    * @default RemovalPolicy.RETAIN
    */
   readonly dataRemovalPolicy?: RemovalPolicy
@@ -62,7 +62,10 @@ export class OrderPipelineStack extends Stack {
     })
     const removalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN
 
-    this.bus = new EventBus(this, 'EventBus', { displayName: 'Order pipeline events' })
+    this.bus = new EventBus(this, 'EventBus', {
+      displayName: 'Order pipeline events',
+      keyRemovalPolicy: removalPolicy,
+    })
     this.eventStore = new EventStore(this, 'EventStore', { bus: this.bus, removalPolicy })
     this.idempotency = new IdempotencyTable(this, 'Idempotency')
     this.readModels = new OrderReadModels(this, 'ReadModels', { removalPolicy })
@@ -118,7 +121,9 @@ export class OrderPipelineStack extends Stack {
     this.eventStore.grantReadStreams(projections.function)
     this.consumers = [orders, inventory, payments, notifications, projections]
 
-    this.monitoring = new PipelineMonitoring(this, 'Monitoring')
+    this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
+      keyRemovalPolicy: removalPolicy,
+    })
     for (const consumer of this.consumers) this.monitoring.monitorConsumer(consumer)
     this.monitoring.monitorEventStore(this.eventStore)
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib'
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib'
 import {
   ComparisonOperator,
   MathExpression,
@@ -38,7 +38,8 @@ export interface PipelineMonitoringProps {
    */
   readonly dashboardName?: string
   /**
-   * Alarm when a queue's oldest message is older than this.
+   * Alarm when a queue's oldest message, or the oldest record the outbox publisher has yet
+   * to publish from the events table's stream (its mapping's iterator age), is older than this.
    * @default Duration.minutes(5)
    */
   readonly maxMessageAge?: Duration
@@ -52,14 +53,25 @@ export interface PipelineMonitoringProps {
    * @default 3
    */
   readonly evaluationPeriods?: number
+  /**
+   * What happens to the alarm topic's KMS key when it leaves the stack. A deleted key is
+   * kept pending deletion (7 to 30 days) and billed until then.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy
 }
+
+/** Alarm as soon as one message is on a queue that should stay empty (a dead-letter queue). */
+const NOT_EMPTY = { Critical: { maxMessageCount: 0, datapointsToAlarm: 1, evaluationPeriods: 1 } }
 
 /**
  * The pipeline's dashboard and alarms, built with cdk-monitoring-constructs. Per consumer:
  * visible messages, age of oldest message, messages in flight, DLQ size; the function's
  * errors, throttles and duration p50/p90/p99; the runtime's EMF metrics. Alarms (all sent to
- * {@link alarmTopic}): the DLQ is not empty, the oldest message is older than
- * `maxMessageAge`, the error rate is over `maxErrorRatePercent`.
+ * {@link alarmTopic}, whose policy lets this account's CloudWatch alarms publish): the DLQ or
+ * the subscription's delivery DLQ is not empty, the oldest message is older than
+ * `maxMessageAge`, the error rate is over `maxErrorRatePercent`; for the outbox publisher,
+ * its failure queue is not empty, its iterator age is over `maxMessageAge`, its error rate.
  *
  * cdk-monitoring-constructs serves all of it: `monitorSqsQueueWithDlq` and
  * `monitorLambdaFunction` give the queue, DLQ and function widgets and the DLQ and age
@@ -110,6 +122,7 @@ export class PipelineMonitoring extends Construct {
     const key = new Key(this, 'AlarmTopicKey', {
       enableKeyRotation: true,
       description: `Encrypts the alarm topic ${this.node.path}`,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     })
     // CloudWatch publishes alarm notifications to the encrypted topic with this key.
     key.addToResourcePolicy(
@@ -126,6 +139,29 @@ export class PipelineMonitoring extends Construct {
       enforceSSL: true,
       displayName: 'Event pipeline alarms',
     })
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one; a
+    // service principal is then refused unless allowed here, and CloudWatch publishes alarm
+    // notifications as cloudwatch.amazonaws.com. Only this account's alarms may.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    )
 
     this.facade = new MonitoringFacade(this, 'Facade', {
       alarmFactoryDefaults: {
@@ -161,10 +197,14 @@ export class PipelineMonitoring extends Construct {
         addQueueMaxMessageAgeAlarm: {
           Warning: { maxAgeInSeconds: this.maxMessageAge.toSeconds() },
         },
-        addDeadLetterQueueMaxSizeAlarm: {
-          // The DLQ is not empty: one dead-lettered message is worth a look.
-          Critical: { maxMessageCount: 0, datapointsToAlarm: 1, evaluationPeriods: 1 },
-        },
+        // The DLQ is not empty: one dead-lettered message is worth a look.
+        addDeadLetterQueueMaxSizeAlarm: NOT_EMPTY,
+      })
+      .monitorSqsQueue({
+        queue: consumer.deliveryDeadLetterQueue,
+        alarmFriendlyName: `${name}-delivery-dlq`,
+        humanReadableName: `${name} delivery DLQ (what SNS could not deliver to the queue)`,
+        addQueueMaxSizeAlarm: NOT_EMPTY,
       })
       .monitorCustom({
         alarmFriendlyName: `${name}-flow`,
@@ -227,14 +267,16 @@ export class PipelineMonitoring extends Construct {
         alarmFriendlyName: 'outbox-publisher',
         humanReadableName: 'outbox publisher',
         isIterator: true,
+        // Stored events not yet on the bus: the outbox's backlog.
+        addMaxIteratorAgeAlarm: {
+          Warning: { maxAgeInMillis: this.maxMessageAge.toMilliseconds() },
+        },
       })
       .monitorSqsQueue({
         queue: store.failureQueue,
         alarmFriendlyName: 'outbox-failures',
         humanReadableName: 'outbox publisher failures',
-        addQueueMaxSizeAlarm: {
-          Critical: { maxMessageCount: 0, datapointsToAlarm: 1, evaluationPeriods: 1 },
-        },
+        addQueueMaxSizeAlarm: NOT_EMPTY,
       })
       .monitorCustom({
         alarmFriendlyName: 'outbox-publisher-flow',

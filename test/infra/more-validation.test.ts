@@ -77,6 +77,18 @@ describe('createPipelineApp context', () => {
       Object.values(tables).map(() => 'Delete'),
     )
   })
+  it('keeps the KMS keys by default and schedules their deletion with the stack when dataRemovalPolicy is destroy', () => {
+    const keysOf = (context: Record<string, unknown>) =>
+      Object.values(
+        Template.fromStack(
+          createPipelineApp({ context: { ...NO_BUNDLING, ...context }, builtinValidation: false })
+            .stack,
+        ).findResources('AWS::KMS::Key'),
+      ).map((key) => key.DeletionPolicy)
+    // The bus's key and the alarm topic's.
+    expect(keysOf({})).toEqual(['Retain', 'Retain'])
+    expect(keysOf({ dataRemovalPolicy: 'destroy' })).toEqual(['Delete', 'Delete'])
+  })
   it('rejects any other dataRemovalPolicy', () => {
     expect(() =>
       createPipelineApp({ context: { ...NO_BUNDLING, dataRemovalPolicy: 'keep' } }),

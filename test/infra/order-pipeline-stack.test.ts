@@ -290,34 +290,23 @@ describe('monitoring', () => {
         (r) => r.Properties as { AlarmActions: unknown[]; Threshold: number; Metrics: unknown[] },
       )
   const metricsOf = (alarm: { Metrics: unknown[] }) => JSON.stringify(alarm.Metrics)
+  /** The thresholds of the alarms on a metric (a name, or an expression's text) of one resource. */
+  const thresholdsOf = (metric: string, logicalId: string) =>
+    alarms()
+      .filter((a) => metricsOf(a).includes(metric) && metricsOf(a).includes(`"${logicalId}"`))
+      .map((a) => a.Threshold)
 
   it('alarms when a DLQ is not empty, when the oldest message is over 5 minutes old and when over 5% of invocations fail', () => {
     for (const c of stack.consumers) {
-      const dlq = alarms().filter(
-        (a) =>
-          metricsOf(a).includes('ApproximateNumberOfMessagesVisible') &&
-          metricsOf(a).includes(`"${idOf(c.deadLetterQueue)}"`),
-      )
       expect(
-        dlq.map((a) => a.Threshold),
+        thresholdsOf('ApproximateNumberOfMessagesVisible', idOf(c.deadLetterQueue)),
         c.consumerName,
       ).toEqual([0])
-      const age = alarms().filter(
-        (a) =>
-          metricsOf(a).includes('ApproximateAgeOfOldestMessage') &&
-          metricsOf(a).includes(`"${idOf(c.queue)}"`),
-      )
+      expect(thresholdsOf('ApproximateAgeOfOldestMessage', idOf(c.queue)), c.consumerName).toEqual([
+        300,
+      ])
       expect(
-        age.map((a) => a.Threshold),
-        c.consumerName,
-      ).toEqual([300])
-      const errorRate = alarms().filter(
-        (a) =>
-          metricsOf(a).includes('100 * errors / invocations') &&
-          metricsOf(a).includes(`"${idOf(c.function.function)}"`),
-      )
-      expect(
-        errorRate.map((a) => a.Threshold),
+        thresholdsOf('100 * errors / invocations', idOf(c.function.function)),
         c.consumerName,
       ).toEqual([5])
     }
@@ -340,7 +329,8 @@ describe('monitoring', () => {
   })
 
   it('sends every alarm to the alarm topic', () => {
-    expect(alarms().length).toBeGreaterThanOrEqual(14)
+    // Per consumer: DLQ, delivery DLQ, age, error rate; the outbox: failures, iterator age, error rate.
+    expect(alarms().length).toBeGreaterThanOrEqual(5 * 4 + 3)
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: idOf(stack.monitoring.alarmTopic) }])
     }
@@ -352,12 +342,52 @@ describe('monitoring', () => {
     expect(JSON.stringify(resources[keyId]!.Properties.KeyPolicy)).toContain(
       'cloudwatch.amazonaws.com',
     )
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [{ Ref: idOf(stack.monitoring.alarmTopic) }],
-      PolicyDocument: {
-        Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-      },
+  })
+
+  it("lets this account's CloudWatch alarms publish to the alarm topic, whose own policy replaces SNS's default", () => {
+    const policies = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::SNS::TopicPolicy' &&
+        JSON.stringify(r.Properties.Topics) ===
+          JSON.stringify([{ Ref: idOf(stack.monitoring.alarmTopic) }]),
+    )
+    expect(policies).toHaveLength(1)
+    const statements = (
+      policies[0]!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
+    ).Statement
+    expect(statements).toHaveLength(2)
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    )
+    const allow = statements.find((statement) => statement.Effect === 'Allow')!
+    expect(allow).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: idOf(stack.monitoring.alarmTopic) },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     })
+    const sourceArn = (allow.Condition as { ArnLike: { 'aws:SourceArn': unknown } }).ArnLike[
+      'aws:SourceArn'
+    ]
+    expect(renderName(sourceArn)).toBe('arn:<Partition>:cloudwatch:<Region>:<AccountId>:alarm:*')
+  })
+
+  it("alarms when a subscription's delivery DLQ holds a message SNS could not deliver", () => {
+    for (const c of stack.consumers) {
+      expect(
+        thresholdsOf('ApproximateNumberOfMessagesVisible', idOf(c.deliveryDeadLetterQueue)),
+        c.consumerName,
+      ).toEqual([0])
+    }
+  })
+
+  it("alarms when the outbox publisher's oldest unpublished stream record is over 5 minutes old (iterator age)", () => {
+    expect(thresholdsOf('"IteratorAge"', idOf(stack.eventStore.publisher.function))).toEqual([
+      300_000,
+    ])
   })
 
   it('puts queue depth, age, in flight, DLQ size, errors, throttles, p50/p99 duration and the runtime metrics on one dashboard', () => {
