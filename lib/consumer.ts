@@ -92,6 +92,7 @@ function consumerRules(
   const { exact, prefixes } = splitSelectors(props.events)
   const tableVariables = Object.keys(props.tables ?? {})
   const badSelectors = props.events.filter((selector) => !isValidSelector(selector))
+  const versioned = Object.entries(props.versions ?? {})
   return [
     {
       failed: !/^[a-z][a-z0-9-]{0,39}$/.test(props.consumerName),
@@ -109,6 +110,20 @@ function consumerRules(
     {
       failed: badSelectors.length > 0,
       message: `events must be exact types (order.placed) or prefixes ending in .* (order.*); fix ${badSelectors.map((s) => `'${s}'`).join(', ')}`,
+    },
+    {
+      failed: versioned.some(([type]) => !exact.includes(type)),
+      message: `versions names types that events does not list exactly: ${versioned
+        .filter(([type]) => !exact.includes(type))
+        .map(([type]) => type)
+        .join(', ')}; give versions only for exact types`,
+    },
+    {
+      failed: versioned.some(
+        ([, versions]) =>
+          versions.length === 0 || versions.some((v) => !Number.isInteger(v) || v < 1),
+      ),
+      message: `versions must list at least one positive integer per type (got ${JSON.stringify(props.versions)})`,
     },
     {
       failed: exact.length + prefixes.length > MAX_FILTER_VALUES,
@@ -191,6 +206,12 @@ export interface ConsumerProps {
    * least one; SNS allows at most 150 values in a filter policy.
    */
   readonly events: readonly EventSelector[]
+  /**
+   * The versions the subscription selects, per exact type of `events` (the `version`
+   * attribute, matched exactly). A type not named here is delivered at every version.
+   * @default - every version of every type
+   */
+  readonly versions?: Readonly<Record<string, readonly number[]>>
   /** The handler's TypeScript entry, relative to the repository root. */
   readonly entry: string
   /**
@@ -324,7 +345,7 @@ export class Consumer extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
     })
     this.deliveryDeadLetterQueue = this.newDeadLetterQueue('DeliveryDeadLetterQueue', settings.fifo)
-    this.subscription = this.subscribe(props.bus, props.events)
+    this.subscription = this.subscribe(props.bus, props.events, props.versions)
     this.function = this.newFunction(props, settings)
     this.eventSource = new SqsEventSource(this.queue, {
       batchSize: settings.batchSize,
@@ -374,18 +395,16 @@ export class Consumer extends Construct {
   }
 
   /** The bus subscription: raw delivery, a filter policy on eventType, a delivery DLQ. */
-  private subscribe(bus: EventBus, events: readonly EventSelector[]): Subscription {
-    const { exact, prefixes } = splitSelectors(events)
+  private subscribe(
+    bus: EventBus,
+    events: readonly EventSelector[],
+    versions: Readonly<Record<string, readonly number[]>> = {},
+  ): Subscription {
     return bus.topic.addSubscription(
       new SqsSubscription(this.queue, {
         rawMessageDelivery: true,
         deadLetterQueue: this.deliveryDeadLetterQueue,
-        filterPolicy: {
-          [EVENT_MESSAGE_ATTRIBUTES.eventType.name]: SubscriptionFilter.stringFilter({
-            ...(exact.length > 0 ? { allowlist: exact } : {}),
-            ...(prefixes.length > 0 ? { matchPrefixes: prefixes } : {}),
-          }),
-        },
+        filterPolicy: subscriptionFilterPolicy(events, versions),
       }),
     )
   }
@@ -480,4 +499,55 @@ export class Consumer extends Construct {
       }),
     )
   }
+}
+
+/**
+ * A filter policy on the `eventType` attribute (exact types and prefixes) and, for the types
+ * given versions, on the `version` attribute too. Types that share their versions share one
+ * alternative; one alternative is a plain policy, several are a top-level `$or`.
+ */
+function subscriptionFilterPolicy(
+  events: readonly EventSelector[],
+  versions: Readonly<Record<string, readonly number[]>>,
+): Record<string, SubscriptionFilter> {
+  const { exact, prefixes } = splitSelectors(events)
+  const groups = new Map<string, { types: string[]; versions?: string[] }>()
+  const anyVersion = { types: [] as string[] }
+  for (const type of exact) {
+    const selected = versions[type]
+    if (!selected) {
+      anyVersion.types.push(type)
+      continue
+    }
+    const values = [...new Set(selected)].sort((a, b) => a - b).map(String)
+    const key = values.join(',')
+    const group = groups.get(key) ?? { types: [], versions: values }
+    group.types.push(type)
+    groups.set(key, group)
+  }
+  const alternatives: Record<string, unknown>[] = []
+  if (anyVersion.types.length > 0 || prefixes.length > 0) {
+    alternatives.push({
+      [EVENT_MESSAGE_ATTRIBUTES.eventType.name]: [
+        ...anyVersion.types,
+        ...prefixes.map((prefix) => ({ prefix })),
+      ],
+    })
+  }
+  for (const group of groups.values()) {
+    alternatives.push({
+      [EVENT_MESSAGE_ATTRIBUTES.eventType.name]: group.types,
+      [EVENT_MESSAGE_ATTRIBUTES.version.name]: group.versions,
+    })
+  }
+  if (alternatives.length === 1) {
+    return Object.fromEntries(
+      Object.entries(alternatives[0]!).map(([name, values]) => [
+        name,
+        new SubscriptionFilter(values as unknown[]),
+      ]),
+    )
+  }
+  // CDK's SubscriptionFilter has no $or; its conditions are written as given.
+  return { $or: new SubscriptionFilter(alternatives) }
 }

@@ -81,7 +81,8 @@ export class OrderPipelineStack extends Stack {
     const defined = (definition: ConsumerDefinition) => ({
       ...common,
       consumerName: definition.name,
-      events: definition.eventTypes,
+      events: Object.keys(definition.events),
+      versions: definition.events,
       entry: definition.entry,
     })
     const eventsTable = { [TABLE_ENVIRONMENT.events]: this.eventStore.eventsTable.tableName }

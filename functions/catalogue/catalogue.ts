@@ -9,8 +9,7 @@ import { PaymentAuthorizedV1 } from './payment-authorized.ts'
 import { PaymentDeclinedV1 } from './payment-declined.ts'
 import { PaymentVoidedV1 } from './payment-voided.ts'
 
-/** Every event the pipeline knows, at every version it knows. */
-export const catalogue: readonly EventDefinition[] = [
+const definitions = [
   OrderPlacedV1,
   OrderCancelledV1,
   OrderCancelledV2,
@@ -21,7 +20,16 @@ export const catalogue: readonly EventDefinition[] = [
   PaymentAuthorizedV1,
   PaymentDeclinedV1,
   PaymentVoidedV1,
-]
+] as const
+
+/** Every event the pipeline knows, at every version it knows. */
+export const catalogue: readonly EventDefinition[] = definitions
+
+/** The definition of a type at a version, as the catalogue types it (never when it lacks it). */
+export type CatalogueDefinition<TType = string, TVersion = number> = Extract<
+  (typeof definitions)[number],
+  { readonly type: TType; readonly version: TVersion }
+>
 
 /** The definition of an event type at a version, or undefined. */
 export function findEvent(

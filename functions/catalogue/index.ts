@@ -1,4 +1,10 @@
-export { catalogue, catalogueProblems, findEvent, latestEvent } from './catalogue.ts'
+export {
+  type CatalogueDefinition,
+  catalogue,
+  catalogueProblems,
+  findEvent,
+  latestEvent,
+} from './catalogue.ts'
 export { createEvent, type EventOrigin } from './create-event.ts'
 export { type CurrentEventType, consumedEvents, currentEvents } from './current-events.ts'
 export {

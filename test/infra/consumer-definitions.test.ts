@@ -1,44 +1,75 @@
 import path from 'node:path'
 import { Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { CONSUMERS } from '../../contracts/consumers.ts'
+import { eventMessage, filterPolicySelects } from '../../cli/filter-policy.ts'
+import { CONSUMERS, readVersion } from '../../contracts/consumers.ts'
 import {
   type FunctionSourceMetadata,
   SOURCE_METADATA_KEY,
 } from '../../contracts/function-source.ts'
-import { EVENT_MESSAGE_ATTRIBUTES } from '../../contracts/message-attributes.ts'
+import {
+  catalogue,
+  type EventDefinition,
+  latestEvent,
+  OrderCancelledV2,
+  OrderPlacedV1,
+  unreachableVersion,
+} from '../../functions/catalogue/index.ts'
 import { createPipelineApp } from '../../lib/app.ts'
 import { PROJECT_ROOT } from '../../lib/pipeline-function.ts'
 import { NO_BUNDLING, type TemplateResource as Resource } from './support.ts'
 
-// A subscription must never deliver an event type its handler would refuse (the runtime
-// dead-letters unknown types). Read from the synthesized template, not from the contract:
-// subscription → queue → event source mapping → function → its handler module's `events`.
+// A subscription must never deliver an event type or version its handler would refuse (the
+// runtime dead-letters unknown types and unreachable versions). Read from the synthesized
+// template, not from the contract: subscription → queue → event source mapping → function →
+// its handler module's `events`; the policy is evaluated as SNS would, for every type and
+// version of the catalogue and for a type and a version it does not have yet.
 
 interface Delivery {
   readonly queueId: string
   readonly filterPolicy: unknown
   readonly entry: string
-  readonly accepted: readonly string[]
+  readonly events: Readonly<Record<string, EventDefinition>>
 }
 
 const getAttId = (value: unknown): string | undefined =>
   (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0]
 
-/**
- * Why a subscription's filter policy could deliver a type outside `accepted`, or an empty list
- * when it cannot: only exact `eventType` values the handler takes pass.
- */
-function undeliverable(filterPolicy: unknown, accepted: readonly string[]): string[] {
+/** Every type and version the catalogue has, and some it could have later. */
+const probes = [
+  ...catalogue.map((d) => ({ eventType: d.type, version: d.version })),
+  ...[...new Set(catalogue.map((d) => d.type))].map((eventType) => ({
+    eventType,
+    version: (latestEvent(eventType)?.version ?? 0) + 1,
+  })),
+  { eventType: 'order.shipped', version: 1 },
+]
+
+/** The `type vN` a filter policy selects among the probes. */
+function selected(filterPolicy: unknown, events = probes): string[] {
+  const filter = {
+    policy: filterPolicy as Record<string, unknown> | undefined,
+    scope: 'MessageAttributes' as const,
+  }
+  return events
+    .filter((event) => filterPolicySelects(filter, eventMessage(event)) === true)
+    .map((event) => `${event.eventType} v${event.version}`)
+}
+
+/** Why a subscription's filter policy could deliver what the handler refuses; empty when it cannot. */
+function undeliverable(
+  filterPolicy: unknown,
+  events: Readonly<Record<string, EventDefinition>>,
+  candidates = probes,
+): string[] {
   if (filterPolicy === undefined) return ['no filter policy: every event type is delivered']
-  const policy = filterPolicy as Record<string, unknown>
-  const values = policy[EVENT_MESSAGE_ATTRIBUTES.eventType.name]
-  if (!Array.isArray(values)) return ['the filter policy does not select on eventType']
-  return values.flatMap((value) => {
-    if (typeof value !== 'string') {
-      return [`${JSON.stringify(value)} can match types the handler does not take`]
-    }
-    return accepted.includes(value) ? [] : [`${value} is delivered but the handler refuses it`]
+  return candidates.flatMap((event) => {
+    if (!selected(filterPolicy, [event]).length) return []
+    const definition = events[event.eventType]
+    const name = `${event.eventType} v${event.version}`
+    if (!definition) return [`${name} is delivered but the handler does not take the type`]
+    const problem = unreachableVersion(definition, event.version)
+    return problem ? [`${name} is delivered but the handler refuses it: ${problem}`] : []
   })
 }
 
@@ -64,14 +95,14 @@ beforeAll(async () => {
         | undefined
       if (!source) throw new Error(`${functionId}: no ${SOURCE_METADATA_KEY} metadata`)
       const module = (await import(path.join(PROJECT_ROOT, source.entry))) as {
-        events?: Readonly<Record<string, unknown>>
+        events?: Readonly<Record<string, EventDefinition>>
       }
       if (!module.events) throw new Error(`${source.entry} exports no events`)
       return {
         queueId,
         filterPolicy: subscription.Properties.FilterPolicy,
         entry: source.entry,
-        accepted: Object.keys(module.events),
+        events: module.events,
       }
     }),
   )
@@ -86,43 +117,59 @@ describe('each consumer subscription', () => {
     )
   })
 
-  it('delivers only event types its handler takes', () => {
+  it('delivers only event types and versions its handler reads', () => {
     for (const delivery of deliveries) {
-      expect(undeliverable(delivery.filterPolicy, delivery.accepted), delivery.entry).toEqual([])
+      expect(undeliverable(delivery.filterPolicy, delivery.events), delivery.entry).toEqual([])
     }
   })
 
-  it("delivers every event type its handler takes, the types of the consumer's definition", () => {
+  it("delivers exactly the types and versions of the consumer's definition, the newest its handler's", () => {
     for (const delivery of deliveries) {
-      const definition = Object.values(CONSUMERS).find((c) => c.entry === delivery.entry)
-      const policy = delivery.filterPolicy as Record<string, unknown>
-      const delivered = policy[EVENT_MESSAGE_ATTRIBUTES.eventType.name] as string[]
-      expect([...delivered].sort(), delivery.entry).toEqual([...delivery.accepted].sort())
-      expect([...delivery.accepted].sort(), delivery.entry).toEqual(
-        [...(definition?.eventTypes ?? [])].sort(),
+      const definition = Object.values(CONSUMERS).find((c) => c.entry === delivery.entry)!
+      const declared = Object.entries(definition.events).flatMap(([type, versions]) =>
+        versions.map((v) => `${type} v${v}`),
       )
+      expect(selected(delivery.filterPolicy).sort(), delivery.entry).toEqual(declared.sort())
+      for (const [type, versions] of Object.entries(definition.events)) {
+        expect(delivery.events[type]?.version, `${delivery.entry} ${type}`).toBe(
+          readVersion(versions),
+        )
+      }
     }
   })
 })
 
 describe('the delivery check', () => {
-  const accepted = ['order.placed', 'order.cancelled']
+  const events = { 'order.placed': OrderPlacedV1, 'order.cancelled': OrderCancelledV2 }
 
   it('refuses a prefix, which would deliver a type added later', () => {
-    expect(undeliverable({ eventType: [{ prefix: 'order.' }] }, accepted)).toEqual([
-      '{"prefix":"order."} can match types the handler does not take',
-    ])
+    expect(undeliverable({ eventType: [{ prefix: 'order.' }] }, events)).toContain(
+      'order.shipped v1 is delivered but the handler does not take the type',
+    )
   })
 
-  it('refuses an exact type the handler does not take, and a missing policy', () => {
-    expect(undeliverable({ eventType: ['order.placed', 'order.shipped'] }, accepted)).toEqual([
-      'order.shipped is delivered but the handler refuses it',
+  it('refuses a version the handler cannot read, a type it does not take, and no policy', () => {
+    expect(undeliverable({ eventType: ['order.placed'] }, events)).toEqual([
+      expect.stringMatching(/^order\.placed v2 is delivered but the handler refuses it: .*newer/),
     ])
-    expect(undeliverable(undefined, accepted)).toHaveLength(1)
-    expect(undeliverable({ version: ['1'] }, accepted)).toHaveLength(1)
+    expect(
+      undeliverable({ eventType: ['order.cancelled', 'order.confirmed'], version: ['1'] }, events),
+    ).toEqual(['order.confirmed v1 is delivered but the handler does not take the type'])
+    expect(undeliverable(undefined, events)).toHaveLength(1)
   })
 
-  it('passes exact types the handler takes', () => {
-    expect(undeliverable({ eventType: ['order.cancelled'] }, accepted)).toEqual([])
+  it('passes the versions the handler reads, directly or by upcasting', () => {
+    const policy = {
+      $or: [
+        { eventType: ['order.placed'], version: ['1'] },
+        { eventType: ['order.cancelled'], version: ['1', '2'] },
+      ],
+    }
+    expect(undeliverable(policy, events)).toEqual([])
+    expect(selected(policy)).toEqual([
+      'order.placed v1',
+      'order.cancelled v1',
+      'order.cancelled v2',
+    ])
   })
 })

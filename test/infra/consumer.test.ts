@@ -301,6 +301,51 @@ describe('Consumer, configured', () => {
   })
 })
 
+describe('Consumer versions', () => {
+  const policyOf = (props: Partial<ConsumerProps>) => {
+    const stack = freshStack()
+    consumerIn(stack, props)
+    const [subscription] = Object.values(
+      resourcesOf(Template.fromStack(stack), 'AWS::SNS::Subscription'),
+    )
+    return subscription!.Properties.FilterPolicy
+  }
+
+  it('adds the version attribute when every type has the same versions', () => {
+    expect(policyOf({ versions: { 'order.placed': [1], 'order.cancelled': [1] } })).toEqual({
+      eventType: ['order.placed', 'order.cancelled'],
+      version: ['1'],
+    })
+  })
+
+  it('selects each type at its own versions with $or, unversioned types and prefixes apart', () => {
+    expect(
+      policyOf({
+        events: ['order.placed', 'order.cancelled', 'order.confirmed', 'payment.*'],
+        versions: { 'order.placed': [2], 'order.cancelled': [2, 1] },
+      }),
+    ).toEqual({
+      $or: [
+        { eventType: ['order.confirmed', { prefix: 'payment.' }] },
+        { eventType: ['order.placed'], version: ['2'] },
+        { eventType: ['order.cancelled'], version: ['1', '2'] },
+      ],
+    })
+  })
+
+  it('rejects versions for a type events does not list exactly, and empty or bad versions', () => {
+    expect(() =>
+      consumerIn(freshStack(), { events: ['order.*'], versions: { 'order.placed': [1] } }),
+    ).toThrow(/versions names types that events does not list exactly: order\.placed/)
+    expect(() => consumerIn(freshStack(), { versions: { 'order.placed': [] } })).toThrow(
+      /versions must list at least one positive integer per type/,
+    )
+    expect(() => consumerIn(freshStack(), { versions: { 'order.placed': [0] } })).toThrow(
+      /versions must list at least one positive integer per type/,
+    )
+  })
+})
+
 describe('Consumer validation', () => {
   const rejects = (props: Partial<ConsumerProps>, message: RegExp) => () => {
     expect(() => consumerIn(freshStack(), props)).toThrow(message)

@@ -45,27 +45,35 @@ describe('createPipelineApp', () => {
 })
 
 describe('the demo consumers', () => {
+  // Each selects its types at the versions it declares: order.cancelled v1 and v2 (v1 is
+  // upcast), every other type v1.
+  const cancelled = { eventType: ['order.cancelled'], version: ['1', '2'] }
   const expected = {
     orders: [
-      'order.placed',
-      'order.cancelled',
-      'inventory.reserved',
-      'inventory.rejected',
-      'payment.authorized',
-      'payment.declined',
+      {
+        eventType: [
+          'order.placed',
+          'inventory.reserved',
+          'inventory.rejected',
+          'payment.authorized',
+          'payment.declined',
+        ],
+        version: ['1'],
+      },
+      cancelled,
     ],
-    inventory: ['order.placed', 'order.cancelled'],
-    payments: ['order.placed', 'order.cancelled'],
-    notifications: ['order.placed', 'order.confirmed', 'order.cancelled'],
-    projections: ['order.placed', 'order.confirmed', 'order.cancelled'],
+    inventory: [{ eventType: ['order.placed'], version: ['1'] }, cancelled],
+    payments: [{ eventType: ['order.placed'], version: ['1'] }, cancelled],
+    notifications: [{ eventType: ['order.placed', 'order.confirmed'], version: ['1'] }, cancelled],
+    projections: [{ eventType: ['order.placed', 'order.confirmed'], version: ['1'] }, cancelled],
   }
 
-  it('are the saga (orders, inventory, payments), notifications and projections, each subscribed to its event types', () => {
+  it('are the saga (orders, inventory, payments), notifications and projections, each subscribed to its event types and versions', () => {
     expect(stack.consumers.map((c) => c.consumerName)).toEqual(Object.keys(expected))
-    for (const [name, filter] of Object.entries(expected)) {
+    for (const [name, alternatives] of Object.entries(expected)) {
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Endpoint: { 'Fn::GetAtt': [idOf(consumer(name).queue), 'Arn'] },
-        FilterPolicy: { eventType: filter },
+        FilterPolicy: { $or: alternatives },
         RawMessageDelivery: true,
       })
     }

@@ -10,8 +10,8 @@ import { stockEffects } from './stock-effects.ts'
 
 const definition = CONSUMERS.inventory
 
-/** The catalogue's schemas of the types the definition lists: what this handler takes. */
-export const events = consumedEvents(definition.eventTypes)
+/** The catalogue's schemas of the types the definition lists, at the newest version it lists: what this handler reads. */
+export const events = consumedEvents(definition.events)
 
 /**
  * Consumes order.placed (reserve the stock, or reject the order) and order.cancelled

@@ -8,8 +8,8 @@ import { recordNotification } from './notify.ts'
 
 const definition = CONSUMERS.notifications
 
-/** The catalogue's schemas of the types the definition lists: what this handler takes. */
-export const events = consumedEvents(definition.eventTypes)
+/** The catalogue's schemas of the types the definition lists, at the newest version it lists: what this handler reads. */
+export const events = consumedEvents(definition.events)
 
 /** Consumes the order events and records the customer notification for each. */
 export const handler = consumer({

@@ -10,8 +10,8 @@ import { settleEffects } from './settle-effects.ts'
 
 const definition = CONSUMERS.orders
 
-/** The catalogue's schemas of the types the definition lists: what this handler takes. */
-export const events = consumedEvents(definition.eventTypes)
+/** The catalogue's schemas of the types the definition lists, at the newest version it lists: what this handler reads. */
+export const events = consumedEvents(definition.events)
 
 /**
  * The order saga (choreography: it only reacts to events): records each fact about an order

@@ -10,8 +10,8 @@ import { paymentEffects } from './payment-effects.ts'
 
 const definition = CONSUMERS.payments
 
-/** The catalogue's schemas of the types the definition lists: what this handler takes. */
-export const events = consumedEvents(definition.eventTypes)
+/** The catalogue's schemas of the types the definition lists, at the newest version it lists: what this handler reads. */
+export const events = consumedEvents(definition.events)
 
 /**
  * Consumes order.placed (authorize the total, or record the decline) and order.cancelled

@@ -9,8 +9,8 @@ import { requireEnv } from '../shared/env.ts'
 
 const definition = CONSUMERS.projections
 
-/** The catalogue's schemas of the types the definition lists: what this handler takes. */
-export const events = consumedEvents(definition.eventTypes)
+/** The catalogue's schemas of the types the definition lists, at the newest version it lists: what this handler reads. */
+export const events = consumedEvents(definition.events)
 
 /**
  * Consumes the order events and projects the order's stream (kept by the orders service)
