@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
 import { CliError } from '../cli/cli-error.ts'
+import { registerContractsCommand } from '../cli/contracts.ts'
 import { registerDevCommand } from '../cli/dev.ts'
 import { registerDlqCommand } from '../cli/dlq.ts'
 import { registerEmbeddedCommand } from '../cli/embedded.ts'
@@ -23,6 +24,7 @@ registerTraceCommand(program)
 registerReplayCommand(program)
 registerHistoryCommand(program)
 registerEmbeddedCommand(program)
+registerContractsCommand(program)
 
 try {
   await program.parseAsync()
