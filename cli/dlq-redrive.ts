@@ -5,7 +5,13 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
-import { type DeadLetter, readDeadLetter, receiveAll, releaseMessages } from './dlq-messages.ts'
+import {
+  type DeadLetter,
+  peekDeadLetters,
+  readDeadLetter,
+  receiveAll,
+  releaseMessages,
+} from './dlq-messages.ts'
 
 /** One DLQ and the queue its messages go back to. */
 export interface RedriveRoute {
@@ -19,10 +25,15 @@ export interface RedriveOptions {
   readonly limit: number
   /** Only the messages of this event; the others stay on the DLQ untouched. */
   readonly eventId?: string
-  readonly onMoved?: (message: DeadLetter) => void
+  /** Messages sent a second at most. @default - as fast as SQS takes them */
+  readonly ratePerSecond?: number
+  /** Called with each message moved, its number and how many the redrive will move at most. */
+  readonly onMoved?: (message: DeadLetter, progress: { moved: number; of: number }) => void
 }
 
 export interface RedriveResult {
+  /** Messages on the DLQ when the redrive started (the most it moves). */
+  readonly present: number
   readonly moved: readonly DeadLetter[]
   /** Sent back, but the DLQ kept its copy too (the delete failed): it would be redriven again. */
   readonly notDeleted: readonly { readonly message: DeadLetter; readonly error: string }[]
@@ -52,6 +63,10 @@ const moveHoldSeconds = 60
  * succeeded. A failed send stops the redrive with that message and every other one still
  * on the DLQ, made visible again at once.
  *
+ * It moves only the messages on the DLQ when it started, by message id (read first,
+ * without consuming them): a message that fails again while the redrive runs comes back to
+ * the DLQ as a new message, which this redrive leaves there, so it always ends.
+ *
  * FIFO: the message keeps its group. Its deduplication id is new (`redrive-<DLQ message
  * id>`): reusing the original one within SQS's 5-minute window would make the source queue
  * accept and drop it, and the DLQ copy would then be deleted: lost. Derived from the DLQ
@@ -62,35 +77,43 @@ export async function redriveMessages(
   route: RedriveRoute,
   options: RedriveOptions,
 ): Promise<RedriveResult> {
+  const present = await peekDeadLetters(sqs, route.dlqUrl, route.from, Number.MAX_SAFE_INTEGER)
+  const toMove = new Set(
+    present
+      .filter((m) => options.eventId === undefined || m.eventId === options.eventId)
+      .map((m) => m.messageId),
+  )
+  const of = Math.min(options.limit, toMove.size)
   const moved: DeadLetter[] = []
   const notDeleted: { message: DeadLetter; error: string }[] = []
   const skipped = new Map<string, Message>()
   const fifo = route.queueUrl.endsWith('.fifo')
+  const pace = pacer(options.ratePerSecond)
+  // Receives that brought none of the messages to move: another reader may hold them.
+  let idleReceives = 0
   try {
-    while (moved.length < options.limit) {
+    while (moved.length < of && idleReceives < maxIdleReceives) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: route.dlqUrl,
-          MaxNumberOfMessages: Math.min(10, options.limit - moved.length),
+          MaxNumberOfMessages: 10,
           VisibilityTimeout: moveHoldSeconds,
           WaitTimeSeconds: 0,
           ...receiveAll,
         }),
       )
-      const fresh = Messages.filter((m) => !skipped.has(m.MessageId ?? ''))
-      if (fresh.length === 0) {
-        await releaseMessages(sqs, route.dlqUrl, Messages)
-        break
+      const mine = Messages.filter((m) => toMove.has(m.MessageId ?? ''))
+      for (const other of Messages) {
+        if (!toMove.has(other.MessageId ?? '')) skipped.set(other.MessageId ?? '', other)
       }
-      for (const [i, raw] of fresh.entries()) {
+      idleReceives = mine.length === 0 ? idleReceives + 1 : 0
+      for (const [i, raw] of mine.entries()) {
         const message = readDeadLetter(raw, route.from)
-        if (
-          (options.eventId !== undefined && message.eventId !== options.eventId) ||
-          moved.length >= options.limit
-        ) {
+        if (moved.length >= of) {
           skipped.set(message.messageId, raw)
           continue
         }
+        await pace()
         try {
           await sqs.send(
             new SendMessageCommand({
@@ -118,9 +141,10 @@ export async function redriveMessages(
             }),
           )
         } catch (error) {
-          await releaseMessages(sqs, route.dlqUrl, fresh.slice(i))
+          await releaseMessages(sqs, route.dlqUrl, mine.slice(i))
           throw new RedriveSendError(message, moved, { cause: error })
         }
+        toMove.delete(message.messageId)
         try {
           await sqs.send(
             new DeleteMessageCommand({ QueueUrl: route.dlqUrl, ReceiptHandle: raw.ReceiptHandle }),
@@ -132,11 +156,26 @@ export async function redriveMessages(
           })
         }
         moved.push(message)
-        options.onMoved?.(message)
+        options.onMoved?.(message, { moved: moved.length, of })
       }
     }
   } finally {
     await releaseMessages(sqs, route.dlqUrl, [...skipped.values()])
   }
-  return { moved, notDeleted }
+  return { present: present.length, moved, notDeleted }
+}
+
+/** Receives in a row that bring none of the messages to move before a redrive gives up. */
+const maxIdleReceives = 5
+
+/** Waits so that calls come at most `ratePerSecond` a second; no wait without a rate. */
+function pacer(ratePerSecond: number | undefined): () => Promise<void> {
+  if (ratePerSecond === undefined) return async () => {}
+  const intervalMs = 1000 / ratePerSecond
+  let next = Date.now()
+  return async () => {
+    const wait = next - Date.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    next = Math.max(next, Date.now()) + intervalMs
+  }
 }

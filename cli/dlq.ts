@@ -20,7 +20,9 @@ interface DlqShowOptions extends TargetOptions {
 }
 
 interface DlqRedriveOptions extends TargetOptions {
+  readonly max?: string
   readonly limit?: string
+  readonly rate?: string
   readonly eventId?: string
   readonly queue: DlqChoice
   readonly moveTask?: boolean
@@ -52,13 +54,22 @@ function queueNameOf(queueUrl: string): string {
   return queueUrl.slice(queueUrl.lastIndexOf('/') + 1)
 }
 
-function parseLimit(value: string | undefined, fallback: number): number {
+function parseLimit(value: string | undefined, fallback: number, option = '--limit'): number {
   if (value === undefined) return fallback
   const limit = Number(value)
   if (!Number.isInteger(limit) || limit < 1) {
-    throw new CliError(`--limit takes a number of messages (1 or more), got '${value}'`)
+    throw new CliError(`${option} takes a number of messages (1 or more), got '${value}'`)
   }
   return limit
+}
+
+function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const rate = Number(value)
+  if (!Number.isFinite(rate) || rate <= 0) {
+    throw new CliError(`--rate takes messages a second (more than 0), got '${value}'`)
+  }
+  return rate
 }
 
 function routesOf(consumer: ConsumerResources, choice: DlqChoice): RedriveRoute[] {
@@ -122,6 +133,8 @@ async function showDeadLetters(
 /** What `pipeline dlq redrive` prints with --json. */
 export interface RedriveSummary {
   readonly consumer: string
+  /** Messages on the DLQs redriven when the redrive started: the most it moves. */
+  readonly present: number
   readonly moved: number
   readonly eventIds: readonly (string | null)[]
   /** Sent back but still on the DLQ as well (their delete failed). */
@@ -136,23 +149,27 @@ async function redrive(
     readonly choice: DlqChoice
     readonly limit: number
     readonly eventId?: string
+    readonly ratePerSecond?: number
     readonly onProgress?: (line: string) => void
   },
 ): Promise<RedriveSummary> {
   const sqs = target.clients.sqs
   const moved: DeadLetter[] = []
   let notDeleted = 0
+  let present = 0
   for (const route of routesOf(consumer, options.choice)) {
     if (moved.length >= options.limit) break
     try {
       const result = await redriveMessages(sqs, route, {
         limit: options.limit - moved.length,
         eventId: options.eventId,
-        onMoved: (message) =>
+        ratePerSecond: options.ratePerSecond,
+        onMoved: (message, progress) =>
           options.onProgress?.(
-            `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + 1})`,
+            `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + progress.moved} of ${moved.length + progress.of}${route.from === 'delivery' ? ', from the delivery DLQ' : ''})`,
           ),
       })
+      present += result.present
       moved.push(...result.moved)
       notDeleted += result.notDeleted.length
       for (const { message, error } of result.notDeleted) {
@@ -172,6 +189,7 @@ async function redrive(
   }
   return {
     consumer: consumer.name,
+    present,
     moved: moved.length,
     eventIds: moved.map((m) => m.eventId ?? null),
     notDeleted,
@@ -304,7 +322,15 @@ export function registerDlqCommand(program: Command): void {
         "move a consumer's dead letters back to its queue: original body and attributes, failure metadata removed; each is deleted from the DLQ only after the send succeeded",
       )
       .argument('<consumer>', 'e.g. inventory')
-      .option('-n, --limit <n>', 'messages to move at most (default: all)')
+      .option(
+        '-n, --max <n>',
+        'messages to move at most (default: all those on the DLQ when the redrive starts)',
+      )
+      .addOption(new Option('--limit <n>', 'the same as --max').hideHelp())
+      .option(
+        '--rate <n>',
+        'messages to move a second at most (default: as fast as SQS takes them)',
+      )
       .option('--event-id <id>', 'only the messages of this event')
       .addOption(queueOption())
       .option(
@@ -312,16 +338,24 @@ export function registerDlqCommand(program: Command): void {
         "--target aws only: start SQS's StartMessageMoveTask for the consumer's DLQ instead (asynchronous, all messages, keeps the failure attributes)",
       ),
   ).action((name: string, options: DlqRedriveOptions) => {
-    const limit = parseLimit(options.limit, Number.POSITIVE_INFINITY)
+    const limit = parseLimit(
+      options.max ?? options.limit,
+      Number.POSITIVE_INFINITY,
+      options.max !== undefined ? '--max' : '--limit',
+    )
+    const ratePerSecond = parseRate(options.rate)
     return useTarget(options, async (target) => {
       if (options.moveTask && target.name !== 'aws') {
         throw new CliError(
           `--move-task uses SQS's StartMessageMoveTask, which only --target aws has; without it the redrive runs here, on ${target.name} too`,
         )
       }
-      if (options.moveTask && (options.limit !== undefined || options.eventId !== undefined)) {
+      if (
+        options.moveTask &&
+        (limit !== Number.POSITIVE_INFINITY || options.eventId !== undefined)
+      ) {
         throw new CliError(
-          '--move-task moves every message: drop --limit and --event-id, or drop --move-task',
+          '--move-task moves every message: drop --max and --event-id, or drop --move-task',
         )
       }
       const consumer = consumerNamed(await pipelineReader(target).resources(), name)
@@ -338,6 +372,7 @@ export function registerDlqCommand(program: Command): void {
         choice: options.queue,
         limit,
         eventId: options.eventId,
+        ratePerSecond,
         onProgress: (line) => process.stderr.write(`${line}\n`),
       })
       if (summary.moved === 0 && options.eventId !== undefined) {
@@ -350,7 +385,7 @@ export function registerDlqCommand(program: Command): void {
         console.log(`nothing to redrive: the DLQ of ${consumer.name} is empty`)
       else
         console.log(
-          `redrove ${summary.moved} message${summary.moved === 1 ? '' : 's'} to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}`,
+          `redrove ${summary.moved} of the ${summary.present} message${summary.present === 1 ? '' : 's'} on the DLQ when it started to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}; messages dead-lettered since then stay on the DLQ`,
         )
     })
   })

@@ -80,6 +80,11 @@ describe('pipeline dlq: bad input gets one clear line', { timeout: 60_000 }, () 
 
   it('rejects a --limit that is not a positive number, and --move-task off AWS', async () => {
     expectOneLineError(await dlq('show', 'ledger', '--limit', '0'), /--limit takes .* got '0'/)
+    expectOneLineError(await dlq('redrive', 'ledger', '--max', '0'), /--max takes .* got '0'/)
+    expectOneLineError(
+      await dlq('redrive', 'ledger', '--rate', 'fast'),
+      /--rate takes .* got 'fast'/,
+    )
     expectOneLineError(
       await dlq('redrive', 'ledger', '--move-task'),
       /--move-task uses SQS's StartMessageMoveTask, which only --target aws has/,
@@ -157,11 +162,12 @@ describe('pipeline dlq: a poison event, inspected, then redriven once fixed', {
     expect(result.code, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout) as RedriveSummary).toEqual({
       consumer: 'ledger',
+      present: 1,
       moved: 1,
       eventIds: [poison.eventId],
       notDeleted: 0,
     })
-    expect(result.stderr).toContain(`moved order.placed ${poison.eventId} to ledger (1)`)
+    expect(result.stderr).toContain(`moved order.placed ${poison.eventId} to ledger (1 of 1)`)
     expect(await depth(ledger().deadLetterQueueUrl)).toEqual({ visible: 0, inFlight: 0 })
 
     const invocation = await pipeline.poll('ledger')

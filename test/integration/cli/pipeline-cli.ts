@@ -15,30 +15,37 @@ export function runPipeline(
   args: readonly string[],
   options: { timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['bin/pipeline.ts', ...args], { cwd: root, env: cliEnv() })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk
-    })
-    const timer = setTimeout(() => {
+  const { child, result } = spawnPipeline(args)
+  const timeoutMs = options.timeoutMs ?? 60_000
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(
-        new Error(
-          `pipeline ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stderr}`,
-        ),
-      )
-    }, options.timeoutMs ?? 60_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
+      reject(new Error(`pipeline ${args.join(' ')} did not finish in ${timeoutMs} ms`))
+    }, timeoutMs)
   })
+  return Promise.race([result, timedOut]).finally(() => clearTimeout(timer))
+}
+
+/** `pipeline <args>` started in the background, for a test to act while it runs. */
+export function spawnPipeline(args: readonly string[]): {
+  readonly child: ChildProcess
+  readonly result: Promise<CliResult>
+} {
+  const child = spawn(tsx, ['bin/pipeline.ts', ...args], { cwd: root, env: cliEnv() })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk
+  })
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+  return { child, result }
 }
 
 /** A long-running `pipeline dev`, as in a first terminal. */
