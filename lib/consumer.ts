@@ -125,6 +125,9 @@ function consumerRules(
       ),
       message: `versions must list at least one positive integer per type (got ${JSON.stringify(props.versions)})`,
     },
+    ...(props.bus.catalogue?.problemsOf(props.consumerName, exact, props.versions ?? {}) ?? []).map(
+      (message) => ({ failed: true, message }),
+    ),
     {
       failed: exact.length + prefixes.length > MAX_FILTER_VALUES,
       message: `events has ${exact.length + prefixes.length} distinct values; an SNS filter policy allows at most ${MAX_FILTER_VALUES}: use prefixes (order.*) to cover several types`,

@@ -5,6 +5,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns'
 import { Construct } from 'constructs'
 import { PUBLISHER_ENVIRONMENT } from '../contracts/environment.ts'
 import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
+import type { EventCatalogue } from './event-catalogue.ts'
 import { validateProps } from './validation.ts'
 
 /** Props of an {@link EventBus}. */
@@ -34,6 +35,12 @@ export interface EventBusProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly keyRemovalPolicy?: RemovalPolicy
+  /**
+   * The event types and versions that may be published and subscribed to. A consumer of
+   * this bus that subscribes to a type or version it lacks fails synth, naming both.
+   * @default - none: subscriptions are not checked against a catalogue
+   */
+  readonly catalogue?: EventCatalogue
 }
 
 /**
@@ -56,12 +63,15 @@ export class EventBus extends Construct {
   readonly fifo: boolean
   /** For a FIFO bus, the envelope path of the MessageGroupId; otherwise undefined. */
   readonly messageGroupIdPath: string | undefined
+  /** What consumers may subscribe to, when the bus was given a catalogue. */
+  readonly catalogue: EventCatalogue | undefined
   /** The attribute contract that publishers set and filter policies match. */
   readonly messageAttributes = EVENT_MESSAGE_ATTRIBUTES
 
   constructor(scope: Construct, id: string, props: EventBusProps = {}) {
     super(scope, id)
     const fifo = props.fifo ?? false
+    this.catalogue = props.catalogue
     validateProps(this, [
       {
         failed: fifo && !props.messageGroupIdPath,

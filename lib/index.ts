@@ -4,6 +4,7 @@
 export { createPipelineApp, DATA_REMOVAL_POLICY_CONTEXT, type PipelineAppOptions } from './app.ts'
 export { Consumer, type ConsumerProps, DEAD_LETTER_RETENTION } from './consumer.ts'
 export { EventBus, type EventBusProps } from './event-bus.ts'
+export { EventCatalogue, PUBLISHED_CONTRACT, publishedCatalogue } from './event-catalogue.ts'
 export { EventStore, type EventStoreProps, OUTBOX_PUBLISHER_ENTRY } from './event-store.ts'
 export { IdempotencyTable, type IdempotencyTableProps } from './idempotency-table.ts'
 export { OrderPipelineStack, type OrderPipelineStackProps } from './order-pipeline-stack.ts'

@@ -10,9 +10,11 @@ import {
 } from '../contracts/outputs.ts'
 import { Consumer } from './consumer.ts'
 import { EventBus } from './event-bus.ts'
+import { publishedCatalogue } from './event-catalogue.ts'
 import { EventStore } from './event-store.ts'
 import { IdempotencyTable } from './idempotency-table.ts'
 import { OrderReadModels } from './order-read-models.ts'
+import { PROJECT_ROOT } from './pipeline-function.ts'
 import { PipelineMonitoring } from './pipeline-monitoring.ts'
 
 /** Props of the {@link OrderPipelineStack}. */
@@ -64,6 +66,7 @@ export class OrderPipelineStack extends Stack {
 
     this.bus = new EventBus(this, 'EventBus', {
       displayName: 'Order pipeline events',
+      catalogue: publishedCatalogue(PROJECT_ROOT),
       keyRemovalPolicy: removalPolicy,
     })
     this.eventStore = new EventStore(this, 'EventStore', { bus: this.bus, removalPolicy })
