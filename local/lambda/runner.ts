@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { emulatorClientConfig } from '../client-config.ts'
@@ -9,6 +10,7 @@ import {
 } from './event-source-mapping-definitions.ts'
 import type { BatchListener } from './event-sources/batch-outcome.ts'
 import { SqsEventSource } from './event-sources/sqs-event-source.ts'
+import { fileCheckpoints, memoryCheckpoints } from './event-sources/stream-checkpoints.ts'
 import { StreamEventSource } from './event-sources/stream-event-source.ts'
 import { functionDefinitions } from './function-definitions.ts'
 import type { FunctionLog } from './function-log.ts'
@@ -40,6 +42,12 @@ export interface RunnerOptions {
    * at the stack's endpoint (the embedded AWS's DynamoDB thread). @default - the stack's endpoint
    */
   readonly dynamoDbEndpoint?: string
+  /**
+   * Folder where the DynamoDB Streams mappings keep their positions (`stream-positions.json`),
+   * so that a restart goes on after what was delivered instead of from the starting position.
+   * @default - in memory
+   */
+  readonly dataDir?: string
   /** Long-poll wait of the SQS pollers, in seconds. @default 20 (`localDefaults.longPollSeconds`) */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
@@ -115,6 +123,9 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
     )
   }
 
+  const checkpoints = options.dataDir
+    ? fileCheckpoints(join(options.dataDir, 'stream-positions.json'))
+    : memoryCheckpoints()
   const sources = enabled.map((mapping) => {
     const fn = functions.get(mapping.functionName) as LocalFunction
     const onError = (error: unknown) => options.onError?.(mapping, error)
@@ -137,6 +148,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
       streamsEndpoint: options.dynamoDbEndpoint,
       region: stack.environment.region,
       destinations: { sqs, sns },
+      checkpoints,
       onBatch: options.onBatch,
       onError,
     })

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type EmbeddedAws, type EmbeddedAwsOptions, startEmbeddedAws } from '../embedded-aws.ts'
 import { formatFaults } from '../faults/parse-faults.ts'
@@ -92,6 +93,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       stack,
       projectRoot,
       prewarm: true,
+      dataDir: options.dataDir && join(options.dataDir, 'lambda'),
       dynamoDbEndpoint: aws.dynamoDbEndpoint,
       maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
       log: options.functionLog,

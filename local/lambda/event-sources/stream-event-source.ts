@@ -19,6 +19,7 @@ import type { BatchListener } from './batch-outcome.ts'
 import { failedItems } from './batch-response.ts'
 import { matchesPattern } from './event-pattern.ts'
 import { type DiscardCondition, sendToDestination } from './on-failure-destination.ts'
+import { memoryCheckpoints, type StreamCheckpoints } from './stream-checkpoints.ts'
 import { toStreamRecord } from './stream-records.ts'
 
 export interface StreamEventSourceOptions {
@@ -34,6 +35,8 @@ export interface StreamEventSourceOptions {
   readonly pollIntervalMs?: number
   /** How often the stream is described to find new shards, in ms. @default 5000 (`localDefaults.shardDiscoveryMs`) */
   readonly shardDiscoveryMs?: number
+  /** Where the mapping keeps its position in each shard. @default - in memory (`memoryCheckpoints`) */
+  readonly checkpoints?: StreamCheckpoints
   readonly onBatch?: BatchListener
   readonly onError?: (error: unknown) => void
 }
@@ -46,7 +49,8 @@ interface PendingBatch {
 
 /**
  * A DynamoDB Streams event source mapping, as Lambda runs it: each shard is read in order
- * from the starting position (shards that appear later, from their start), one batch at a
+ * from the starting position (shards that appear later, from their start), or after the
+ * last record the mapping settled there (its checkpoint, kept across restarts), one batch at a
  * time (up to the batch size, until the batching window closes). Records the filter
  * criteria reject are skipped. A failed batch is retried, in order, before anything after
  * it: with ReportBatchItemFailures from the lowest failed sequence number; with
@@ -60,10 +64,12 @@ export class StreamEventSource {
   readonly #abort = new AbortController()
   readonly #shards = new Map<string, Promise<void>>()
   readonly #finished = new Set<string>()
+  readonly #checkpoints: StreamCheckpoints
   #running: Promise<void> | undefined
 
   constructor(options: StreamEventSourceOptions) {
     this.#options = options
+    this.#checkpoints = options.checkpoints ?? memoryCheckpoints()
     this.#client = new DynamoDBStreamsClient(
       emulatorClientConfig(options.streamsEndpoint ?? options.endpoint, options.region),
     )
@@ -129,16 +135,18 @@ export class StreamEventSource {
     return shards
   }
 
-  async #readShard(shardId: string, position: ShardIteratorType): Promise<void> {
+  async #readShard(shardId: string, startingPosition: ShardIteratorType): Promise<void> {
+    let position = startingPosition
     const { mapping } = this.#options
     const signal = this.#abort.signal
     let iterator: string | undefined
-    let lastSequenceNumber: string | undefined
+    // The last record read: the checkpoint until this run reads further.
+    let lastSequenceNumber = this.#checkpoints.get(mapping.uuid, mapping.streamArn, shardId)
     const buffered: DynamoDBRecord[] = []
     let windowEnds = Number.POSITIVE_INFINITY
 
-    const newIterator = async () => {
-      const { ShardIterator } = await this.#client.send(
+    const newIterator = async (): Promise<string | undefined> => {
+      const request = this.#client.send(
         new GetShardIteratorCommand({
           StreamArn: mapping.streamArn,
           ShardId: shardId,
@@ -148,7 +156,16 @@ export class StreamEventSource {
         }),
         { abortSignal: signal },
       )
-      return ShardIterator
+      try {
+        return (await request).ShardIterator
+      } catch (error) {
+        // The stream trimmed what came after the checkpoint: read from what it still holds.
+        if ((error as Error).name !== 'TrimmedDataAccessException' || !lastSequenceNumber)
+          throw error
+        lastSequenceNumber = undefined
+        position = 'TRIM_HORIZON'
+        return newIterator()
+      }
     }
 
     while (!signal.aborted) {
@@ -190,7 +207,10 @@ export class StreamEventSource {
         }
         const batch = buffered.splice(0, mapping.batchSize)
         windowEnds = buffered.length > 0 ? Date.now() : Number.POSITIVE_INFINITY
-        await this.#deliver(shardId, batch)
+        if (await this.#deliver(shardId, batch)) {
+          const settled = batch.at(-1)?.dynamodb?.SequenceNumber
+          if (settled) this.#checkpoints.set(mapping.uuid, mapping.streamArn, shardId, settled)
+        }
       } catch (error) {
         if (signal.aborted) return
         if (error instanceof ExpiredIteratorException) iterator = undefined
@@ -200,14 +220,17 @@ export class StreamEventSource {
     }
   }
 
-  /** Delivers one batch, retrying it until it succeeds or is discarded. */
-  async #deliver(shardId: string, records: readonly DynamoDBRecord[]): Promise<void> {
+  /**
+   * Delivers one batch, retrying it until it succeeds or is discarded: true once it is
+   * settled, false when the mapping stopped first.
+   */
+  async #deliver(shardId: string, records: readonly DynamoDBRecord[]): Promise<boolean> {
     const { mapping } = this.#options
     const matching = mapping.filterPatterns.length
       ? records.filter((record) => mapping.filterPatterns.some((p) => matchesPattern(p, record)))
       : records
     const filteredOut = records.length - matching.length
-    if (matching.length === 0) return
+    if (matching.length === 0) return true
     const queue: PendingBatch[] = [{ records: matching, failures: 0 }]
     let first = true
     while (queue.length > 0) {
@@ -270,8 +293,9 @@ export class StreamEventSource {
       }
       queue.unshift({ records: remaining, failures })
       await abortableSleep(Math.min(100 * 2 ** (failures - 1), 2000), this.#abort.signal)
-      if (this.#abort.signal.aborted) return
+      if (this.#abort.signal.aborted) return false
     }
+    return true
   }
 
   #tooOld(records: readonly DynamoDBRecord[]): boolean {
