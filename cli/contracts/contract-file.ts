@@ -15,7 +15,7 @@ export const CONTRACT_PATH = 'contracts/asyncapi.yaml'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** The pipeline's own sources: its catalogue, consumers, producers and examples. */
-const pipelineSources: ContractSources = {
+export const pipelineSources: ContractSources = {
   definitions: catalogue,
   consumers: Object.values(CONSUMERS),
   producers: Object.values(PRODUCERS),

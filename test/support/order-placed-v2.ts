@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { defineEvent, OrderPlacedV1, orderLine } from '../../functions/catalogue/index.ts'
+
+/**
+ * `order.placed` v2, the README's worked example ("Evolving an event"): the order says its
+ * currency. Before v2 every order was in euros, so a v1 reads as EUR.
+ */
+export const OrderPlacedV2 = defineEvent({
+  type: 'order.placed',
+  version: 2,
+  payload: z.object({
+    orderId: z.string().min(1).max(64),
+    customerId: z.string().min(1).max(64),
+    items: z.array(orderLine).min(1).max(100),
+    total: z.number().nonnegative().multipleOf(0.01),
+    currency: z.enum(['EUR', 'USD', 'GBP']),
+  }),
+  upcastFrom: {
+    from: OrderPlacedV1,
+    upcast: (v1) => ({ ...v1.payload, currency: 'EUR' as const }),
+  },
+})
