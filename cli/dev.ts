@@ -1,10 +1,12 @@
 import { type Command, Option } from 'commander'
 import { type PipelineResources, parseStackOutputs } from '../contracts/outputs.ts'
+import { IN_PROCESS_EXPORTER, TRACING_ENVIRONMENT } from '../contracts/trace-context.ts'
 import {
   createPublisher,
   type EventEnvelope,
   type Publisher,
 } from '../functions/catalogue/index.ts'
+import { startTracing, stopTracing } from '../functions/tracing/index.ts'
 import type { FaultReport } from '../local/faults/fault-injector.ts'
 import type { FaultRule } from '../local/faults/fault-rules.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
@@ -33,6 +35,7 @@ interface DevOptions {
   readonly timeout: number
   readonly logs?: string
   readonly json?: boolean
+  readonly tracing: boolean
 }
 
 /** What `pipeline dev --once N` prints and decides its exit code by. */
@@ -87,8 +90,13 @@ async function runDev(options: DevOptions): Promise<number> {
   // only dev needs them.
   const { startLocalPipeline } = await import('../local/pipeline/start-local-pipeline.ts')
   const { createPipelineApp } = await import('../lib/app.ts')
+  // The demo orders' publishes start their traces; the functions' spans join them in the store.
+  if (options.tracing) {
+    startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
+  }
   const pipeline = await startLocalPipeline({
     createApp: createPipelineApp,
+    tracing: options.tracing,
     port: options.port,
     dataDir: options.dataDir,
     faults: options.faults,
@@ -127,6 +135,7 @@ async function runDev(options: DevOptions): Promise<number> {
   const stop = async () => {
     clients.destroy()
     await pipeline.stop()
+    await stopTracing()
     await logs.close()
   }
   if (once !== undefined) {
@@ -462,6 +471,10 @@ export function registerDevCommand(program: Command): void {
     )
     .option('--logs <file|->', 'where the functions log (- for stderr)')
     .option('--json', 'print JSON (the --once summary, or a status line every 5 seconds)')
+    .option(
+      '--no-tracing',
+      'record no OpenTelemetry spans (by default every publish and function is traced into an in-process store: `pipeline trace` and the console show them)',
+    )
     .action(async (options: DevOptions) => {
       process.exitCode = await runDev(options)
     })

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { IDEMPOTENCY_STATUS } from '../contracts/idempotency-table.ts'
 import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
 import type { ConsumerResources, PipelineResources } from '../contracts/outputs.ts'
+import type { SpanRecord } from '../contracts/trace-context.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
 import { filterPolicySelects } from './filter-policy.ts'
@@ -11,6 +12,7 @@ import {
   pipelineReader,
   type StoredEventPlace,
 } from './readers/index.ts'
+import { describeWaterfall } from './span-waterfall.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 import { textTable } from './text-table.ts'
 
@@ -44,6 +46,8 @@ export interface EventTrace {
     readonly stored: readonly StoredEventPlace[]
     readonly caused: readonly StoredEventPlace[]
   } | null
+  /** Its trace's OpenTelemetry spans, where the target keeps them (see PipelineReader.spans). */
+  readonly spans: readonly SpanRecord[] | null
 }
 
 /** The one bus attribute trace knows of an event: its type. */
@@ -52,14 +56,17 @@ const eventTypeAttribute = EVENT_MESSAGE_ATTRIBUTES.eventType
 /** How many messages of each DLQ trace reads at most. */
 const deadLetterScanLimit = 1000
 
-/** Where one event went: per consumer, its idempotency record and DLQ copies; its place in the event store. */
+/**
+ * Where one event went: per consumer, its idempotency record and DLQ copies; its place in
+ * the event store; the spans of its trace.
+ */
 async function traceEvent(
   reader: PipelineReader,
   pipeline: PipelineResources,
   eventId: string,
   options: { readonly eventType?: string; readonly eventStore: boolean },
 ): Promise<EventTrace> {
-  const [filters, records, deadLetters, eventStore] = await Promise.all([
+  const [filters, records, deadLetters, eventStore, spans] = await Promise.all([
     reader.subscriptionFilters(pipeline.eventTopicArn),
     Promise.all(
       pipeline.consumers.map((c) =>
@@ -68,6 +75,7 @@ async function traceEvent(
     ),
     Promise.all(pipeline.consumers.map((c) => deadLettersOf(reader, c, eventId))),
     options.eventStore ? reader.storedEventPlaces(pipeline.eventsTableName, eventId) : null,
+    reader.spans(eventId).catch(() => null),
   ])
   const eventType =
     options.eventType ??
@@ -107,13 +115,14 @@ async function traceEvent(
   const nothing =
     consumers.every((c) => c.record === null && c.deadLetters.length === 0) &&
     !eventStore?.stored.length &&
-    !eventStore?.caused.length
+    !eventStore?.caused.length &&
+    !spans?.length
   if (nothing && options.eventType === undefined) {
     throw new CliError(
       `no trace of event ${eventId}: no consumer has an idempotency record of it, no DLQ holds it${options.eventStore ? ', and the event store does not have it' : ''} (still queued, selected by no consumer, past the dedupe window, or never published; --event-type says which consumers should get it)`,
     )
   }
-  return { eventId, eventType, consumers, eventStore }
+  return { eventId, eventType, consumers, eventStore, spans }
 }
 
 function stateOf(
@@ -173,6 +182,15 @@ function describeTrace(trace: EventTrace): string {
       { indent: '  ' },
     ),
   )
+  if (trace.spans && trace.spans.length > 0) {
+    lines.push('', `  spans (${trace.spans.length}, trace ${trace.spans[0]?.traceId}):`)
+    lines.push(
+      describeWaterfall(trace.spans)
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    )
+  }
   return lines.join('\n')
 }
 

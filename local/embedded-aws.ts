@@ -23,8 +23,9 @@ export interface EmbeddedAwsOptions {
    */
   readonly dynamoDbTtlSweepIntervalMs?: number
   /**
-   * More GET routes on the endpoint, by exact path (e.g. `/_pipeline/status`), for local
-   * tooling such as `pipeline dev`, which serves the running pipeline's outputs there.
+   * More routes on the endpoint, for local tooling such as `pipeline dev`, which serves the
+   * running pipeline's outputs there: a path (`/_pipeline/status`) answers its GETs, a path
+   * ending in `/` (`/_pipeline/console/`) every request under it.
    * @default - only `/_pipeline/health`
    */
   readonly routes?: Readonly<Record<string, RequestHandler>>

@@ -79,16 +79,24 @@ export function routeRequest(method: string, url: string, headers: IncomingHttpH
   }
 }
 
-/** Builds the single request handler of the embedded endpoint from one handler per service. */
+/**
+ * Builds the single request handler of the embedded endpoint from one handler per service.
+ * `extraRoutes` are local tooling's: a path answers GETs of it (any query string); a path
+ * ending in `/` answers every method under it (the console, which has forms to post).
+ */
 export function createGateway(
   services: Record<Service, RequestHandler>,
   extraRoutes: Record<string, RequestHandler> = {},
 ): RequestHandler {
+  const mounts = Object.entries(extraRoutes).filter(([path]) => path.endsWith('/'))
   return (req, res) => {
     const method = req.method ?? 'GET'
     const url = req.url ?? '/'
-    const extra = method === 'GET' ? extraRoutes[url] : undefined
+    const extra = method === 'GET' ? extraRoutes[url.split('?', 1)[0] ?? url] : undefined
     if (extra) return extra(req, res)
+    for (const [path, handler] of mounts) {
+      if (url.startsWith(path) || url === path.slice(0, -1)) return handler(req, res)
+    }
     const route = routeRequest(method, url, req.headers)
     if ('service' in route) return services[route.service](req, res)
     req.resume()

@@ -14,6 +14,7 @@ import {
   type PipelineResources,
   parseStackOutputs,
 } from '../../contracts/outputs.ts'
+import type { SpanRecord } from '../../contracts/trace-context.ts'
 import { CliError } from '../cli-error.ts'
 import { type DeadLetter, peekDeadLetters } from '../dlq-messages.ts'
 import type { Target } from '../target.ts'
@@ -41,6 +42,7 @@ export abstract class AwsApiReader implements PipelineReader {
   abstract resources(): Promise<PipelineResources>
   abstract consumerFigures(consumers: readonly ConsumerResources[]): Promise<ConsumerFigures[]>
   abstract oldestMessageAges(queueNames: readonly string[]): Promise<Map<string, number>>
+  abstract spans(eventId: string): Promise<readonly SpanRecord[] | null>
 
   /** The stack's outputs as resources; outputs of another version of the app are a CliError. */
   protected pipelineOf(outputs: Readonly<Record<string, string>>): PipelineResources {

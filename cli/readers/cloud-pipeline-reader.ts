@@ -88,6 +88,11 @@ export class CloudPipelineReader extends AwsApiReader {
     }))
   }
 
+  /** Spans go to the OTLP collector the functions are configured with: none here. */
+  async spans(): Promise<null> {
+    return null
+  }
+
   /** CloudWatch's ApproximateAgeOfOldestMessage over the last 5 minutes. */
   async oldestMessageAges(queueNames: readonly string[]): Promise<Map<string, number>> {
     const ages = new Map<string, number>()

@@ -1,7 +1,10 @@
 import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
+import type { SpanRecord } from '../../contracts/trace-context.ts'
 import {
+  type SpansDocument,
   type StackDocument,
   type StatusDocument,
+  spansRoute,
   stackRoute,
   statusRoute,
 } from '../../local/pipeline/pipeline-routes.ts'
@@ -59,6 +62,13 @@ export class EmbeddedPipelineReader extends AwsApiReader {
       if (typeof age === 'number') ages.set(name, age)
     }
     return ages
+  }
+
+  async spans(eventId: string): Promise<readonly SpanRecord[] | null> {
+    const response = await this.#get(`${spansRoute}?eventId=${encodeURIComponent(eventId)}`)
+    if (!response.ok) return null
+    const document = (await response.json()) as SpansDocument
+    return document.tracing ? document.spans : null
   }
 
   /** The runner's status document; undefined when the endpoint answers without one. */

@@ -1,4 +1,5 @@
 import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
+import type { SpanRecord } from '../../contracts/trace-context.ts'
 import type { DeadLetter } from '../dlq-messages.ts'
 import type { Target } from '../target.ts'
 
@@ -88,4 +89,10 @@ export interface PipelineReader {
     table: string,
     eventId: string,
   ): Promise<{ stored: StoredEventPlace[]; caused: StoredEventPlace[] }>
+  /**
+   * The OpenTelemetry spans of the traces an event is part of, where the target keeps them
+   * (the local pipeline's span store); null where it keeps none (tracing off, or spans sent
+   * to a tracing backend, which is where to look for them).
+   */
+  spans(eventId: string): Promise<readonly SpanRecord[] | null>
 }

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sns'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import { eventMessageAttributes } from '../../contracts/message-attributes.ts'
+import { endWithError, injectIntoAttributes, startPublishSpan } from '../tracing/index.ts'
 import { catalogue } from './catalogue.ts'
 import type { EventDefinition } from './define-event.ts'
 import type { EventEnvelope } from './envelope.ts'
@@ -45,6 +46,9 @@ export interface Publisher {
 
 let defaultSns: SNSClient | undefined
 
+/** The semantic conventions' attribute for the id SNS gave the message. */
+const MESSAGE_ID = 'messaging.message.id'
+
 /** Publishes catalogue events to an SNS topic with the attributes filter policies match. */
 export function createPublisher(options: PublisherOptions): Publisher {
   const definitions = options.definitions ?? catalogue
@@ -59,8 +63,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
   const prepare = (raw: unknown) => {
     const event = validateEvent(raw, definitions)
     const message = JSON.stringify(event)
-    const attributes = eventMessageAttributes(event)
-    const bytes = snsMessageBytes(message, attributes)
+    const bytes = snsMessageBytes(message, eventMessageAttributes(event))
     if (bytes > AWS_LIMITS.sns.maxPayloadBytes) {
       throw new EventTooLargeError(event.eventId, bytes, AWS_LIMITS.sns.maxPayloadBytes)
     }
@@ -68,29 +71,44 @@ export function createPublisher(options: PublisherOptions): Publisher {
       event,
       bytes,
       message,
-      attributes,
       ...(fifo
         ? { MessageGroupId: options.messageGroupId!(event), MessageDeduplicationId: event.eventId }
         : {}),
     }
   }
 
+  // The trace starts at the publish (a no-op span when tracing is off); its context rides in
+  // the message attributes, which the filter policies never match on. Spans start once every
+  // event is valid, so that an invalid one leaves none open.
+  const traced = <T extends ReturnType<typeof prepare>>(p: T) => {
+    const { span, context } = startPublishSpan(options.topicArn, p.event)
+    const attributes = injectIntoAttributes(context, eventMessageAttributes(p.event))
+    return { ...p, span, attributes, bytes: snsMessageBytes(p.message, attributes) }
+  }
+
   return {
     async publish(raw) {
-      const { event, message, attributes, ...fifoIds } = prepare(raw)
-      const result = await sns().send(
-        new PublishCommand({
-          TopicArn: options.topicArn,
-          Message: message,
-          MessageAttributes: attributes,
-          ...withoutBytes(fifoIds),
-        }),
-      )
-      return { eventId: event.eventId, messageId: result.MessageId ?? '' }
+      const { event, span, message, attributes, ...fifoIds } = traced(prepare(raw))
+      try {
+        const result = await sns().send(
+          new PublishCommand({
+            TopicArn: options.topicArn,
+            Message: message,
+            MessageAttributes: attributes,
+            ...withoutBytes(fifoIds),
+          }),
+        )
+        span.setAttribute(MESSAGE_ID, result.MessageId ?? '')
+        span.end()
+        return { eventId: event.eventId, messageId: result.MessageId ?? '' }
+      } catch (error) {
+        endWithError(span, error)
+        throw error
+      }
     },
 
     async publishAll(raws) {
-      const prepared = raws.map(prepare)
+      const prepared = raws.map(prepare).map(traced)
       const published: PublishedEvent[] = []
       const failed: { eventId: string; code: string; message: string }[] = []
       for (const chunk of snsBatches(prepared)) {
@@ -114,6 +132,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
             }),
           )
         } catch (error) {
+          for (const p of chunk) endWithError(p.span, error)
           const unsent = prepared.slice(published.length + failed.length)
           throw new PublishError(
             unsent.map((p) => ({
@@ -126,18 +145,21 @@ export function createPublisher(options: PublisherOptions): Publisher {
           )
         }
         for (const ok of result.Successful ?? []) {
+          chunk[Number(ok.Id)]?.span.setAttribute(MESSAGE_ID, ok.MessageId ?? '')
           published.push({
             eventId: chunk[Number(ok.Id)]!.event.eventId,
             messageId: ok.MessageId ?? '',
           })
         }
         for (const bad of result.Failed ?? []) {
+          chunk[Number(bad.Id)]?.span.setStatus({ code: 2, message: bad.Message ?? bad.Code ?? '' })
           failed.push({
             eventId: chunk[Number(bad.Id)]!.event.eventId,
             code: bad.Code ?? 'Unknown',
             message: bad.Message ?? '',
           })
         }
+        for (const p of chunk) p.span.end()
       }
       if (failed.length > 0)
         throw new PublishError(

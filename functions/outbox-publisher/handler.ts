@@ -9,11 +9,19 @@ import {
   STORED_EVENT_ORIGIN,
 } from '../../contracts/event-store-tables.ts'
 import { messageGroupIdOf } from '../../contracts/message-attributes.ts'
+import {
+  contextOfStoredEvent,
+  endWithError,
+  flushSpans,
+  startPublishSpan,
+  startTracing,
+} from '../tracing/index.ts'
 import { publishInOrder } from './publish-batch.ts'
 import { type BusEvent, storedEventName, toBusEvent } from './stored-event.ts'
 
 const logger = new Logger({ serviceName: 'outbox-publisher' })
 let sns: SNSClient | undefined
+startTracing(process.env, 'outbox-publisher')
 
 /**
  * The outbox publisher: for each event newly stored in the events table (a stream INSERT)
@@ -33,6 +41,8 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
 
   const inserts = event.Records.filter((record) => record.eventName === 'INSERT')
   const events: BusEvent[] = []
+  // Each event's publish continues the trace of the handler that appended it.
+  const spans: ReturnType<typeof startPublishSpan>[] = []
   const sequenceNumbers: (string | undefined)[] = []
   let invalid: { sequenceNumber: string | undefined } | undefined
   let skipped = 0
@@ -57,6 +67,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       // Checked here so an event a FIFO topic cannot take fails alone, like an invalid one.
       if (messageGroupIdPath) messageGroupIdOf(busEvent, messageGroupIdPath)
       events.push(busEvent)
+      spans.push(startPublishSpan(topicArn, busEvent, contextOfStoredEvent(item)))
       sequenceNumbers.push(sequenceNumber)
     } catch (error) {
       logger.error('not an event', { sequenceNumber, error: error as Error })
@@ -65,11 +76,16 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     }
   }
 
-  const failedAt = await publishInOrder(events, {
-    client: sns,
-    topicArn,
-    messageGroupIdPath,
+  const failedAt = await publishInOrder(
+    events,
+    { client: sns, topicArn, messageGroupIdPath },
+    spans.map((s) => s.context),
+  )
+  spans.forEach(({ span }, i) => {
+    if (failedAt !== undefined && i >= failedAt) endWithError(span, new Error('not published'))
+    else span.end()
   })
+  await flushSpans()
   logger.info('published', {
     published: failedAt ?? events.length,
     skipped,

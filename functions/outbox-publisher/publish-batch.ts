@@ -3,8 +3,10 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns'
+import type { Context } from '@opentelemetry/api'
 import { eventMessageAttributes, messageGroupIdOf } from '../../contracts/message-attributes.ts'
 import { snsBatches, snsMessageBytes } from '../catalogue/sns-batches.ts'
+import { injectIntoAttributes } from '../tracing/index.ts'
 import type { BusEvent } from './stored-event.ts'
 
 export interface PublishOptions {
@@ -14,16 +16,18 @@ export interface PublishOptions {
   readonly messageGroupIdPath?: string
 }
 
-/** The PublishBatch entry of an event, with the bus's message attributes. */
+/** The PublishBatch entry of an event, with the bus's message attributes and its trace. */
 function publishEntry(
   event: BusEvent,
   id: string,
   options: PublishOptions,
+  trace: Context | undefined,
 ): PublishBatchRequestEntry {
+  const attributes = eventMessageAttributes(event)
   return {
     Id: id,
     Message: JSON.stringify(event),
-    MessageAttributes: eventMessageAttributes(event),
+    MessageAttributes: trace ? injectIntoAttributes(trace, attributes) : attributes,
     ...(options.messageGroupIdPath
       ? {
           MessageGroupId: messageGroupIdOf(event, options.messageGroupIdPath),
@@ -37,13 +41,15 @@ function publishEntry(
  * Publishes events in order, in PublishBatch requests of at most 10 entries and 256 KiB.
  * Returns the index of the first event that was not published (every later one counts as
  * not published either, so a retry keeps the order), or undefined when all were.
+ * `traces[i]` is the context event i is published in (its publish span's).
  */
 export async function publishInOrder(
   events: readonly BusEvent[],
   options: PublishOptions,
+  traces: readonly Context[] = [],
 ): Promise<number | undefined> {
   const entries = events.map((event, i) => {
-    const entry = publishEntry(event, String(i), options)
+    const entry = publishEntry(event, String(i), options, traces[i])
     return { entry, bytes: snsMessageBytes(entry.Message ?? '', entry.MessageAttributes) }
   })
   let start = 0

@@ -15,9 +15,12 @@
  * | `causationId`   | S    | optional                                                 |
  * | `payload`       | M    | the payload                                              |
  * | `origin`        | S    | `decided` or `recorded`; see {@link StoredOrigin}         |
+ * | `traceparent`   | S    | optional: the W3C trace context it was appended in       |
+ * | `tracestate`    | S    | optional, with `traceparent`                             |
  *
  * The key names and the origin markers are contracts with the EventStore construct:
- * contracts/event-store-tables.ts.
+ * contracts/event-store-tables.ts; the trace context's, contracts/trace-context.ts (the
+ * outbox publisher continues the trace of the handler that appended the event).
  */
 import {
   EVENT_STORE_SCHEMA,
@@ -25,6 +28,7 @@ import {
   PUBLISHED_ORIGIN,
   type StoredOrigin,
 } from '../../contracts/event-store-tables.ts'
+import { activeTraceFields } from '../tracing/index.ts'
 
 const { partitionKey, sortKey } = EVENT_STORE_SCHEMA.events
 
@@ -45,7 +49,10 @@ export type StoredEvent = BusEvent & { readonly [key in typeof partitionKey]: st
   readonly [key in typeof sortKey]: number
 } & { readonly [key in typeof ORIGIN_ATTRIBUTE]: StoredOrigin }
 
-/** The item that stores `event` as version `streamVersion` of stream `streamId`. */
+/**
+ * The item that stores `event` as version `streamVersion` of stream `streamId`, with the
+ * active trace context when tracing is on.
+ */
 export function toStoredEvent(
   streamId: string,
   streamVersion: number,
@@ -57,6 +64,7 @@ export function toStoredEvent(
     [sortKey]: streamVersion,
     ...event,
     [ORIGIN_ATTRIBUTE]: origin,
+    ...activeTraceFields(),
   } as StoredEvent
 }
 

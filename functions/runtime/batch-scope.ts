@@ -1,4 +1,5 @@
 import type { Context, SQSRecord } from 'aws-lambda'
+import { type BatchTrace, traceBatch } from './batch-trace.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
 
@@ -12,6 +13,8 @@ export interface BatchScope {
    * MessageGroupId too, but promise no order, so their records run in parallel.
    */
   readonly fifo: boolean
+  /** The batch's spans (no-ops when tracing is off). */
+  readonly trace: BatchTrace
   /** False once less than `deadlineMarginMs` is left: records not started then never are. */
   timeLeft(): boolean
   /** Lease for a record started now, whole seconds. */
@@ -42,6 +45,7 @@ export function openBatch(
     lambdaContext,
     signal: timeout.signal,
     fifo: records[0]?.eventSourceARN.endsWith('.fifo') ?? false,
+    trace: traceBatch(config.name, records),
     timeLeft: () => now() < deadline,
     leaseSeconds: () =>
       config.leaseSeconds ??

@@ -1,3 +1,4 @@
+import type { BatchScope } from './batch-scope.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { processed } from './processed.ts'
 import {
@@ -17,9 +18,17 @@ import {
 export async function completeHandled(
   runtime: ConsumerRuntime,
   states: readonly Ran[],
+  batch: Pick<BatchScope, 'trace'>,
 ): Promise<(Settled | Failed | NotStarted)[]> {
   const handled = states.filter((state) => state.state === 'handled')
-  const completions = handled.length > 0 ? await complete(runtime, handled) : new Map()
+  const completions =
+    handled.length > 0
+      ? await batch.trace.phase(
+          'idempotency complete',
+          handled.map((state) => state.record),
+          () => complete(runtime, handled),
+        )
+      : new Map()
   return states.map((state) => {
     if (state.state !== 'handled') return state
     const completion = completions.get(state.key)

@@ -9,6 +9,7 @@ import { CONSUMER_ENVIRONMENT } from '../../contracts/environment.ts'
 import { METRIC_DIMENSIONS, METRICS_NAMESPACE } from '../../contracts/runtime-metrics.ts'
 import type { EventDefinition, EventOf } from '../catalogue/define-event.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
+import { startTracing } from '../tracing/index.ts'
 import type { ConsumerRuntime, EventHandler } from './consumer-runtime.ts'
 import { ConsumerConfigError } from './errors.ts'
 import { IdempotencyStore } from './idempotency-store.ts'
@@ -95,6 +96,8 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
   if (name === '') problems.push('name is required (option name or env CONSUMER_NAME)')
   if (problems.length > 0) throw new ConsumerConfigError(name, problems)
   const serviceName = env[CONSUMER_ENVIRONMENT.serviceName] ?? name
+  // Before any client is made, so that the process's DynamoDB client is traced too.
+  startTracing(env, serviceName)
   const logger = options.logger ?? new Logger({ serviceName })
   const metrics =
     options.metrics ??

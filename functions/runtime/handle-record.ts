@@ -74,15 +74,20 @@ async function runHandler(
   const { lock } = state
   const started = runtime.now()
   try {
-    const writes = await runtime.handle(state.event, {
-      record: state.record,
-      attempt: state.attempt,
-      logger: state.log,
-      signal: batch.signal,
-      lambdaContext: batch.lambdaContext,
-    })
+    const writes = await batch.trace.handle(state.record, () =>
+      runtime.handle(state.event, {
+        record: state.record,
+        attempt: state.attempt,
+        logger: state.log,
+        signal: batch.signal,
+        lambdaContext: batch.lambdaContext,
+      }),
+    )
     if (Array.isArray(writes) && writes.length > 0) {
-      await runtime.store.completeWith(lock, writes)
+      // The effects commit with the idempotency record: one transaction, traced as the completion.
+      await batch.trace.phase('idempotency complete', [state.record], () =>
+        runtime.store.completeWith(lock, writes),
+      )
       return processed(runtime, state, runtime.now() - started)
     }
   } catch (error) {

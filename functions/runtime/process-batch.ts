@@ -33,6 +33,7 @@ export async function processBatch(
   if (records.length === 0) return { batchItemFailures: [] }
   const batch = openBatch(runtime, records, lambdaContext)
   const read = records.map((record) => readRecord(runtime, record))
+  batch.trace.read(read)
   const leased = await takeLeases(runtime, read, batch)
   const handle = firstCopyDecides(async (state) =>
     settle(runtime, await handleRecord(runtime, state, batch)),
@@ -40,8 +41,9 @@ export async function processBatch(
   const ran = await runInLanes(leased, batch, runtime.config.concurrency, handle).finally(
     batch.close,
   )
-  const completed = await completeHandled(runtime, ran)
+  const completed = await completeHandled(runtime, ran, batch)
   const settled = await Promise.all(completed.map((state) => settle(runtime, state)))
   await giveBackUnused(runtime.store, leased, settled)
+  await batch.trace.end(settled)
   return batchResponse(runtime.config.name, runtime.logger, batch, settled)
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import { traceDynamoDb } from '../tracing/index.ts'
 
 /** The AWS clients the runtime calls. */
 export interface ConsumerClients {
@@ -15,6 +16,6 @@ let clients: ConsumerClients | undefined
  * (the embedded AWS or LocalStack) and the region from the environment.
  */
 export function processClients(): ConsumerClients {
-  clients ??= { sqs: new SQSClient({}), dynamodb: new DynamoDBClient({}) }
+  clients ??= { sqs: new SQSClient({}), dynamodb: traceDynamoDb(new DynamoDBClient({})) }
   return clients
 }

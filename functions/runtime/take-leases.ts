@@ -26,7 +26,11 @@ export async function takeLeases(
   if (!batch.timeLeft()) return records.map((state) => notStarted(state))
   let answerFor: (key: string) => Answer
   try {
-    const acquisitions = await runtime.store.acquireMany(keys, batch.leaseSeconds())
+    const acquisitions = await batch.trace.phase(
+      'idempotency lease',
+      records.flatMap((state) => (state.state === 'valid' ? [state.record] : [])),
+      () => runtime.store.acquireMany(keys, batch.leaseSeconds()),
+    )
     answerFor = (key) =>
       acquisitions.get(key) ?? { status: 'failed', error: new Error(`${key} was not acquired`) }
   } catch (error) {

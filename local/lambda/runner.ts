@@ -51,6 +51,8 @@ export interface RunnerOptions {
   /** Long-poll wait of the SQS pollers, in seconds. @default 20 (`localDefaults.longPollSeconds`) */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
+  /** Variables every function gets on top of its own. @default - none */
+  readonly extraEnvironment?: Readonly<Record<string, string>>
   readonly onBatch?: BatchListener
   readonly onError?: (mapping: EventSourceMappingDefinition, error: unknown) => void
 }
@@ -119,6 +121,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
         dynamoDbEndpoint: options.dynamoDbEndpoint,
         maxEnvironments: Math.max(1, environments.get(name) ?? 1),
         log: options.log,
+        extraEnvironment: options.extraEnvironment,
       }),
     )
   }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import type { SpanRecord } from '../../contracts/trace-context.ts'
 import type { RequestHandler } from '../gateway.ts'
 
 /** `/_pipeline/stack`: where the running pipeline's resources are. */
@@ -16,15 +17,30 @@ export interface StatusDocument {
   readonly oldestMessageAgeSeconds: Readonly<Record<string, number | null>>
 }
 
+/** `/_pipeline/spans?eventId=…`: the spans of the traces an event is part of. */
+export interface SpansDocument {
+  /** False when the pipeline runs without tracing (then there are never spans). */
+  readonly tracing: boolean
+  readonly spans: readonly SpanRecord[]
+}
+
 export const stackRoute = '/_pipeline/stack'
 export const statusRoute = '/_pipeline/status'
+export const spansRoute = '/_pipeline/spans'
 
 /**
  * The routes `pipeline dev` adds to the embedded endpoint. They answer 503 until the
  * pipeline is provisioned and running, then serve what `read()` returns.
  */
 export function pipelineRoutes(
-  read: () => { stack: StackDocument; status: () => StatusDocument } | undefined,
+  read: () =>
+    | {
+        stack: StackDocument
+        status: () => StatusDocument
+        /** @default - no tracing: no spans */
+        spans?: (eventId: string) => SpansDocument
+      }
+    | undefined,
 ): Record<string, RequestHandler> {
   const send = (res: ServerResponse, body: unknown) => {
     if (body === undefined) {
@@ -36,5 +52,10 @@ export function pipelineRoutes(
   return {
     [stackRoute]: (_req, res) => send(res, read()?.stack),
     [statusRoute]: (_req, res) => send(res, read()?.status()),
+    [spansRoute]: (req, res) => {
+      const eventId = new URL(req.url ?? '/', 'http://local').searchParams.get('eventId') ?? ''
+      const served = read()
+      send(res, served && (served.spans?.(eventId) ?? { tracing: false, spans: [] }))
+    },
   }
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { IN_PROCESS_EXPORTER, TRACING_ENVIRONMENT } from '../../contracts/trace-context.ts'
 import { type EmbeddedAws, type EmbeddedAwsOptions, startEmbeddedAws } from '../embedded-aws.ts'
 import { formatFaults } from '../faults/parse-faults.ts'
+import type { RequestHandler } from '../gateway.ts'
 import type { BatchOutcome } from '../lambda/event-sources/batch-outcome.ts'
 import type { FunctionLog } from '../lambda/function-log.ts'
 import { type RunningMappings, startEventSourceMappings } from '../lambda/runner.ts'
@@ -9,8 +11,14 @@ import { describePlan, planProvisioning } from '../provisioner/plan.ts'
 import { type ProvisionedStack, provision } from '../provisioner/provision.ts'
 import { emulatorAccountId } from '../provisioner/template.ts'
 import { ConsumerStats } from './consumer-stats.ts'
-import { pipelineRoutes, type StackDocument } from './pipeline-routes.ts'
+import {
+  pipelineRoutes,
+  type SpansDocument,
+  type StackDocument,
+  type StatusDocument,
+} from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
+import { SpanStore } from './span-store.ts'
 import { type CreateApp, synthesizeStack } from './synthesize-stack.ts'
 
 export interface LocalPipelineOptions {
@@ -37,6 +45,13 @@ export interface LocalPipelineOptions {
   readonly dynamoDbThread?: boolean
   /** Concurrent batches at most per mapping. @default 2 (`localDefaults.maxConcurrencyPerMapping`) */
   readonly maxConcurrencyPerMapping?: number
+  /**
+   * Trace the functions (OpenTelemetry) into a span store in this process, served at
+   * `/_pipeline/spans`: the functions get OTEL_TRACES_EXPORTER=in-process. @default false
+   */
+  readonly tracing?: boolean
+  /** More routes on the endpoint (see `EmbeddedAwsOptions.routes`), e.g. the console. @default - none */
+  readonly routes?: Readonly<Record<string, RequestHandler>>
 }
 
 /** The order pipeline running on the embedded AWS. */
@@ -45,6 +60,8 @@ export interface LocalPipeline {
   readonly stack: ProvisionedStack
   readonly mappings: RunningMappings
   readonly stats: ConsumerStats
+  /** The spans of the functions, when `tracing` is on. */
+  readonly spans: SpanStore | undefined
   stop(): Promise<void>
 }
 
@@ -61,14 +78,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const stats = new ConsumerStats()
   const startedAt = new Date().toISOString()
   let served:
-    | { stack: StackDocument; status: () => import('./pipeline-routes.ts').StatusDocument }
+    | {
+        stack: StackDocument
+        status: () => StatusDocument
+        spans: (eventId: string) => SpansDocument
+      }
     | undefined
+  const spans = options.tracing ? new SpanStore() : undefined
   const aws = await startEmbeddedAws({
     port: options.port,
     dataDir: options.dataDir,
     region: options.region,
     faults: options.faults,
-    routes: pipelineRoutes(() => served),
+    routes: { ...options.routes, ...pipelineRoutes(() => served) },
     dynamoDbThread: options.dynamoDbThread ?? true,
   })
   try {
@@ -97,6 +119,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamoDbEndpoint: aws.dynamoDbEndpoint,
       maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
       log: options.functionLog,
+      extraEnvironment: spans ? { [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER } : undefined,
       onBatch: (outcome) => {
         stats.record(outcome)
         options.onBatch?.(outcome)
@@ -116,6 +139,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           queueNames.map((name) => [name, oldestMessageAgeSeconds(aws.sqsStore, name)]),
         ),
       }),
+      spans: (eventId) => ({
+        tracing: spans !== undefined,
+        spans: spans?.spansOfEvent(eventId) ?? [],
+      }),
     }
     let stopped: Promise<void> | undefined
     return {
@@ -123,17 +150,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       stack,
       mappings,
       stats,
+      spans,
       stop() {
         stopped ??= (async () => {
           served = undefined
           await mappings.stop()
           await aws.stop()
+          spans?.close()
         })()
         return stopped
       },
     }
   } catch (error) {
     await aws.stop()
+    spans?.close()
     throw error
   }
 }

@@ -1,16 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoOrder, demoOrder } from '../../cli/demo-orders.ts'
-import { demoStockLevels, seedDemoStock } from '../../cli/demo-stock.ts'
+import { demoStockLevels } from '../../cli/demo-stock.ts'
 import { type SagaOutcome, sagaOutcome, stockLevels } from '../../cli/saga-outcome.ts'
-import { resolveTarget } from '../../cli/target.ts'
-import { parseStackOutputs } from '../../contracts/outputs.ts'
 import { createPublisher, type EventEnvelope } from '../../functions/catalogue/index.ts'
-import { createPipelineApp } from '../../lib/app.ts'
-import {
-  type LocalPipeline,
-  startLocalPipeline,
-} from '../../local/pipeline/start-local-pipeline.ts'
+import { type DemoPipeline, startDemoPipeline } from '../support/demo-pipeline.ts'
 
 /**
  * The order saga end to end on the embedded target (the stack of lib/app.ts, its functions
@@ -19,29 +13,18 @@ import {
  * published again, in reverse. The saga ends the same: each order as its branch says, each
  * cancellation compensated, stock as confirmed orders left it, nothing decided twice.
  */
-let pipeline: LocalPipeline
-let target: ReturnType<typeof resolveTarget>
-let resources: ReturnType<typeof parseStackOutputs>
+let demo: DemoPipeline
 
 beforeAll(async () => {
-  pipeline = await startLocalPipeline({ createApp: createPipelineApp, port: 0 })
-  resources = parseStackOutputs(pipeline.stack.outputs)
-  target = resolveTarget({
-    target: 'embedded',
-    endpoint: pipeline.aws.endpoint,
-    region: pipeline.aws.region,
-  })
-  await seedDemoStock(target.clients.documents, resources.inventoryTableName, 1000)
+  demo = await startDemoPipeline()
 }, 120_000)
-afterAll(async () => {
-  target?.clients.destroy()
-  await pipeline?.stop()
-})
+afterAll(() => demo?.stop())
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('the order saga on the embedded target', () => {
   it('settles the same under duplicates and reordering', async () => {
+    const { target, resources } = demo
     const documents = target.clients.documents
     const tables = {
       orders: resources.ordersTableName,

@@ -4,6 +4,7 @@ import {
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb'
+import { traceDynamoDb } from '../../tracing/index.ts'
 
 let client: DynamoDBDocumentClient | undefined
 
@@ -12,7 +13,7 @@ let client: DynamoDBDocumentClient | undefined
  * from AWS_ENDPOINT_URL (LocalStack, the embedded AWS) or uses the Region's.
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  client ??= DynamoDBDocumentClient.from(traceDynamoDb(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   })
   return client

@@ -32,6 +32,11 @@ export interface ExecutionEnvironmentOptions {
   /** How long the environment may take to load its handler, in ms. @default 60000 (`localDefaults.initTimeoutMs`) */
   readonly initTimeoutMs?: number
   readonly log?: FunctionLog
+  /**
+   * Variables set on top of the function's own, as a deployment would add them (the local
+   * pipeline's OTEL_TRACES_EXPORTER). @default - none
+   */
+  readonly extraEnvironment?: Readonly<Record<string, string>>
 }
 
 const workerScript = new URL('./worker.ts', import.meta.url)
@@ -181,6 +186,7 @@ function lambdaEnvironment(options: ExecutionEnvironmentOptions): Record<string,
   const entry = definition.entry ?? ''
   return {
     ...definition.environment,
+    ...options.extraEnvironment,
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     AWS_ENDPOINT_URL: options.endpoint,
     ...(options.dynamoDbEndpoint && options.dynamoDbEndpoint !== options.endpoint
