@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { lockDataDir } from './data-dir-lock.ts'
 import { localDefaults, loopback } from './defaults.ts'
 import { createDynamoDbLayer, type DynamoDbLayer } from './dynamodb/layer.ts'
 import { startDynamoDbThread } from './dynamodb/threaded-layer.ts'
@@ -99,11 +100,18 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
   const region = options.region ?? localDefaults.region
   const faultRules = rulesOf(options.faults ?? [])
   const snsSqsFaults = new FaultInjector(faultRules)
-  const snsSqs = await createSnsSqs({
-    dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
-    defaultRegion: region,
-    faults: snsSqsFaults,
-  })
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
+  let snsSqs: Awaited<ReturnType<typeof createSnsSqs>>
+  try {
+    snsSqs = await createSnsSqs({
+      dataDir: options.dataDir && join(options.dataDir, 'sns-sqs'),
+      defaultRegion: region,
+      faults: snsSqsFaults,
+    })
+  } catch (error) {
+    unlock()
+    throw error
+  }
   const dynamoDbOptions = {
     dataDir: options.dataDir && join(options.dataDir, 'dynamodb'),
     region,
@@ -117,6 +125,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
       : await createDynamoDbLayer(dynamoDbOptions)
   } catch (error) {
     await snsSqs.close()
+    unlock()
     throw error
   }
 
@@ -143,6 +152,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     await listen(server, options.port ?? localDefaults.port)
   } catch (error) {
     await Promise.all([snsSqs.close(), dynamodb.close()])
+    unlock()
     throw error
   }
   const port = (server.address() as AddressInfo).port
@@ -178,6 +188,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
         await Promise.all([snsSqs.close(), dynamodb.close()])
+        unlock()
       })()
       return stopped
     },
