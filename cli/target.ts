@@ -59,12 +59,12 @@ export function withTargetOptions(command: Command): Command {
 }
 
 /** The region the environment names, as the SDK and the CDK read it: AWS_REGION, then AWS_DEFAULT_REGION. */
-function environmentRegion(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function environmentRegion(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined
 }
 
 /** The region when neither an option nor the environment names one, as the CDK CLI defaults. */
-const fallbackRegion = 'us-east-1'
+export const fallbackRegion = 'us-east-1'
 
 export function resolveTarget(options: TargetOptions): Target {
   const region = options.region ?? environmentRegion() ?? fallbackRegion
