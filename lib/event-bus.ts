@@ -31,7 +31,7 @@ export interface EventBusProps {
   readonly displayName?: string
   /**
    * What happens to the topic's KMS key when it leaves the stack. A deleted key is kept
-   * pending deletion (7 to 30 days) and billed until then.
+   * pending deletion for 30 days (CDK's default pending window) before it is gone.
    * @default RemovalPolicy.RETAIN
    */
   readonly keyRemovalPolicy?: RemovalPolicy

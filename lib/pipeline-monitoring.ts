@@ -55,7 +55,7 @@ export interface PipelineMonitoringProps {
   readonly evaluationPeriods?: number
   /**
    * What happens to the alarm topic's KMS key when it leaves the stack. A deleted key is
-   * kept pending deletion (7 to 30 days) and billed until then.
+   * kept pending deletion for 30 days (CDK's default pending window) before it is gone.
    * @default RemovalPolicy.RETAIN
    */
   readonly keyRemovalPolicy?: RemovalPolicy
