@@ -4,9 +4,6 @@ import { injectedError } from '../faults/fault-errors.ts'
 import type { FaultDecision, FaultInjector } from '../faults/fault-injector.ts'
 import { type FaultService, faultOperations } from '../faults/fault-rules.ts'
 
-/** Header of a request whose faults were applied before it reached fauxqs (the SQS Query translation). */
-export const faultsApplied = 'x-embedded-aws-faults-applied'
-
 interface HookRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>
   readonly body: unknown
@@ -21,9 +18,9 @@ interface HookReply {
 const snsOperations = new Set(faultOperations.sns)
 
 /**
- * Fault injection as two Fastify hooks on fauxqs's app, at the level of its actions: the
- * operation is read from what fauxqs routes by (SQS's X-Amz-Target, SNS's `Action` form
- * field). `preHandler` waits the latency and answers an injected error instead of the
+ * SNS fault injection as two Fastify hooks on fauxqs's app, at the level of its actions: the
+ * operation is read from what fauxqs routes by (the `Action` form field); SQS's faults are
+ * applied in the SQS layer (sqs/sqs-layer.ts), which serves both of its protocols. `preHandler` waits the latency and answers an injected error instead of the
  * action; `onSend` resets the connection of a lost reply once the action has run.
  */
 export function faultHooks(faults: FaultInjector) {
@@ -67,7 +64,7 @@ function apply(
       decision.error,
     )
     reply.hijack()
-    sendAwsError(reply.raw, target.service === 'sqs' ? 'json' : 'query', status, code, message)
+    sendAwsError(reply.raw, 'query', status, code, message)
     return
   }
   if (decision.lostReply) lost.add(request)
@@ -77,11 +74,7 @@ function apply(
 function operationOf(
   request: HookRequest,
 ): { service: FaultService; operation: string } | undefined {
-  if (request.headers[faultsApplied]) return undefined
-  const target = request.headers['x-amz-target']
-  if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
-    return { service: 'sqs', operation: target.slice('AmazonSQS.'.length) }
-  }
+  // SQS faults are applied in the SQS layer (sqs/sqs-layer.ts), for every protocol.
   const action = (request.body as { Action?: unknown } | undefined)?.Action
   if (typeof action === 'string' && snsOperations.has(action)) {
     return { service: 'sns', operation: action }

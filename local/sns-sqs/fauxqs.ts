@@ -2,12 +2,17 @@ import { mkdirSync } from 'node:fs'
 import { buildApp } from 'fauxqs'
 import { sendAwsError } from '../aws-errors.ts'
 import { localDefaults } from '../defaults.ts'
-import { InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
+import { InjectedFault, LostReply } from '../faults/apply-faults.ts'
 import type { FaultInjector } from '../faults/fault-injector.ts'
 import type { RequestHandler } from '../gateway.ts'
-import { faultHooks, faultsApplied } from './fault-hooks.ts'
+import { faultHooks } from './fault-hooks.ts'
 import { filterPolicyGuard } from './filter-policy-validation.ts'
 import { publishHook, selectingPublish } from './filtered-publish.ts'
+import { fauxqsSqsActionFiles } from './sqs/fauxqs-sqs.ts'
+import { sqsJsonHook } from './sqs/json-protocol.ts'
+import type { FauxqsAction } from './sqs/sqs-action.ts'
+import { toSqsError } from './sqs/sqs-error.ts'
+import { createSqsLayer, type SqsLayer } from './sqs/sqs-layer.ts'
 import {
   jsonToQueryError,
   jsonToQueryResponse,
@@ -33,6 +38,8 @@ export interface SnsSqs {
   /** SQS over the Query protocol, translated to the JSON protocol fauxqs serves. */
   readonly sqsQueryHandler: RequestHandler
   readonly sqsStore: SqsStoreView
+  /** SQS at the action level, for in-process callers: what both wire protocols run. */
+  readonly sqs: SqsLayer
   close(): Promise<void>
 }
 
@@ -126,6 +133,10 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   // Delivery follows AWS's filter-policy semantics (fauxqs's own evaluator differs on arrays,
   // nested $or, dotted keys, cidr): our evaluator selects, fauxqs delivers.
   app.addHook('preHandler', publishHook(selectingPublish(snsStore, sqsStore, fauxqsPublish)))
+  // SQS requests run through our layer (local/sns-sqs/sqs/): faults, AWS's rules per action,
+  // then fauxqs, for the JSON protocol here and the Query protocol below.
+  const sqs = createSqsLayer(sqsStore, await loadFauxqsSqsActions(load), options.faults)
+  app.addHook('preHandler', sqsJsonHook(sqs))
   await app.ready()
 
   return {
@@ -143,33 +154,22 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
             new URL(req.url ?? '/', 'http://x').pathname,
             host,
           )
-          // Faults apply here, in the Query protocol's terms, not again inside.
-          const response = await withFaults(options.faults, 'sqs', action, body, () =>
-            app.inject({
-              method: 'POST',
-              url: '/',
-              headers: {
-                host,
-                authorization: req.headers.authorization ?? '',
-                'content-type': 'application/x-amz-json-1.0',
-                'x-amz-target': `AmazonSQS.${action}`,
-                [faultsApplied]: '1',
-              },
-              payload: JSON.stringify(body),
-            }),
-          )
-          const json = response.body ? JSON.parse(response.body) : {}
-          const xml =
-            response.statusCode < 300
-              ? jsonToQueryResponse(action, json, requestId)
-              : jsonToQueryError(
-                  response.statusCode,
-                  json,
-                  response.headers['x-amzn-query-error'] as string | undefined,
-                  requestId,
-                )
+          let status = 200
+          let xml: string
+          try {
+            const output = await sqs.call(action, body as Record<string, unknown>, {
+              headers: req.headers,
+            })
+            // As it would go over the JSON protocol: no undefined members.
+            xml = jsonToQueryResponse(action, JSON.parse(JSON.stringify(output)), requestId)
+          } catch (error) {
+            if (error instanceof LostReply || error instanceof InjectedFault) throw error
+            const wire = toSqsError(error).toWire()
+            status = wire.status
+            xml = jsonToQueryError(status, wire.body, wire.queryError, requestId)
+          }
           res
-            .writeHead(response.statusCode, {
+            .writeHead(status, {
               'content-type': 'text/xml',
               'x-amzn-requestid': requestId,
             })
@@ -196,9 +196,23 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
       })
     },
     sqsStore,
+    sqs,
     async close() {
       await app.close()
       persistence?.close()
     },
   }
+}
+
+/** fauxqs's SQS action handlers (sqs/actions/*.js in its dist folder), by action name. */
+async function loadFauxqsSqsActions(
+  load: (file: string) => Promise<Record<string, unknown>>,
+): Promise<Record<string, FauxqsAction>> {
+  const entries = await Promise.all(
+    Object.entries(fauxqsSqsActionFiles).map(async ([action, file]) => {
+      const module = await load(`sqs/actions/${file}.js`)
+      return [action, module[file] as FauxqsAction] as const
+    }),
+  )
+  return Object.fromEntries(entries)
 }

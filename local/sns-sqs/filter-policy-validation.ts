@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
 import { sendAwsError } from '../aws-errors.ts'
+import type { HookReply, HookRequest } from './fastify-hook.ts'
 
 /**
  * SNS subscription filter-policy validation as AWS does it, in front of fauxqs (which checks
@@ -343,16 +343,6 @@ function subscribeAttributes(form: QueryForm): Map<string, string> {
 // Wiring: a Fastify preHandler hook on fauxqs's app. Fastify has parsed the body already, so
 // nothing is buffered twice; every request other than a form-encoded Subscribe or
 // SetSubscriptionAttributes (Publish, all of SQS) costs two property reads.
-
-interface HookRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>
-  readonly body: unknown
-}
-
-interface HookReply {
-  hijack(): unknown
-  readonly raw: ServerResponse
-}
 
 /** Rejects invalid filter policies with AWS's InvalidParameter error before fauxqs acts on them. */
 export function filterPolicyGuard(store: {

@@ -1,4 +1,5 @@
 import { sendAwsError } from '../aws-errors.ts'
+import type { HookReply, HookRequest } from './fastify-hook.ts'
 import { type FilterPolicyMessage, filterPolicyMatches } from './filter-policy.ts'
 
 /** A subscription as fauxqs's SNS store keeps it (the fields its fan-out reads). */
@@ -87,16 +88,6 @@ export function selectingPublish(snsStore: SnsStoreView, sqsStore: unknown, faux
       parsedBody = undefined
     }
   }
-}
-
-interface HookRequest {
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>
-  readonly body: unknown
-}
-
-interface HookReply {
-  hijack(): unknown
-  readonly raw: import('node:http').ServerResponse
 }
 
 /** fauxqs's SnsError: code, message, HTTP status. */

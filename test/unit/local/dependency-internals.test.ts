@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { dynaliteExpressionParsers } from '../../../local/dynamodb/expression-cache.ts'
 import { fauxqsDistModules } from '../../../local/sns-sqs/fauxqs.ts'
+import { fauxqsSqsActionFiles } from '../../../local/sns-sqs/sqs/fauxqs-sqs.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: the modules under test are untyped JavaScript
 type Loose = any
@@ -240,7 +241,12 @@ const smokeTests: Record<string, () => Promise<void>> = {
     const asked: string[] = []
     const view = Object.create(snsStore, {
       spy: { value: { addMessage: (m: Loose) => seen.push(m) } },
-      getSubscription: { value: (arn: string) => (asked.push(arn), undefined) },
+      getSubscription: {
+        value: (arn: string) => {
+          asked.push(arn)
+          return undefined
+        },
+      },
     })
     snsStore.subscribe(topic.arn, 'sqs', 'arn:aws:sqs:us-east-1:000000000000:q')
     const params = {
@@ -289,6 +295,26 @@ const smokeTests: Record<string, () => Promise<void>> = {
   },
 }
 
+// local/sns-sqs/sqs/ runs each of fauxqs's SQS actions as `<file>(input, store, request)`.
+for (const file of Object.values(fauxqsSqsActionFiles)) {
+  smokeTests[`fauxqs/dist/sqs/actions/${file}.js`] = async () => {
+    const module = await load(`fauxqs/dist/sqs/actions/${file}.js`)
+    expect(module[file]).toBeTypeOf('function')
+    const { SqsStore } = await load('fauxqs/dist/sqs/sqsStore.js')
+    const store = new SqsStore()
+    // Every action answers a request for a queue that does not exist with fauxqs's SqsError.
+    const request = { headers: { host: '127.0.0.1' } }
+    const input = { QueueUrl: 'http://127.0.0.1/000000000000/none', QueueName: '', Entries: [] }
+    try {
+      await module[file](input, store, request)
+    } catch (error) {
+      expect((error as Loose).name).toBe('SqsError')
+      expect((error as Loose).code).toBeTypeOf('string')
+    }
+    store.shutdown()
+  }
+}
+
 for (const name of dynaliteActions())
   smokeTests[`dynalite/actions/${name}.js`] ??= actionSmokeTest(name)
 for (const name of dynaliteValidations())
@@ -308,6 +334,8 @@ function internalsLocalLoads(): string[] {
   }
   for (const name of dynaliteExpressionParsers) specifiers.add(`dynalite/db/${name}.js`)
   for (const file of fauxqsDistModules) specifiers.add(`fauxqs/dist/${file}`)
+  for (const file of Object.values(fauxqsSqsActionFiles))
+    specifiers.add(`fauxqs/dist/sqs/actions/${file}.js`)
   return [...specifiers].sort()
 }
 
