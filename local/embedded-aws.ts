@@ -45,6 +45,9 @@ export interface EmbeddedAwsOptions {
   readonly faults?: readonly FaultRule[] | string
 }
 
+/** `GET` on the endpoint: `{ rules, report }`, the fault rules in force and what they injected. */
+export const faultsRoute = '/_pipeline/faults'
+
 /** The embedded AWS's fault injection, while it runs. */
 interface EmbeddedFaults {
   /** Replaces every rule (a spec is checked first; a bad one throws `FaultSpecError` and changes nothing). */
@@ -129,6 +132,22 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     throw error
   }
 
+  const faults: EmbeddedFaults = {
+    async set(spec) {
+      const rules = rulesOf(spec)
+      await dynamodb.setFaults(rules)
+      snsSqsFaults.set(rules)
+    },
+    clear() {
+      return this.set([])
+    },
+    get rules() {
+      return snsSqsFaults.rules
+    },
+    async report() {
+      return mergeFaultReports(snsSqsFaults.report(), await dynamodb.faultReport())
+    },
+  }
   const health = JSON.stringify({
     services: { sns: 'running', sqs: 'running', dynamodb: 'running' },
   })
@@ -144,6 +163,19 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
         ...options.routes,
         '/_pipeline/health': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(health)
+        },
+        // What fault injection is doing, for tools in another process (the chaos run).
+        [faultsRoute]: (_req, res) => {
+          faults.report().then(
+            (report) =>
+              res
+                .writeHead(200, { 'content-type': 'application/json' })
+                .end(JSON.stringify({ rules: snsSqsFaults.rules, report })),
+            (error: unknown) =>
+              res
+                .writeHead(500, { 'content-type': 'application/json' })
+                .end(JSON.stringify({ message: String(error) })),
+          )
         },
       },
     ),
@@ -167,22 +199,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     startedAt: new Date(),
     sqsStore: snsSqs.sqsStore,
     dynamodb: { sweepExpiredItems: (now) => dynamodb.sweepExpiredItems(now) },
-    faults: {
-      async set(faults) {
-        const rules = rulesOf(faults)
-        await dynamodb.setFaults(rules)
-        snsSqsFaults.set(rules)
-      },
-      clear() {
-        return this.set([])
-      },
-      get rules() {
-        return snsSqsFaults.rules
-      },
-      async report() {
-        return mergeFaultReports(snsSqsFaults.report(), await dynamodb.faultReport())
-      },
-    },
+    faults,
     stop() {
       stopped ??= (async () => {
         server.closeAllConnections()

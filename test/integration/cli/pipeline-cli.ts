@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('../../../', import.meta.url))
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+/** The repository's root, where the CLI runs. */
+export const root = fileURLToPath(new URL('../../../', import.meta.url))
+/** tsx, which runs bin/pipeline.ts from source. */
+export const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
 
 export interface CliResult {
   readonly code: number | null
@@ -95,7 +97,7 @@ export function startDev(args: readonly string[], timeoutMs = 90_000): Promise<R
 }
 
 /** The environment of a CLI run: this one, without settings that would point it elsewhere. */
-function cliEnv(): NodeJS.ProcessEnv {
+export function cliEnv(): NodeJS.ProcessEnv {
   const { AWS_ENDPOINT_URL: _endpoint, AWS_PROFILE: _profile, ...env } = process.env
   return {
     ...env,

@@ -5,7 +5,12 @@ import {
   PutItemCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb'
-import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns'
+import {
+  CreateTopicCommand,
+  ListTopicsCommand,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns'
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -15,7 +20,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
-import { type EmbeddedAws, startEmbeddedAws } from '../../../local/embedded-aws.ts'
+import { type EmbeddedAws, faultsRoute, startEmbeddedAws } from '../../../local/embedded-aws.ts'
 import { FaultSpecError } from '../../../local/faults/parse-faults.ts'
 
 /** Clients that try once, so that what the embedded AWS answers is what the test sees. */
@@ -192,6 +197,16 @@ describe.each([
     ).rejects.toMatchObject({ name: 'ThrottledException', $metadata: { httpStatusCode: 429 } })
     expect(await aws.faults.report()).toMatchObject({
       'sns.Publish': { requests: 1, errors: { throttle: 1 } },
+    })
+  })
+
+  it('serves the rules in force and what they injected on the endpoint, for tools in another process', async () => {
+    await aws.faults.set('sns.ListTopics:5xx=100%')
+    await sns.send(new ListTopicsCommand({})).catch(() => undefined)
+    const response = await fetch(`${aws.endpoint}${faultsRoute}`)
+    expect(await response.json()).toMatchObject({
+      rules: [{ service: 'sns', operation: 'ListTopics', errors: { '5xx': 1 } }],
+      report: { 'sns.ListTopics': { requests: 1, errors: { '5xx': 1 } } },
     })
   })
 
