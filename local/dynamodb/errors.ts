@@ -18,6 +18,28 @@ export class DynamoDbError extends Error {
   }
 }
 
+/**
+ * The `__type` DynamoDB answers an error code with, one dialect for the layer's errors and
+ * dynalite's: request validation comes from the Coral framework in front of the service
+ * (`com.amazon.coral.validate#ValidationException`, `com.amazon.coral.service#…` for a
+ * request it cannot read or route), everything else from the service's own model.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+ */
+export function dynamoDbErrorType(code: string): string {
+  if (code === 'ValidationException') return 'com.amazon.coral.validate#ValidationException'
+  if (coralServiceErrors.has(code)) return `com.amazon.coral.service#${code}`
+  return `com.amazonaws.dynamodb.v20120810#${code}`
+}
+
+const coralServiceErrors = new Set([
+  'SerializationException',
+  'UnknownOperationException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+])
+
 export const validationException = (message: string) =>
   new DynamoDbError('ValidationException', message)
 

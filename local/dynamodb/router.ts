@@ -36,7 +36,12 @@ import { updateItem } from './actions/update-item.ts'
 import { updateTable } from './actions/update-table.ts'
 import { updateTimeToLive } from './actions/update-time-to-live.ts'
 import type { LayerContext } from './context.ts'
-import { DynamoDbError, isDynaliteError, unsupportedOperation } from './errors.ts'
+import {
+  DynamoDbError,
+  dynamoDbErrorType,
+  isDynaliteError,
+  unsupportedOperation,
+} from './errors.ts'
 import { describeStream } from './streams/describe-stream.ts'
 import { getRecords } from './streams/get-records.ts'
 import { getShardIterator } from './streams/get-shard-iterator.ts'
@@ -154,12 +159,12 @@ function sendError(res: ServerResponse, error: unknown): void {
   }
   if (error instanceof InjectedFault) {
     const { code, message, members, status } = error.error
-    send(res, status, { __type: `com.amazonaws.dynamodb.v20120810#${code}`, message, ...members })
+    send(res, status, { __type: dynamoDbErrorType(code), message, ...members })
     return
   }
   if (error instanceof DynamoDbError) {
     send(res, error.status, {
-      __type: `com.amazonaws.dynamodb.v20120810#${error.code}`,
+      __type: dynamoDbErrorType(error.code),
       message: error.message,
       ...error.members,
     })

@@ -75,6 +75,8 @@ export const motoDynamoDb: DynamoDbTarget = {
     'streams-update-table':
       'answers ResourceInUseException, not ValidationException, to enabling an enabled stream',
     'streams-spec-validation': 'accepts StreamEnabled without a StreamViewType',
+    'error-dialect':
+      'answers com.amazonaws.dynamodb.v20120810#ValidationException, not com.amazon.coral.validate#ValidationException',
     'streams-iterator-validation':
       'accepts AT_SEQUENCE_NUMBER without a SequenceNumber, or a malformed shard iterator',
   },

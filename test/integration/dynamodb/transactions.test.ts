@@ -322,6 +322,59 @@ for (const target of dynamoDbTargets) {
       })
     })
 
+    // DynamoDB's error dialect on the wire: a validation error is
+    // com.amazon.coral.validate#ValidationException whether the layer or dynalite refuses the
+    // request, a service error com.amazonaws.dynamodb.v20120810#…, each with a `message`.
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+    describe('error dialect', () => {
+      const call = async (action: string, body: object) => {
+        const endpoint = await db.ddb.config.endpoint?.()
+        const url = `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}${endpoint?.path ?? '/'}`
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-amz-json-1.0',
+            'x-amz-target': `DynamoDB_20120810.${action}`,
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x',
+          },
+          body: JSON.stringify(body),
+        })
+        const json = (await response.json()) as Record<string, unknown>
+        return {
+          status: response.status,
+          type: json.__type,
+          hasMessage: typeof json.message === 'string',
+        }
+      }
+
+      check(
+        'error-dialect',
+        'answers validation errors as Coral does and service errors in the DynamoDB model',
+        async () => {
+          const validation = {
+            status: 400,
+            type: 'com.amazon.coral.validate#ValidationException',
+            hasMessage: true,
+          }
+          const table = await db.createTable(pkTable)
+          const put = { Put: { TableName: table, Item: { pk: { S: 'same' } } } }
+          // Refused by the layer (two operations on one item) and by dynalite (an empty Item).
+          expect(await call('TransactWriteItems', { TransactItems: [put, put] })).toEqual(
+            validation,
+          )
+          expect(await call('PutItem', { TableName: 'x', Item: {} })).toEqual(validation)
+          expect(
+            await call('DescribeTable', { TableName: `missing-${crypto.randomUUID()}` }),
+          ).toEqual({
+            status: 400,
+            type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+            hasMessage: true,
+          })
+        },
+      )
+    })
+
     describe('TransactGetItems', () => {
       check(
         'transact-get-projection',
