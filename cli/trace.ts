@@ -3,14 +3,16 @@ import { IDEMPOTENCY_STATUS } from '../contracts/idempotency-table.ts'
 import { EVENT_MESSAGE_ATTRIBUTES } from '../contracts/message-attributes.ts'
 import type { ConsumerResources, PipelineResources } from '../contracts/outputs.ts'
 import type { SpanRecord } from '../contracts/trace-context.ts'
+import { catalogue } from '../functions/catalogue/index.ts'
 import { CliError } from './cli-error.ts'
 import type { DeadLetter, DeadLetterFailure } from './dlq-messages.ts'
-import { filterPolicySelects } from './filter-policy.ts'
+import { eventMessage, filterPolicySelects } from './filter-policy.ts'
 import {
   type IdempotencyRecord,
   type PipelineReader,
   pipelineReader,
   type StoredEventPlace,
+  type SubscriptionFilter,
 } from './readers/index.ts'
 import { describeWaterfall } from './span-waterfall.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
@@ -50,8 +52,35 @@ export interface EventTrace {
   readonly spans: readonly SpanRecord[] | null
 }
 
-/** The one bus attribute trace knows of an event: its type. */
-const eventTypeAttribute = EVENT_MESSAGE_ATTRIBUTES.eventType
+/**
+ * Whether a subscription selects an event of the type at one of the versions (the event's,
+ * when known); by its type alone when no version is known.
+ */
+function selectsType(
+  filter: SubscriptionFilter | undefined,
+  eventType: string,
+  versions: readonly number[],
+): boolean | undefined {
+  if (versions.length === 0) {
+    const { name, dataType } = EVENT_MESSAGE_ATTRIBUTES.eventType
+    const attributes = { [name]: { DataType: dataType, StringValue: eventType } }
+    return filterPolicySelects(filter, { attributes }, { partial: true })
+  }
+  const results = versions.map((version) =>
+    filterPolicySelects(filter, eventMessage({ eventType, version })),
+  )
+  if (results.includes(true)) return true
+  return results.includes(undefined) ? undefined : false
+}
+
+function versionOf(letter: DeadLetter): number | undefined {
+  try {
+    const version = (JSON.parse(letter.body) as { version?: unknown }).version
+    return typeof version === 'number' ? version : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** How many messages of each DLQ trace reads at most. */
 const deadLetterScanLimit = 1000
@@ -82,22 +111,18 @@ async function traceEvent(
     deadLetters.flat().find((m) => m.eventType)?.eventType ??
     eventStore?.stored[0]?.eventType ??
     null
+  // The version a dead letter carries, else every version the catalogue has of the type.
+  const version = deadLetters
+    .flat()
+    .map(versionOf)
+    .find((v) => v !== undefined)
+  const versions =
+    version === undefined || eventType === null
+      ? catalogue.filter((d) => d.type === eventType).map((d) => d.version)
+      : [version]
   const consumers = pipeline.consumers.map((c, i): ConsumerTrace => {
     const subscribed =
-      eventType === null
-        ? undefined
-        : filterPolicySelects(
-            filters.get(c.queueArn),
-            {
-              attributes: {
-                [eventTypeAttribute.name]: {
-                  DataType: eventTypeAttribute.dataType,
-                  StringValue: eventType,
-                },
-              },
-            },
-            { partial: true },
-          )
+      eventType === null ? undefined : selectsType(filters.get(c.queueArn), eventType, versions)
     const record = records[i] ?? null
     const copies = deadLetters[i] ?? []
     return {
