@@ -1,5 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander'
+import { registerCatalogueCommand } from '../cli/catalogue.ts'
 import { CliError } from '../cli/cli-error.ts'
 import { registerContractsCommand } from '../cli/contracts.ts'
 import { registerDevCommand } from '../cli/dev.ts'
@@ -25,6 +26,7 @@ registerReplayCommand(program)
 registerHistoryCommand(program)
 registerEmbeddedCommand(program)
 registerContractsCommand(program)
+registerCatalogueCommand(program)
 
 try {
   await program.parseAsync()

@@ -126,7 +126,7 @@ function message(
 }
 
 /** The envelope with its payload, as producers write it (zod's input side). */
-function payloadSchema(definition: EventDefinition): JsonSchema {
+export function payloadSchema(definition: EventDefinition): JsonSchema {
   const { $schema: _, ...schema } = z.toJSONSchema(definition.envelope, {
     io: 'input',
     unrepresentable: 'any',
