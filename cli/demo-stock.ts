@@ -1,4 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import {
+  ConditionalCheckFailedException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { ORDER_TABLE_SCHEMAS } from '../contracts/order-tables.ts'
 import { demoSkus, scarceSku, scarceStock } from './demo-orders.ts'
@@ -7,6 +10,9 @@ import { demoSkus, scarceSku, scarceStock } from './demo-orders.ts'
 export function demoStockLevels(units: number): Record<string, number> {
   return { ...Object.fromEntries(demoSkus.map((sku) => [sku, units])), [scarceSku]: scarceStock }
 }
+
+/** Tries of a stock item's put that meets a transaction on it. */
+const conflictAttempts = 6
 
 /**
  * Stocks each demo SKU with `units` available (the scarce one with its few), in the
@@ -22,24 +28,32 @@ export async function seedDemoStock(
 ): Promise<number> {
   const created = await Promise.all(
     Object.entries(demoStockLevels(units)).map(async ([sku, available]) => {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              [ORDER_TABLE_SCHEMAS.inventory.partitionKey]: sku,
-              available,
-              reserved: 0,
-              updatedAt: now.toISOString(),
-            },
-            ConditionExpression: 'attribute_not_exists(#sku)',
-            ExpressionAttributeNames: { '#sku': ORDER_TABLE_SCHEMAS.inventory.partitionKey },
-          }),
-        )
-        return 1
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return 0
-        throw error
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                [ORDER_TABLE_SCHEMAS.inventory.partitionKey]: sku,
+                available,
+                reserved: 0,
+                updatedAt: now.toISOString(),
+              },
+              ConditionExpression: 'attribute_not_exists(#sku)',
+              ExpressionAttributeNames: { '#sku': ORDER_TABLE_SCHEMAS.inventory.partitionKey },
+            }),
+          )
+          return 1
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return 0
+          // AWS refuses a write that meets a transaction on the item and says to retry it
+          // (the SDK does not); the consumers' transactions touch stock items all the time.
+          if (error instanceof TransactionConflictException && attempt < conflictAttempts) {
+            await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt))
+            continue
+          }
+          throw error
+        }
       }
     }),
   )

@@ -37,12 +37,39 @@ describe('demo stock for pipeline dev', () => {
         ],
       }),
     )
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'conflicted',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'sku', AttributeType: 'S' }],
+      }),
+    )
     client = DynamoDBDocumentClient.from(dynamodb)
   })
 
   const decide = (placed: OrderPlaced) =>
     stockEffects(placed, { client, table, eventsTable: 'events', now: new Date() })
   const none = { declined: 0, outOfStock: 0, cancel: 0 }
+
+  it('retries a stock item that meets a transaction on it, as AWS says to', async () => {
+    // Every put conflicts for a moment (as while the consumers' transactions hold the items).
+    await embedded.aws.faults.set('dynamodb.PutItem:conflict=100%')
+    const clear = setTimeout(() => void embedded.aws.faults.clear(), 300)
+    try {
+      await seedDemoStock(client, 'conflicted', 5)
+    } catch (error) {
+      clearTimeout(clear)
+      await embedded.aws.faults.clear()
+      throw error
+    }
+    const reports = await embedded.aws.faults.report()
+    expect(reports['dynamodb.PutItem']?.errors.conflict).toBeGreaterThan(0)
+    const kettle = await client.send(
+      new GetCommand({ TableName: 'conflicted', Key: { sku: 'SKU-KETTLE' } }),
+    )
+    expect(kettle.Item).toMatchObject({ available: 5, reserved: 0 })
+  })
 
   it('stocks every demo SKU, so the inventory consumer reserves demo orders', async () => {
     expect(await seedDemoStock(client, table, 100)).toBe(demoSkus.length + 1)
