@@ -35,5 +35,7 @@ describe('classifyError', () => {
   it('leaves anything else to a plain redrive', () => {
     expect(classifyError(new Error('?'))).toBe('unknown')
     expect(classifyError('a string')).toBe('unknown')
+    // A thrown value that is not an Error is not an SDK error, whatever it carries.
+    expect(classifyError({ name: 'ThrottlingException', $retryable: {} })).toBe('unknown')
   })
 })

@@ -87,6 +87,56 @@ describe('deadLetterAttributes', () => {
     expect(JSON.parse(folded.failure!.StringValue!).errorName).toBe('PermanentError')
   })
 
+  it('keeps six attributes up to the limit: four originals and the metadata make exactly 10', () => {
+    const attributes = deadLetterAttributes(originals(4), failure)
+    expect(Object.keys(attributes)).toHaveLength(10)
+    expect(attributes.failure).toBeUndefined()
+    expect(attributes['failure.errorName']).toEqual({
+      DataType: 'String',
+      StringValue: 'PermanentError',
+    })
+    expect(attributes['failure.consumer']).toEqual({ DataType: 'String', StringValue: 'inventory' })
+    expect(attributes['failure.errorMessage']).toEqual({
+      DataType: 'String',
+      StringValue: 'no such sku',
+    })
+    expect(attributes['failure.attempts']).toEqual({ DataType: 'Number', StringValue: '3' })
+  })
+
+  it('with nine originals, folds the metadata into a String JSON attribute and moves nothing', () => {
+    const attributes = deadLetterAttributes(originals(9), failure)
+    expect(Object.keys(attributes)).toHaveLength(10)
+    expect(attributes.a8).toEqual({ DataType: 'String', StringValue: 'v8' })
+    expect(attributes.failure?.DataType).toBe('String')
+    expect(JSON.parse(attributes.failure!.StringValue!)).not.toHaveProperty('overflow')
+  })
+
+  it('drops every stale failure attribute of a redriven message before counting what fits', () => {
+    // Four originals and the six attributes of an earlier dead-lettering: ten in all. Only
+    // the four count, so the new metadata gets six attributes of its own again.
+    const earlier = deadLetterAttributes(originals(4), {
+      ...failure,
+      errorName: 'OldError',
+      consumer: 'payments',
+    })
+    const redriven: SQSMessageAttributes = Object.fromEntries(
+      Object.entries(earlier).map(([name, value]) => [
+        name,
+        {
+          dataType: value.DataType!,
+          stringValue: value.StringValue!,
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      ]),
+    )
+    const attributes = deadLetterAttributes(redriven, failure)
+    expect(Object.keys(attributes)).toHaveLength(10)
+    expect(attributes.failure).toBeUndefined()
+    expect(attributes['failure.errorName']!.StringValue).toBe('PermanentError')
+    expect(attributes['failure.consumer']!.StringValue).toBe('inventory')
+  })
+
   it('replaces characters SQS refuses in an attribute value, so the DLQ accepts the message', () => {
     // A handler's message may quote event data: JSON's "\u0000" is a real NUL once parsed.
     const attributes = deadLetterAttributes(undefined, {
