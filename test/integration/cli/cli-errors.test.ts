@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { freePort, motoTarget } from '../../support/targets.ts'
@@ -128,12 +131,24 @@ describe.concurrent('pipeline CLI errors: one clear line and exit code 1', () =>
           staged,
           /stack OrderPipeline-dev is not deployed on aws in eu-west-1 at http:\S+: deploy it with `npm run deploy -- -c stage=dev`$/,
         )
+        // With no region in the environment, AWS is looked for in the profile's region, where
+        // `cdk deploy` deploys.
+        const config = path.join(mkdtempSync(path.join(tmpdir(), 'aws-config-')), 'config')
+        writeFileSync(config, '[default]\nregion = eu-central-1\n')
+        const profiled = await runPipeline(
+          ['status', '--target', 'aws', '--endpoint', moto.endpoint],
+          {
+            env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config },
+          },
+        )
+        rmSync(path.dirname(config), { recursive: true, force: true })
+        expectOneLineError(profiled, /stack OrderPipeline is not deployed on aws in eu-central-1 /)
       } finally {
         await moto.stop()
       }
     },
-    // Two CLI runs, each starting tsx, and moto: slow on a loaded machine.
-    90_000,
+    // Three CLI runs, each starting tsx, and moto: slow on a loaded machine.
+    120_000,
   )
 
   it('rejects an unknown target with the choices', async () => {

@@ -15,9 +15,9 @@ export interface CliResult {
 /** Runs `pipeline <args>` (bin/pipeline.ts under tsx) as a user would, to completion. */
 export function runPipeline(
   args: readonly string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  const { child, result } = spawnPipeline(args)
+  const { child, result } = spawnPipeline(args, options.env)
   const timeoutMs = options.timeoutMs ?? 60_000
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<never>((_, reject) => {
@@ -29,12 +29,21 @@ export function runPipeline(
   return Promise.race([result, timedOut]).finally(() => clearTimeout(timer))
 }
 
-/** `pipeline <args>` started in the background, for a test to act while it runs. */
-export function spawnPipeline(args: readonly string[]): {
+/**
+ * `pipeline <args>` started in the background, for a test to act while it runs; `env`
+ * overrides {@link cliEnv} (an undefined value removes the variable).
+ */
+export function spawnPipeline(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): {
   readonly child: ChildProcess
   readonly result: Promise<CliResult>
 } {
-  const child = spawn(tsx, ['bin/pipeline.ts', ...args], { cwd: root, env: cliEnv() })
+  const child = spawn(tsx, ['bin/pipeline.ts', ...args], {
+    cwd: root,
+    env: { ...cliEnv(), ...env },
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => {
