@@ -124,6 +124,8 @@ afterAll(async () => {
 })
 
 const skip = motoTarget.skip
+  ? 'moto_server is not on PATH (pip install "moto[server]" to deploy the stack to its CloudFormation)'
+  : undefined
 describe(`cdk bootstrap and cdk deploy against moto's CloudFormation${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it.skipIf(skip)('creates the stage’s stack with every output the CLI reads', () => {
     expect(stack.StackName).toBe('OrderPipeline-deploytest')
