@@ -64,4 +64,40 @@ describe('embedded AWS with a data folder', () => {
       await second.stop()
     }
   })
+
+  // A known difference from AWS (README, "Known differences"): fauxqs persists a message's
+  // body, attributes and counts, not the AWSTraceHeader the SQS layer keeps in memory.
+  it('forgets a message AWSTraceHeader across a restart (AWS keeps it)', async () => {
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1'
+    const first = await startEmbeddedAws({ port: 0, dataDir })
+    const sqs = new SQSClient(emulatorClientConfig(first.endpoint))
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'traced-queue' }))
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: 'traced',
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } },
+      }),
+    )
+    await first.stop()
+
+    const second = await startEmbeddedAws({ port: 0, dataDir })
+    try {
+      const sqs2 = new SQSClient(emulatorClientConfig(second.endpoint))
+      const { QueueUrl: url2 } = await sqs2.send(
+        new CreateQueueCommand({ QueueName: 'traced-queue' }),
+      )
+      const { Messages = [] } = await sqs2.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url2,
+          MessageSystemAttributeNames: ['AWSTraceHeader'],
+        }),
+      )
+      expect(Messages.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([
+        ['traced', undefined],
+      ])
+    } finally {
+      await second.stop()
+    }
+  })
 })

@@ -25,7 +25,9 @@ import { conformanceTargets, type RunningTarget } from '../../support/targets.ts
  * differ from AWS the check is expected to fail on it (`it.fails`), so a fix is noticed.
  */
 const knownDifferences: Record<string, Record<string, string>> = {
-  embedded: {},
+  embedded: {
+    'queue-policy': 'does not enforce queue policies (nor IAM): the send is accepted',
+  },
   moto: {
     'attr-empty-value': 'accepts an empty String value',
     'attr-reserved-prefix': 'accepts attribute names starting with AWS. or Amazon.',
@@ -43,6 +45,7 @@ const knownDifferences: Record<string, Record<string, string>> = {
     'fifo-delete-expired':
       'deletes a FIFO message with a receipt handle whose visibility timeout passed',
     'trace-header-and-dlq-source': 'gives no DeadLetterQueueSourceArn on a message moved to a DLQ',
+    'queue-policy': 'does not enforce queue policies: the send is accepted',
     'error-wire-format':
       'answers __type InvalidParameterValue, not InvalidParameterValueException (the query code is right)',
   },
@@ -491,6 +494,22 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
         expect(queueUrls).toEqual([source.url])
       },
     )
+  })
+
+  describe('access', () => {
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-using-identity-based-policies.html
+    check('queue-policy', 'refuses a SendMessage that the queue policy denies', async () => {
+      const { url, arn } = await queue()
+      const Policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: arn }],
+      })
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy } }))
+      const result = await refusal(
+        sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'denied' })),
+      )
+      expect(result.code).toMatch(/AccessDenied/)
+    })
   })
 
   describe('error shapes', () => {
