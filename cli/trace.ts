@@ -56,7 +56,7 @@ export interface EventTrace {
  * Whether a subscription selects an event of the type at one of the versions (the event's,
  * when known); by its type alone when no version is known.
  */
-function selectsType(
+export function selectsType(
   filter: SubscriptionFilter | undefined,
   eventType: string,
   versions: readonly number[],
