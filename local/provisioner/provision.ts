@@ -44,7 +44,9 @@ export async function provision(
   options: ProvisionOptions,
 ): Promise<ProvisionedStack> {
   const { environment, template } = plan
-  const config = emulatorClientConfig(options.endpoint, environment.region)
+  // CloudFormation outlasts throttling and 5xx while it creates a stack; so does this, also
+  // when the embedded AWS injects faults (10 % faults: one call in 10^10 fails for good).
+  const config = { ...emulatorClientConfig(options.endpoint, environment.region), maxAttempts: 10 }
   const clients = {
     sns: new SNSClient(config),
     sqs: new SQSClient(config),
