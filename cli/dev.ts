@@ -11,6 +11,13 @@ import type { FaultReport } from '../local/faults/fault-injector.ts'
 import type { FaultRule } from '../local/faults/fault-rules.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
 import { CliError } from './cli-error.ts'
+import {
+  consoleMount,
+  consoleOrigins,
+  consoleUrlOf,
+  createConsole,
+  type PipelineConsole,
+} from './console/console-server.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
 import { type DemoMix, defaultMix, demoOrder, parseMix } from './demo-orders.ts'
@@ -94,8 +101,11 @@ async function runDev(options: DevOptions): Promise<number> {
   if (options.tracing) {
     startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
   }
+  const mount = consoleMount()
+  let pipelineConsole: PipelineConsole | undefined
   const pipeline = await startLocalPipeline({
     createApp: createPipelineApp,
+    routes: mount.routes,
     tracing: options.tracing,
     port: options.port,
     dataDir: options.dataDir,
@@ -130,9 +140,20 @@ async function runDev(options: DevOptions): Promise<number> {
     )
   }
   const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns: clients.sns })
+  if (once === undefined) {
+    pipelineConsole = createConsole({
+      reader,
+      resources,
+      publisher,
+      origins: consoleOrigins(pipeline.aws.endpoint),
+      onPublished: (event) => tracker.published(event),
+    })
+    mount.attach(pipelineConsole)
+  }
   progress(`ready on ${pipeline.aws.endpoint} (function logs: ${logPath})`)
 
   const stop = async () => {
+    pipelineConsole?.stop()
     clients.destroy()
     await pipeline.stop()
     await stopTracing()
@@ -380,7 +401,11 @@ async function liveMode(
       region: run.pipeline.aws.region,
     })
     progress(
-      ['In another terminal, at the repository root:', ...hints.map((h) => `  ${h}`)].join('\n'),
+      [
+        `Console: ${consoleUrlOf(run.pipeline.aws.endpoint)}`,
+        'In another terminal, at the repository root:',
+        ...hints.map((h) => `  ${h}`),
+      ].join('\n'),
     )
   }
   let drawing = false

@@ -10,7 +10,7 @@ import { textTable } from './text-table.ts'
 
 /** Which of a consumer's two DLQs a command reads. */
 const dlqChoices = ['dlq', 'delivery', 'both'] as const
-type DlqChoice = (typeof dlqChoices)[number]
+export type DlqChoice = (typeof dlqChoices)[number]
 
 interface DlqListOptions extends TargetOptions {}
 
@@ -39,7 +39,7 @@ export interface DlqCount {
 }
 
 /** The consumer of that name, or a CliError naming the consumers there are. */
-function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
+export function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
   const consumer = pipeline.consumers.find((c) => c.name === name)
   if (!consumer) {
     throw new CliError(
@@ -142,7 +142,7 @@ export interface RedriveSummary {
 }
 
 /** Moves a consumer's dead letters back to its queue, client-side. */
-async function redrive(
+export async function redrive(
   target: Target,
   consumer: ConsumerResources,
   options: {

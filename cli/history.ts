@@ -4,7 +4,7 @@ import { type OrderState, orderDecider, orderStreamId } from '../functions/order
 import { CliError } from './cli-error.ts'
 import { pipelineReader } from './readers/index.ts'
 import { type SagaEntry, sagaHistory } from './saga-history.ts'
-import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
+import { type Target, type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 interface HistoryOptions extends TargetOptions {
   readonly asOf?: string
@@ -54,7 +54,16 @@ async function orderHistory(orderId: string, options: HistoryOptions): Promise<O
       `--as-of must be an ISO 8601 time like 2026-05-01T12:00:00Z, got '${options.asOf}'`,
     )
   }
-  return useTarget(options, async (target) => {
+  return useTarget(options, (target) => readOrderHistory(target, orderId, { asOfTime, version }))
+}
+
+/** An order's history on a target, as of a time or a version (or now); a CliError when it has none. */
+export async function readOrderHistory(
+  target: Target,
+  orderId: string,
+  { asOfTime, version }: { readonly asOfTime?: Date; readonly version?: number },
+): Promise<OrderHistory> {
+  {
     const pipeline = await pipelineReader(target).resources()
     const store = new EventStore({
       client: target.clients.documents,
@@ -104,7 +113,7 @@ async function orderHistory(orderId: string, options: HistoryOptions): Promise<O
             : new Date(Math.max(...aggregate.events.map((r) => Date.parse(r.event.timestamp))))),
       ),
     }
-  })
+  }
 }
 
 /** The history as text: one line per event, then the state it adds up to. */

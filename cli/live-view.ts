@@ -1,4 +1,5 @@
 import { localDefaults, loopback } from '../local/defaults.ts'
+import { consoleUrlOf } from './console/console-server.ts'
 import type { ConsumerStatus } from './consumer-status.ts'
 import { statusTable } from './status-table.ts'
 
@@ -23,6 +24,7 @@ export function liveView(s: LiveViewState): string {
     '',
     statusTable(s.consumers),
     '',
+    `Console: ${consoleUrlOf(s.endpoint)}`,
     'In another terminal, at the repository root:',
     ...secondTerminalHints(s).map((command) => `  ${command}`),
     `Function logs: ${s.logPath} · Ctrl-C stops.`,

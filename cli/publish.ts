@@ -27,7 +27,7 @@ interface PublishResult {
 }
 
 /** The catalogue definition of a type: the given version, else its latest. */
-function definitionOf(eventType: string, version: number | undefined): EventDefinition {
+export function definitionOf(eventType: string, version: number | undefined): EventDefinition {
   const ofType = catalogue.filter((d) => d.type === eventType)
   const known = [...new Set(catalogue.map((d) => d.type))].join(', ')
   if (ofType.length === 0) {
@@ -52,16 +52,7 @@ async function publishEvent(eventType: string, options: PublishOptions): Promise
     throw new CliError(`--event-version must be a whole number, got '${options.eventVersion}'`)
   }
   const definition = definitionOf(eventType, version)
-  let event: ReturnType<typeof createEvent>
-  try {
-    event = createEvent(definition, readData(options.data) as never, {
-      source: options.source,
-      correlationId: options.correlationId,
-    })
-  } catch (error) {
-    if (error instanceof CatalogueError) throw new CliError(error.message, { cause: error })
-    throw error
-  }
+  const event = catalogueEvent(definition, readData(options.data), options)
   return useTarget(options, async (target) => {
     const pipeline = await pipelineReader(target).resources()
     const published = await createPublisher({
@@ -75,6 +66,20 @@ async function publishEvent(eventType: string, options: PublishOptions): Promise
       topicArn: pipeline.eventTopicArn,
     }
   })
+}
+
+/** A new event of the definition with this payload, validated; a CliError naming what is wrong. */
+export function catalogueEvent(
+  definition: EventDefinition,
+  payload: unknown,
+  meta: { readonly source: string; readonly correlationId?: string },
+): ReturnType<typeof createEvent> {
+  try {
+    return createEvent(definition, payload as never, meta)
+  } catch (error) {
+    if (error instanceof CatalogueError) throw new CliError(error.message, { cause: error })
+    throw error
+  }
 }
 
 export function registerPublishCommand(program: Command): void {

@@ -89,7 +89,7 @@ const deadLetterScanLimit = 1000
  * Where one event went: per consumer, its idempotency record and DLQ copies; its place in
  * the event store; the spans of its trace.
  */
-async function traceEvent(
+export async function traceEvent(
   reader: PipelineReader,
   pipeline: PipelineResources,
   eventId: string,

@@ -23,6 +23,7 @@ import type {
   IdempotencyRecord,
   PipelineReader,
   QueueDepth,
+  StackTemplate,
   StoredEventPlace,
   SubscriptionFilter,
 } from './pipeline-reader.ts'
@@ -43,6 +44,7 @@ export abstract class AwsApiReader implements PipelineReader {
   abstract consumerFigures(consumers: readonly ConsumerResources[]): Promise<ConsumerFigures[]>
   abstract oldestMessageAges(queueNames: readonly string[]): Promise<Map<string, number>>
   abstract spans(eventId: string): Promise<readonly SpanRecord[] | null>
+  abstract stackTemplate(): Promise<StackTemplate>
 
   /** The stack's outputs as resources; outputs of another version of the app are a CliError. */
   protected pipelineOf(outputs: Readonly<Record<string, string>>): PipelineResources {

@@ -1,4 +1,8 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation'
+import {
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation'
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch'
 import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
 import {
@@ -10,7 +14,7 @@ import { CliError } from '../cli-error.ts'
 import { deployCommand, type Target } from '../target.ts'
 import { AwsApiReader } from './aws-api-reader.ts'
 import { latestMetricValues, oldestMessageAgeQuery } from './cloudwatch-figures.ts'
-import type { ConsumerFigures } from './pipeline-reader.ts'
+import type { ConsumerFigures, StackTemplate } from './pipeline-reader.ts'
 
 /**
  * A deployed pipeline (LocalStack or AWS): its resources from CloudFormation's stack
@@ -70,6 +74,7 @@ export class CloudPipelineReader extends AwsApiReader {
       return [
         oldestMessageAgeQuery(`age${i}`, c.queueName),
         runtime(RUNTIME_METRICS.processed, 'Sum', 'processed'),
+        runtime(RUNTIME_METRICS.retried, 'Sum', 'retried'),
         runtime(RUNTIME_METRICS.eventAge, 'p50', 'p50'),
         runtime(RUNTIME_METRICS.eventAge, 'p99', 'p99'),
       ]
@@ -83,9 +88,38 @@ export class CloudPipelineReader extends AwsApiReader {
     return consumers.map((_, i) => ({
       oldestAgeSeconds: read(`age${i}`),
       processed: read(`processed${i}`),
+      retried: read(`retried${i}`),
       latencyP50Ms: read(`p50${i}`),
       latencyP99Ms: read(`p99${i}`),
     }))
+  }
+
+  /** The deployed template (CDK writes JSON) and each resource's physical id. */
+  async stackTemplate(): Promise<StackTemplate> {
+    const { cloudformation } = this.target.clients
+    const StackName = this.target.stackName
+    const [{ TemplateBody = '{}' }, { StackResources = [] }] = await Promise.all([
+      cloudformation.send(new GetTemplateCommand({ StackName })),
+      cloudformation.send(new DescribeStackResourcesCommand({ StackName })),
+    ])
+    const template = JSON.parse(TemplateBody) as {
+      Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>
+    }
+    const physicalIds = new Map(
+      StackResources.map((r) => [r.LogicalResourceId, r.PhysicalResourceId]),
+    )
+    return {
+      resources: Object.fromEntries(
+        Object.entries(template.Resources ?? {}).map(([id, r]) => [
+          id,
+          {
+            type: r.Type,
+            properties: r.Properties ?? {},
+            ...(physicalIds.get(id) ? { physicalId: physicalIds.get(id) } : {}),
+          },
+        ]),
+      ),
+    }
   }
 
   /** Spans go to the OTLP collector the functions are configured with: none here. */

@@ -7,11 +7,13 @@ import {
   spansRoute,
   stackRoute,
   statusRoute,
+  type TemplateDocument,
+  templateRoute,
 } from '../../local/pipeline/pipeline-routes.ts'
 import { CliError } from '../cli-error.ts'
 import { unreachable } from '../target.ts'
 import { AwsApiReader } from './aws-api-reader.ts'
-import type { ConsumerFigures } from './pipeline-reader.ts'
+import type { ConsumerFigures, StackTemplate } from './pipeline-reader.ts'
 
 /** How long a request to the running `pipeline dev` may take. */
 const routeTimeoutMs = 5000
@@ -48,6 +50,7 @@ export class EmbeddedPipelineReader extends AwsApiReader {
       return {
         oldestAgeSeconds: status?.oldestMessageAgeSeconds[c.queueName] ?? null,
         processed: figures?.processed ?? (status ? 0 : null),
+        retried: figures?.failed ?? (status ? 0 : null),
         latencyP50Ms: figures?.latencyP50Ms ?? null,
         latencyP99Ms: figures?.latencyP99Ms ?? null,
       }
@@ -69,6 +72,15 @@ export class EmbeddedPipelineReader extends AwsApiReader {
     if (!response.ok) return null
     const document = (await response.json()) as SpansDocument
     return document.tracing ? document.spans : null
+  }
+
+  /** The template `npm start` synthesized and provisioned. */
+  async stackTemplate(): Promise<StackTemplate> {
+    const response = await this.#get(templateRoute)
+    if (!response.ok) {
+      throw new CliError(`${this.target.endpoint} serves no stack template (${response.status})`)
+    }
+    return (await response.json()) as TemplateDocument
   }
 
   /** The runner's status document; undefined when the endpoint answers without one. */

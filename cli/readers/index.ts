@@ -7,6 +7,7 @@ export type {
   ConsumerFigures,
   IdempotencyRecord,
   PipelineReader,
+  StackTemplate,
   StoredEventPlace,
   SubscriptionFilter,
 } from './pipeline-reader.ts'

@@ -1,5 +1,6 @@
 import type { ConsumerResources, PipelineResources } from '../../contracts/outputs.ts'
 import type { SpanRecord } from '../../contracts/trace-context.ts'
+import type { TemplateDocument } from '../../local/pipeline/pipeline-routes.ts'
 import type { DeadLetter } from '../dlq-messages.ts'
 import type { Target } from '../target.ts'
 
@@ -19,6 +20,8 @@ export interface ConsumerFigures {
   readonly oldestAgeSeconds: number | null
   /** Records processed (embedded: since `npm start`; AWS: in the last hour, from CloudWatch). */
   readonly processed: number | null
+  /** Records given back to be received again (a failure retried), counted as `processed` is. */
+  readonly retried: number | null
   readonly latencyP50Ms: number | null
   readonly latencyP99Ms: number | null
 }
@@ -42,6 +45,13 @@ export interface IdempotencyRecord {
   readonly lastFailureAt?: string
   readonly expiresAt?: string
 }
+
+/**
+ * The stack's resources as its template declares them (references to other resources as
+ * `Ref` and `Fn::GetAtt`), each with its physical id: what `Ref` gives, a queue's URL, a
+ * table's or function's name, a topic's ARN. The embedded pipeline serves it in this shape.
+ */
+export type StackTemplate = TemplateDocument
 
 /** An events-table item with this event id, or caused by this event. */
 export interface StoredEventPlace {
@@ -95,4 +105,6 @@ export interface PipelineReader {
    * to a tracing backend, which is where to look for them).
    */
   spans(eventId: string): Promise<readonly SpanRecord[] | null>
+  /** The stack's template and each resource's physical id (the console's topology). */
+  stackTemplate(): Promise<StackTemplate>
 }

@@ -24,7 +24,22 @@ export interface SpansDocument {
   readonly spans: readonly SpanRecord[]
 }
 
+/** `/_pipeline/template`: the synthesized template's resources, each with its physical id. */
+export interface TemplateDocument {
+  readonly resources: Readonly<
+    Record<
+      string,
+      {
+        readonly type: string
+        readonly properties: Readonly<Record<string, unknown>>
+        readonly physicalId?: string
+      }
+    >
+  >
+}
+
 export const stackRoute = '/_pipeline/stack'
+export const templateRoute = '/_pipeline/template'
 export const statusRoute = '/_pipeline/status'
 export const spansRoute = '/_pipeline/spans'
 
@@ -37,6 +52,7 @@ export function pipelineRoutes(
     | {
         stack: StackDocument
         status: () => StatusDocument
+        template?: TemplateDocument
         /** @default - no tracing: no spans */
         spans?: (eventId: string) => SpansDocument
       }
@@ -52,6 +68,7 @@ export function pipelineRoutes(
   return {
     [stackRoute]: (_req, res) => send(res, read()?.stack),
     [statusRoute]: (_req, res) => send(res, read()?.status()),
+    [templateRoute]: (_req, res) => send(res, read()?.template),
     [spansRoute]: (req, res) => {
       const eventId = new URL(req.url ?? '/', 'http://local').searchParams.get('eventId') ?? ''
       const served = read()

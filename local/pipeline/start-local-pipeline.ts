@@ -16,6 +16,7 @@ import {
   type SpansDocument,
   type StackDocument,
   type StatusDocument,
+  type TemplateDocument,
 } from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
 import { SpanStore } from './span-store.ts'
@@ -81,6 +82,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     | {
         stack: StackDocument
         status: () => StatusDocument
+        template: TemplateDocument
         spans: (eventId: string) => SpansDocument
       }
     | undefined
@@ -132,6 +134,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       .map((r) => String(r.attributes.QueueName))
     served = {
       stack: { stackName, region: aws.region, outputs: stack.outputs },
+      template: templateDocument(template, stack),
       status: () => ({
         startedAt,
         functions: stats.snapshot(),
@@ -165,5 +168,25 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await aws.stop()
     spans?.close()
     throw error
+  }
+}
+
+/** The synthesized template's resources as the console draws them, with their physical ids. */
+function templateDocument(
+  template: import('../provisioner/template.ts').CfnTemplate,
+  stack: ProvisionedStack,
+): TemplateDocument {
+  const physicalIds = new Map(stack.resources.map((r) => [r.logicalId, r.physicalId]))
+  return {
+    resources: Object.fromEntries(
+      Object.entries(template.Resources ?? {}).map(([id, resource]) => {
+        const r = resource as { Type: string; Properties?: Record<string, unknown> }
+        const physicalId = physicalIds.get(id)
+        return [
+          id,
+          { type: r.Type, properties: r.Properties ?? {}, ...(physicalId ? { physicalId } : {}) },
+        ]
+      }),
+    ),
   }
 }
