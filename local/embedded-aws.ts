@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { MessageChannel } from 'node:worker_threads'
+import type { LocalTransport } from '../contracts/local-transport.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { localDefaults, loopback } from './defaults.ts'
 import { createDynamoDbLayer, type DynamoDbLayer } from './dynamodb/layer.ts'
@@ -10,6 +12,7 @@ import type { FaultRule } from './faults/fault-rules.ts'
 import { parseFaults } from './faults/parse-faults.ts'
 import { createGateway, type RequestHandler } from './gateway.ts'
 import { createSnsSqs, type SqsStoreView } from './sns-sqs/fauxqs.ts'
+import { localTransport, routedTransport, servePort, type TransportPorts } from './wire-service.ts'
 
 export interface EmbeddedAwsOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`, LocalStack's) */
@@ -74,6 +77,18 @@ export interface EmbeddedAws {
   readonly startedAt: Date
   /** fauxqs's SQS store, for inspection by local tooling. */
   readonly sqsStore: SqsStoreView
+  /**
+   * The in-process transport for SDK clients on this thread (`sdkTransportConfig(transport)`):
+   * the same services the endpoint serves, without HTTP or signing.
+   */
+  readonly transport: LocalTransport
+  /**
+   * Ports for another thread's in-process transport (a function's execution environment):
+   * transfer them and build it there with `portTransport` and `routedTransport`.
+   */
+  connectTransport(): Promise<TransportPorts>
+  /** Requests served since start by `<service>.<operation>`, over HTTP and in process. */
+  requestCounts(): Promise<Record<string, number>>
   /** The embedded DynamoDB's controls that have no AWS API. */
   readonly dynamodb: {
     /** Runs the time-to-live sweeper now (as if at `now`); resolves to how many items it deleted. */
@@ -198,6 +213,18 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     dynamoDbEndpoint: dynamodb.endpoint ?? endpoint,
     startedAt: new Date(),
     sqsStore: snsSqs.sqsStore,
+    transport: routedTransport({
+      dynamodb: localTransport(dynamodb.call),
+      snsSqs: localTransport(snsSqs.call),
+    }),
+    async connectTransport() {
+      const { port1, port2 } = new MessageChannel()
+      servePort(port1, snsSqs.call)
+      return { dynamodb: await dynamodb.connect(), snsSqs: port2 }
+    },
+    async requestCounts() {
+      return { ...snsSqs.requestCounts(), ...(await dynamodb.requestCounts()) }
+    },
     dynamodb: { sweepExpiredItems: (now) => dynamodb.sweepExpiredItems(now) },
     faults,
     stop() {

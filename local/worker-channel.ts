@@ -5,7 +5,7 @@
  * an error. The host side turns the worker's failures, and its exit, into typed errors that
  * each host names in its own terms.
  */
-import { parentPort, type Worker } from 'node:worker_threads'
+import { parentPort, type TransferListItem, type Worker } from 'node:worker_threads'
 
 /** An error as it crosses the thread boundary (structured clone keeps no class). */
 interface ErrorFields {
@@ -148,16 +148,19 @@ export class WorkerChannel<Request, Result> {
   }
 
   /**
-   * Sends `request`; resolves to the worker's result, or rejects with `WorkerRequestError`
+   * Sends `request` (moving what `transfer` lists, such as a MessagePort); resolves to the worker's result, or rejects with `WorkerRequestError`
    * (the worker threw), `WorkerExitError` (it is gone) or `WorkerSendError`.
    */
-  request(request: Request): Promise<Result> {
+  request(request: Request, transfer?: readonly TransferListItem[]): Promise<Result> {
     if (this.#gone) return Promise.reject(this.#gone)
     const id = this.#nextId++
     return new Promise<Result>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject })
       try {
-        this.#worker.postMessage({ id, request } satisfies WorkerRequest<Request>)
+        this.#worker.postMessage(
+          { id, request } satisfies WorkerRequest<Request>,
+          transfer as TransferListItem[] | undefined,
+        )
       } catch (error) {
         this.#pending.delete(id)
         reject(new WorkerSendError((error as Error).message, { cause: error }))

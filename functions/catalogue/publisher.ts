@@ -6,6 +6,7 @@ import {
   SNSClient,
 } from '@aws-sdk/client-sns'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { sdkTransportConfig } from '../../contracts/local-transport.ts'
 import { eventMessageAttributes } from '../../contracts/message-attributes.ts'
 import { endWithError, injectIntoAttributes, startPublishSpan } from '../tracing/index.ts'
 import { catalogue } from './catalogue.ts'
@@ -171,9 +172,12 @@ export function createPublisher(options: PublisherOptions): Publisher {
   }
 }
 
-/** One client per process, created on first use; SDK v3 reads AWS_ENDPOINT_URL and the region. */
+/**
+ * One client per process, created on first use; SDK v3 reads AWS_ENDPOINT_URL and the region
+ * (and locally it may use the in-process transport, contracts/local-transport.ts).
+ */
 function processSnsClient(): SNSClient {
-  defaultSns ??= new SNSClient({})
+  defaultSns ??= new SNSClient(sdkTransportConfig())
   return defaultSns
 }
 

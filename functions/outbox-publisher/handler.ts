@@ -8,6 +8,7 @@ import {
   PUBLISHED_ORIGIN,
   STORED_EVENT_ORIGIN,
 } from '../../contracts/event-store-tables.ts'
+import { sdkTransportConfig } from '../../contracts/local-transport.ts'
 import { messageGroupIdOf } from '../../contracts/message-attributes.ts'
 import {
   contextOfStoredEvent,
@@ -37,7 +38,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   if (!topicArn)
     throw new Error(`environment variable ${PUBLISHER_ENVIRONMENT.topicArn} is not set`)
   const messageGroupIdPath = process.env[PUBLISHER_ENVIRONMENT.messageGroupIdPath] || undefined
-  sns ??= new SNSClient({})
+  sns ??= new SNSClient(sdkTransportConfig())
 
   const inserts = event.Records.filter((record) => record.eventName === 'INSERT')
   const events: BusEvent[] = []

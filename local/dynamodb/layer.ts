@@ -1,10 +1,12 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { localDefaults } from '../defaults.ts'
 import { FaultInjector, type FaultReport } from '../faults/fault-injector.ts'
 import type { FaultRule } from '../faults/fault-rules.ts'
 import type { RequestHandler } from '../gateway.ts'
+import { RequestCounts, serveOverHttp, servePort, type WireService } from '../wire-service.ts'
 import type { LayerContext } from './context.ts'
 import { closeDynaliteStore, openDynaliteStore } from './dynalite-store.ts'
-import { createDynamoDbRouter } from './router.ts'
+import { createDynamoDbService } from './router.ts'
 import { StreamLog } from './stream-log.ts'
 import { TableSettingsStore } from './table-settings.ts'
 import { TransactionTokens } from './transaction-tokens.ts'
@@ -25,8 +27,21 @@ export interface DynamoDbLayerOptions {
 }
 
 export interface DynamoDbLayer {
-  /** Serves DynamoDB_20120810.* and DynamoDBStreams_20120810.* requests. */
+  /**
+   * Serves DynamoDB_20120810.* and DynamoDBStreams_20120810.* requests: the layer's one entry
+   * (validation, the actions, fault injection), which the HTTP endpoint and the in-process
+   * transport both call.
+   */
+  readonly call: WireService
+  /** `call` over HTTP. */
   readonly handler: RequestHandler
+  /**
+   * A new in-process channel to `call`: transfer the port to another thread and build a
+   * transport on it there with `portTransport`.
+   */
+  connect(): Promise<MessagePort>
+  /** Requests served since start, by `DynamoDB.<operation>` and `DynamoDB Streams.<operation>`. */
+  requestCounts(): Promise<Record<string, number>>
   /**
    * Runs the time-to-live sweeper now, as if the time were `now`: deletes expired items with
    * their stream REMOVE records. Resolves to how many items it deleted.
@@ -85,9 +100,18 @@ export async function createDynamoDbLayer(
       : undefined
 
   const faults = new FaultInjector(options.faults)
+  const counts = new RequestCounts()
+  const call = createDynamoDbService(context, counts, faults)
   let closed: Promise<void> | undefined
   return {
-    handler: createDynamoDbRouter(context, faults),
+    call,
+    handler: serveOverHttp(call),
+    async connect() {
+      const { port1, port2 } = new MessageChannel()
+      servePort(port1, call)
+      return port2
+    },
+    requestCounts: async () => counts.snapshot(),
     sweepExpiredItems: (now = new Date()) => sweep(now.getTime()),
     setFaults: async (rules) => faults.set(rules),
     faultReport: async () => faults.report(),

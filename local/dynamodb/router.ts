@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { crc32 } from 'node:zlib'
 import batchGetItemAction from 'dynalite/actions/batchGetItem.js'
 import getItemAction from 'dynalite/actions/getItem.js'
@@ -17,10 +16,11 @@ import * as queryValidation from 'dynalite/validations/query.js'
 import * as scanValidation from 'dynalite/validations/scan.js'
 import * as tagResourceValidation from 'dynalite/validations/tagResource.js'
 import * as untagResourceValidation from 'dynalite/validations/untagResource.js'
+import type { AwsWireRequest, AwsWireResponse } from '../../contracts/local-transport.ts'
 import { InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
 import type { FaultInjector } from '../faults/fault-injector.ts'
 import type { FaultService } from '../faults/fault-rules.ts'
-import type { RequestHandler } from '../gateway.ts'
+import type { RequestCounts, WireService } from '../wire-service.ts'
 import type { Action } from './actions/action.ts'
 import { batchWriteItem } from './actions/batch-write-item.ts'
 import { createTable } from './actions/create-table.ts'
@@ -42,6 +42,7 @@ import {
   isDynaliteError,
   unsupportedOperation,
 } from './errors.ts'
+import { requestUnits } from './request-units.ts'
 import { describeStream } from './streams/describe-stream.ts'
 import { getRecords } from './streams/get-records.ts'
 import { getShardIterator } from './streams/get-shard-iterator.ts'
@@ -96,87 +97,96 @@ const services: Record<
 }
 
 /**
- * The HTTP side of the layer: reads a JSON-protocol request, runs the operation its
- * X-Amz-Target names (under `faults`, when it injects any), and writes the result or the
- * error as DynamoDB does; a lost reply resets the connection after the operation ran.
+ * The layer's one entry, whichever way a request arrives (HTTP or the in-process transport):
+ * runs the operation its X-Amz-Target names (under `faults`, when it injects any) and answers
+ * with the result or the error as DynamoDB writes them; a lost reply rejects with `LostReply`
+ * after the operation ran, for the transport to drop. Counts what it served, by operation.
  */
-export function createDynamoDbRouter(
+export function createDynamoDbService(
   context: LayerContext,
+  counts: RequestCounts,
   faults?: FaultInjector,
-): RequestHandler {
-  return (req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      dispatch(context, faults, req, Buffer.concat(chunks).toString('utf8')).then(
-        (body) => send(res, 200, body),
-        (error: unknown) => sendError(res, error),
-      )
-    })
+): WireService {
+  return async (request) => {
+    try {
+      return reply(200, await dispatch(context, faults, request, counts))
+    } catch (error) {
+      if (error instanceof LostReply) throw error
+      return errorReply(error)
+    }
   }
 }
+
+type Json = Record<string, unknown>
 
 async function dispatch(
   context: LayerContext,
   faults: FaultInjector | undefined,
-  req: IncomingMessage,
-  body: string,
+  wire: AwsWireRequest,
+  counts: RequestCounts,
 ): Promise<object> {
-  const target = String(req.headers['x-amz-target'] ?? '')
+  const target = wire.headers['x-amz-target'] ?? ''
   const [prefix = '', operation = ''] = target.split('.')
   const service = services[prefix]
   const action = service?.actions[operation]
   if (!service || !action)
     throw unsupportedOperation(service?.name ?? 'DynamoDB', operation || target)
+  counts.add(`${service.name}.${operation}`)
   let request: unknown
   try {
-    request = body ? JSON.parse(body) : undefined
+    request = wire.body ? JSON.parse(wire.body) : undefined
   } catch {
     throw new DynamoDbError('SerializationException', 'The request body is not valid JSON')
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new DynamoDbError('SerializationException', 'The request body must be a JSON object')
   }
-  return withFaults(faults, service.faults, operation, request, () => action(context, request))
-}
-
-function send(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body)
-  const bytes = Buffer.from(text, 'utf8')
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': bytes.length,
-    'x-amzn-requestid': randomUUID(),
-    'x-amz-crc32': String(crc32(bytes)),
-  })
-  res.end(bytes)
-}
-
-function sendError(res: ServerResponse, error: unknown): void {
-  if (error instanceof LostReply) {
-    res.destroy()
-    return
+  const result = await withFaults(faults, service.faults, operation, request, () =>
+    action(context, request),
+  )
+  if (service.name === 'DynamoDB') {
+    const units = requestUnits(operation, request as Json, result as Json)
+    if (units.write > 0) counts.add('DynamoDB.WRU', units.write)
+    if (units.read > 0) counts.add('DynamoDB.RRU', units.read)
   }
+  return result
+}
+
+function reply(status: number, body: object): AwsWireResponse {
+  const text = JSON.stringify(body)
+  return {
+    status,
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': randomUUID(),
+      'x-amz-crc32': String(crc32(text)),
+    },
+    body: text,
+  }
+}
+
+function errorReply(error: unknown): AwsWireResponse {
   if (error instanceof InjectedFault) {
     const { code, message, members, status } = error.error
-    send(res, status, { __type: dynamoDbErrorType(code), message, ...members })
-    return
+    return reply(status, {
+      __type: dynamoDbErrorType(code),
+      message,
+      ...members,
+    })
   }
   if (error instanceof DynamoDbError) {
-    send(res, error.status, {
+    return reply(error.status, {
       __type: dynamoDbErrorType(error.code),
       message: error.message,
       ...error.members,
     })
-    return
   }
   if (isDynaliteError(error)) {
     const { __type, message, Message, ...members } = error.body
-    send(res, error.statusCode, { __type, message: message ?? Message ?? '', ...members })
-    return
+    return reply(error.statusCode, { __type, message: message ?? Message ?? '', ...members })
   }
   console.error('[embedded DynamoDB] internal error:', error)
-  send(res, 500, {
+  return reply(500, {
     __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
     message: `The embedded DynamoDB failed: ${error instanceof Error ? error.message : String(error)}`,
   })

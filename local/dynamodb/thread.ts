@@ -1,11 +1,12 @@
 /**
  * The embedded DynamoDB in a worker thread of its own (see `startDynamoDbThread`): the layer
- * behind an HTTP server on 127.0.0.1, so that the SDK clients that call it most (the
- * functions' and the stream pollers') reach it without going through the main thread.
+ * behind an HTTP server on 127.0.0.1 for external clients, and behind MessagePorts (`connect`)
+ * for the functions and the stream pollers, which reach it without the main thread or HTTP.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { workerData } from 'node:worker_threads'
+import { servePort } from '../wire-service.ts'
 import { serveRequests } from '../worker-channel.ts'
 import { createDynamoDbLayer, type DynamoDbLayerOptions } from './layer.ts'
 import type { ThreadRequest } from './threaded-layer.ts'
@@ -23,6 +24,11 @@ await serveRequests<ThreadRequest, unknown, number>('dynamodb/thread.ts', async 
       if (request.type === 'sweep') return layer.sweepExpiredItems(new Date(request.now))
       if (request.type === 'faults') return layer.setFaults(request.rules).then(() => 0)
       if (request.type === 'fault-report') return layer.faultReport()
+      if (request.type === 'counts') return layer.requestCounts()
+      if (request.type === 'connect') {
+        servePort(request.port, layer.call)
+        return 0
+      }
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await layer.close()

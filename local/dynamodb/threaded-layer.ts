@@ -1,19 +1,25 @@
-import { Agent, type IncomingHttpHeaders, request } from 'node:http'
-import { Worker } from 'node:worker_threads'
-import { sendAwsError } from '../aws-errors.ts'
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import type { FaultReport } from '../faults/fault-injector.ts'
 import type { FaultRule } from '../faults/fault-rules.ts'
+import { portTransport, serveOverHttp } from '../wire-service.ts'
 import { WorkerChannel, WorkerExitError, WorkerInitError } from '../worker-channel.ts'
+import { workerExecArgv } from '../worker-exec-argv.ts'
 import type { DynamoDbLayer, DynamoDbLayerOptions } from './layer.ts'
 
-/** What the host asks the DynamoDB thread; `sweep` and `close` are answered with a number, `fault-report` with the report. */
+/**
+ * What the host asks the DynamoDB thread; `sweep`, `connect` and `close` are answered with a
+ * number, `fault-report` with the report, `counts` with the request counts.
+ */
 export type ThreadRequest =
   | { readonly type: 'sweep'; readonly now: number }
   | { readonly type: 'faults'; readonly rules: readonly FaultRule[] }
   | { readonly type: 'fault-report' }
+  /** Serve the layer on this port too (the other end goes to a function or a poller). */
+  | { readonly type: 'connect'; readonly port: MessagePort }
+  | { readonly type: 'counts' }
   | { readonly type: 'close' }
 
-type ThreadResult = number | FaultReport
+type ThreadResult = number | FaultReport | Record<string, number>
 
 export interface ThreadedDynamoDbLayer extends DynamoDbLayer {
   /** The thread's own endpoint, `http://127.0.0.1:<port>`, for SDK clients that call DynamoDB and DynamoDB Streams directly. */
@@ -21,29 +27,28 @@ export interface ThreadedDynamoDbLayer extends DynamoDbLayer {
 }
 
 const threadScript = new URL('./thread.ts', import.meta.url)
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade'])
 
 /**
  * The embedded DynamoDB (the same layer) run in a worker thread, so its work (validation,
  * expressions, LevelDB, JSON) runs beside SNS/SQS and the event source mappings on the main
  * thread instead of after them (docs/decisions/0002-embedded-dynamodb-in-a-worker-thread.md).
- * The thread serves HTTP on its own 127.0.0.1 port
- * (`endpoint`); `handler` forwards the requests the shared endpoint receives to it, so a
- * client of either sees one DynamoDB.
+ * The thread serves HTTP on its own 127.0.0.1 port (`endpoint`) for external clients; this
+ * thread reaches it over a MessagePort (`call`, and the shared endpoint's `handler` through
+ * it), and `connect` gives each function's environment a port of its own, so a client of
+ * any of them sees one DynamoDB.
  */
 export async function startDynamoDbThread(
   options: DynamoDbLayerOptions = {},
 ): Promise<ThreadedDynamoDbLayer> {
   const worker = new Worker(threadScript, {
     workerData: { ...options },
-    // Not the parent's flags (under `npm start` they load tsx); Node strips the types itself.
-    execArgv: [],
+    execArgv: workerExecArgv(),
   })
   const { channel, port } = await openThread(worker)
   worker.on('error', (error) => console.error('[embedded DynamoDB] thread failed:', error))
 
-  const ask = (request: ThreadRequest): Promise<ThreadResult> =>
-    channel.request(request).catch((error: Error) => {
+  const ask = (request: ThreadRequest, transfer?: MessagePort[]): Promise<ThreadResult> =>
+    channel.request(request, transfer).catch((error: Error) => {
       if (error instanceof WorkerExitError)
         throw new Error(
           `the embedded DynamoDB thread has exited (${error.error?.message ?? error.code})`,
@@ -51,36 +56,21 @@ export async function startDynamoDbThread(
       throw new Error(error.message, { cause: error })
     })
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 })
+  const connect = async (): Promise<MessagePort> => {
+    const { port1, port2 } = new MessageChannel()
+    await ask({ type: 'connect', port: port1 }, [port1])
+    return port2
+  }
+  const own = portTransport(await connect())
+  const call = (request: Parameters<typeof own.send>[0]) => own.send(request)
+
   let closed: Promise<void> | undefined
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    handler: (req, res) => {
-      const upstream = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: req.method,
-          path: req.url,
-          headers: withoutHopByHop(req.headers),
-          agent,
-        },
-        (response) => {
-          res.writeHead(response.statusCode ?? 500, withoutHopByHop(response.headers))
-          response.pipe(res)
-        },
-      )
-      upstream.on('error', (error) =>
-        sendAwsError(
-          res,
-          'json',
-          500,
-          'InternalServerError',
-          `The embedded DynamoDB failed: ${error.message}`,
-        ),
-      )
-      req.pipe(upstream)
-    },
+    call,
+    handler: serveOverHttp(call),
+    connect,
+    requestCounts: async () => (await ask({ type: 'counts' })) as Record<string, number>,
     sweepExpiredItems: async (now = new Date()) =>
       (await ask({ type: 'sweep', now: now.getTime() })) as number,
     setFaults: async (rules) => {
@@ -89,7 +79,7 @@ export async function startDynamoDbThread(
     faultReport: async () => (await ask({ type: 'fault-report' })) as FaultReport,
     close() {
       closed ??= (async () => {
-        agent.destroy()
+        own.close()
         if (channel.alive) {
           await ask({ type: 'close' }).catch(() => 0)
           await Promise.race([channel.exited, new Promise((resolve) => setTimeout(resolve, 5000))])
@@ -117,12 +107,4 @@ async function openThread(
       new Error(`The embedded DynamoDB thread exited with code ${exit.code} while starting`)
     )
   }
-}
-
-function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (!hopByHop.has(name)) out[name] = value
-  }
-  return out
 }

@@ -1,3 +1,4 @@
+import type { TransportPorts } from '../wire-service.ts'
 import type { InvocationContextData } from './execution-environment/lambda-context.ts'
 
 /** How an invocation ended, as the event source mapping sees it. */
@@ -27,4 +28,6 @@ export interface InvokeRequest {
 export interface EnvironmentData {
   readonly entry: string
   readonly handlerExport: string
+  /** The embedded AWS's in-process transport, when the host gives one. */
+  readonly transportPorts?: TransportPorts
 }

@@ -1,9 +1,11 @@
 import { join } from 'node:path'
 import { SNSClient } from '@aws-sdk/client-sns'
 import { SQSClient } from '@aws-sdk/client-sqs'
+import type { LocalTransport } from '../../contracts/local-transport.ts'
 import { emulatorClientConfig } from '../client-config.ts'
 import { localDefaults } from '../defaults.ts'
 import type { ProvisionedStack } from '../provisioner/provision.ts'
+import type { TransportPorts } from '../wire-service.ts'
 import {
   type EventSourceMappingDefinition,
   eventSourceMappingDefinitions,
@@ -15,6 +17,12 @@ import { StreamEventSource } from './event-sources/stream-event-source.ts'
 import { functionDefinitions } from './function-definitions.ts'
 import type { FunctionLog } from './function-log.ts'
 import { LocalFunction } from './local-function.ts'
+
+/** What the runner needs of an embedded AWS in this process to skip HTTP and signing. */
+interface InProcessAws {
+  readonly transport: LocalTransport
+  connectTransport(): Promise<TransportPorts>
+}
 
 export interface RunnerOptions {
   readonly stack: ProvisionedStack
@@ -48,6 +56,12 @@ export interface RunnerOptions {
    * @default - in memory
    */
   readonly dataDir?: string
+  /**
+   * The embedded AWS's in-process transport: the pollers' clients call it directly and every
+   * execution environment gets ports of its own, so no SDK request crosses HTTP or is signed.
+   * @default - HTTP to the stack's endpoint (LocalStack, or an embedded AWS in another process)
+   */
+  readonly inProcess?: InProcessAws
   /** Long-poll wait of the SQS pollers, in seconds. @default 20 (`localDefaults.longPollSeconds`) */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
@@ -71,7 +85,11 @@ export interface RunningMappings {
  */
 export async function startEventSourceMappings(options: RunnerOptions): Promise<RunningMappings> {
   const { stack } = options
-  const config = emulatorClientConfig(stack.endpoint, stack.environment.region)
+  const config = emulatorClientConfig(
+    stack.endpoint,
+    stack.environment.region,
+    options.inProcess?.transport,
+  )
   const sqs = new SQSClient(config)
   const sns = new SNSClient(config)
   const definitions = new Map(
@@ -119,6 +137,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
         endpoint: stack.endpoint,
         region: stack.environment.region,
         dynamoDbEndpoint: options.dynamoDbEndpoint,
+        transportPorts: options.inProcess && (() => options.inProcess!.connectTransport()),
         maxEnvironments: Math.max(1, environments.get(name) ?? 1),
         log: options.log,
         extraEnvironment: options.extraEnvironment,
@@ -149,6 +168,7 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
       fn,
       endpoint: stack.endpoint,
       streamsEndpoint: options.dynamoDbEndpoint,
+      transport: options.inProcess?.transport,
       region: stack.environment.region,
       destinations: { sqs, sns },
       checkpoints,

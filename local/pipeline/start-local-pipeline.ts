@@ -44,6 +44,11 @@ export interface LocalPipelineOptions {
    * two cores. @default true
    */
   readonly dynamoDbThread?: boolean
+  /**
+   * Functions and pollers reach the embedded AWS over in-process channels, unsigned, instead
+   * of loopback HTTP with SigV4 (the same services serve both). @default true
+   */
+  readonly inProcessTransport?: boolean
   /** Concurrent batches at most per mapping. @default 2 (`localDefaults.maxConcurrencyPerMapping`) */
   readonly maxConcurrencyPerMapping?: number
   /**
@@ -119,6 +124,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       prewarm: true,
       dataDir: options.dataDir && join(options.dataDir, 'lambda'),
       dynamoDbEndpoint: aws.dynamoDbEndpoint,
+      inProcess: options.inProcessTransport === false ? undefined : aws,
       maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
       log: options.functionLog,
       extraEnvironment: spans ? { [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER } : undefined,

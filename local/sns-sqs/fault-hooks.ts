@@ -12,16 +12,23 @@ interface HookRequest {
 
 interface HookReply {
   hijack(): unknown
+  header(name: string, value: string): unknown
   readonly raw: ServerResponse
 }
 
 const snsOperations = new Set(faultOperations.sns)
 
 /**
+ * Header of a reply to drop: fauxqs's app is reached through `inject` (from HTTP and the
+ * in-process transport alike), so the hook marks the reply and the caller drops it.
+ */
+export const lostReplyHeader = 'x-embedded-aws-lost-reply'
+
+/**
  * SNS fault injection as two Fastify hooks on fauxqs's app, at the level of its actions: the
  * operation is read from what fauxqs routes by (the `Action` form field); SQS's faults are
  * applied in the SQS layer (sqs/sqs-layer.ts), which serves both of its protocols. `preHandler` waits the latency and answers an injected error instead of the
- * action; `onSend` resets the connection of a lost reply once the action has run.
+ * action; `onSend` marks a lost reply (`lostReplyHeader`) once the action has run, for the caller to drop.
  */
 export function faultHooks(faults: FaultInjector) {
   const lost = new WeakSet<object>()
@@ -39,11 +46,11 @@ export function faultHooks(faults: FaultInjector) {
     },
     onSend(
       request: HookRequest,
-      _reply: HookReply,
+      reply: HookReply,
       payload: unknown,
       done: (error: null, payload: unknown) => void,
     ): void {
-      if (lost.has(request)) request.raw.socket?.destroy()
+      if (lost.has(request)) reply.header(lostReplyHeader, '1')
       done(null, payload)
     },
   }

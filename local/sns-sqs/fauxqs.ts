@@ -5,7 +5,8 @@ import { localDefaults } from '../defaults.ts'
 import { InjectedFault, LostReply } from '../faults/apply-faults.ts'
 import type { FaultInjector } from '../faults/fault-injector.ts'
 import type { RequestHandler } from '../gateway.ts'
-import { faultHooks } from './fault-hooks.ts'
+import { operationOf, RequestCounts, serveOverHttp, type WireService } from '../wire-service.ts'
+import { faultHooks, lostReplyHeader } from './fault-hooks.ts'
 import { filterPolicyGuard } from './filter-policy-validation.ts'
 import { publishHook, selectingPublish } from './filtered-publish.ts'
 import { fauxqsSqsActionFiles } from './sqs/fauxqs-sqs.ts'
@@ -34,12 +35,21 @@ export interface SqsStoreView {
 }
 
 export interface SnsSqs {
+  /**
+   * Serves SNS (Query protocol) and SQS (JSON protocol) requests, the one entry the HTTP
+   * endpoint and the in-process transport both call: SQS through the SQS layer (its rules,
+   * faults), SNS through fauxqs's app with our hooks (validation, filtered publish, faults).
+   */
+  readonly call: WireService
+  /** `call` over HTTP. */
   readonly handler: RequestHandler
   /** SQS over the Query protocol, translated to the JSON protocol fauxqs serves. */
   readonly sqsQueryHandler: RequestHandler
   readonly sqsStore: SqsStoreView
   /** SQS at the action level, for in-process callers: what both wire protocols run. */
   readonly sqs: SqsLayer
+  /** Requests served since start, by `SNS.<action>` and `SQS.<action>`. */
+  requestCounts(): Record<string, number>
   close(): Promise<void>
 }
 
@@ -57,6 +67,41 @@ export interface SnsSqsOptions {
  * the order `createSnsSqs` destructures them; each is smoke-tested in
  * test/unit/local/dependency-internals.test.ts.
  */
+type Headers = Readonly<Record<string, string>>
+
+/** Set by whoever writes the response (HTTP) or meaningless without a connection (in process). */
+const notForwarded = new Set([
+  'connection',
+  'content-length',
+  'keep-alive',
+  'transfer-encoding',
+  lostReplyHeader,
+])
+
+function jsonReply(status: number, body: string, queryError?: string) {
+  return {
+    status,
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': crypto.randomUUID(),
+      ...(queryError ? { 'x-amzn-query-error': queryError } : {}),
+    },
+    body,
+  }
+}
+
+/** The body as a JSON object, or undefined (then fauxqs's app answers as it does). */
+function parseJsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = body ? JSON.parse(body) : {}
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export const fauxqsDistModules = [
   'sqs/sqsStore.js',
   'sns/snsStore.js',
@@ -139,8 +184,52 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   app.addHook('preHandler', sqsJsonHook(sqs))
   await app.ready()
 
+  const counts = new RequestCounts()
+  /** The SQS JSON protocol straight to the SQS layer, as its Fastify hook would answer it. */
+  const sqsJson = async (action: string, input: Record<string, unknown>, headers: Headers) => {
+    try {
+      const output = await sqs.call(action, input, { headers })
+      return jsonReply(200, JSON.stringify(output))
+    } catch (error) {
+      if (error instanceof LostReply) throw error
+      if (error instanceof InjectedFault) {
+        const { status, code, message } = error.error
+        return jsonReply(status, JSON.stringify({ __type: code, message }), `${code};Sender`)
+      }
+      const wire = toSqsError(error).toWire()
+      return jsonReply(wire.status, JSON.stringify(wire.body), wire.queryError)
+    }
+  }
+  const call: WireService = async (request) => {
+    const operation = operationOf(request)
+    counts.add(operation)
+    const target = request.headers['x-amz-target']
+    if (target?.startsWith('AmazonSQS.')) {
+      const input = parseJsonObject(request.body)
+      if (input) return sqsJson(target.slice('AmazonSQS.'.length), input, request.headers)
+    }
+    const response = await app.inject({
+      method: request.method as 'POST',
+      url: request.path,
+      headers: request.headers,
+      payload: request.body,
+    })
+    if (response.headers[lostReplyHeader]) {
+      const [service = '', action = ''] = operation.split('.')
+      throw new LostReply(service === 'SQS' ? 'sqs' : 'sns', action)
+    }
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && !notForwarded.has(name))
+        headers[name] = Array.isArray(value) ? value.join(', ') : String(value)
+    }
+    return { status: response.statusCode, headers, body: response.body }
+  }
+
   return {
-    handler: (req, res) => app.routing(req, res),
+    call,
+    handler: serveOverHttp(call),
+    requestCounts: () => counts.snapshot(),
     sqsQueryHandler: (req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -154,6 +243,7 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
             new URL(req.url ?? '/', 'http://x').pathname,
             host,
           )
+          counts.add(`SQS.${action}`)
           let status = 200
           let xml: string
           try {

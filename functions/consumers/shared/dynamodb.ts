@@ -4,16 +4,18 @@ import {
   type BatchGetCommandOutput,
   DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb'
+import { sdkTransportConfig } from '../../../contracts/local-transport.ts'
 import { traceDynamoDb } from '../../tracing/index.ts'
 
 let client: DynamoDBDocumentClient | undefined
 
 /**
  * The process's one DynamoDB document client. No endpoint is set here: the SDK takes it
- * from AWS_ENDPOINT_URL (LocalStack, the embedded AWS) or uses the Region's.
+ * from AWS_ENDPOINT_URL (LocalStack, the embedded AWS) or uses the Region's; locally it may
+ * use the embedded AWS's in-process transport (contracts/local-transport.ts).
  */
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(traceDynamoDb(new DynamoDBClient({})), {
+  client ??= DynamoDBDocumentClient.from(traceDynamoDb(new DynamoDBClient(sdkTransportConfig())), {
     marshallOptions: { removeUndefinedValues: true },
   })
   return client

@@ -10,6 +10,7 @@ import {
 import type { SNSClient } from '@aws-sdk/client-sns'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { DynamoDBRecord } from 'aws-lambda'
+import type { LocalTransport } from '../../../contracts/local-transport.ts'
 import { emulatorClientConfig } from '../../client-config.ts'
 import { localDefaults } from '../../defaults.ts'
 import type { StreamMappingDefinition } from '../event-source-mapping-definitions.ts'
@@ -29,6 +30,8 @@ export interface StreamEventSourceOptions {
   /** Where DynamoDB Streams is read, if not at `endpoint`. @default - `endpoint` */
   readonly streamsEndpoint?: string
   readonly region: string
+  /** The embedded AWS's in-process transport, instead of HTTP. @default - HTTP */
+  readonly transport?: LocalTransport
   /** Clients for on-failure destinations. */
   readonly destinations: { readonly sqs: SQSClient; readonly sns: SNSClient }
   /** How often an idle shard is polled, in ms. @default 250 (`localDefaults.streamPollIntervalMs`, Lambda polls 4 times a second) */
@@ -71,7 +74,11 @@ export class StreamEventSource {
     this.#options = options
     this.#checkpoints = options.checkpoints ?? memoryCheckpoints()
     this.#client = new DynamoDBStreamsClient(
-      emulatorClientConfig(options.streamsEndpoint ?? options.endpoint, options.region),
+      emulatorClientConfig(
+        options.streamsEndpoint ?? options.endpoint,
+        options.region,
+        options.transport,
+      ),
     )
   }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { basename, dirname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { localDefaults } from '../../defaults.ts'
+import type { TransportPorts } from '../../wire-service.ts'
 import {
   WorkerChannel,
   WorkerExitError,
@@ -15,6 +16,7 @@ import {
   WorkerRequestError,
   WorkerSendError,
 } from '../../worker-channel.ts'
+import { workerExecArgv } from '../../worker-exec-argv.ts'
 import type { FunctionDefinition } from '../function-definitions.ts'
 import { type FunctionLog, forEachLine } from '../function-log.ts'
 import type { EnvironmentData, InvocationResult, InvokeRequest } from '../invocation.ts'
@@ -29,6 +31,11 @@ export interface ExecutionEnvironmentOptions {
    */
   readonly dynamoDbEndpoint?: string
   readonly region: string
+  /**
+   * Ports to the embedded AWS for the environment's in-process transport: its SDK clients then
+   * send unsigned requests over them instead of HTTP. @default - HTTP to `endpoint`
+   */
+  readonly transportPorts?: () => Promise<TransportPorts>
   /** How long the environment may take to load its handler, in ms. @default 60000 (`localDefaults.initTimeoutMs`) */
   readonly initTimeoutMs?: number
   readonly log?: FunctionLog
@@ -71,17 +78,19 @@ export class ExecutionEnvironment {
         `${definition.functionName} (${definition.logicalId}) has no Metadata.EventPipeline.entry naming its TypeScript source, so it cannot run locally`,
       )
     }
+    const ports = await options.transportPorts?.()
     const workerData: EnvironmentData = {
       entry: definition.entry,
       handlerExport: definition.handlerExport,
+      transportPorts: ports,
     }
     const worker = new Worker(workerScript, {
       workerData,
+      transferList: ports ? [ports.dynamodb, ports.snsSqs] : [],
       env: lambdaEnvironment(options),
       stdout: true,
       stderr: true,
-      // Not the parent's flags: under `npm start` they load tsx, which the environment does not need.
-      execArgv: [],
+      execArgv: workerExecArgv(),
     })
     const log = options.log
     if (log) {

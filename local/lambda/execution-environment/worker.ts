@@ -6,13 +6,26 @@
  */
 import { pathToFileURL } from 'node:url'
 import { workerData } from 'node:worker_threads'
+import { installLocalTransport } from '../../../contracts/local-transport.ts'
+import { portTransport, routedTransport } from '../../wire-service.ts'
 import { serveRequests } from '../../worker-channel.ts'
 import type { EnvironmentData, InvokeRequest } from '../invocation.ts'
 import { createLambdaContext } from './lambda-context.ts'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
-const { entry, handlerExport } = workerData as EnvironmentData
+const { entry, handlerExport, transportPorts } = workerData as EnvironmentData
+
+// Where local and AWS part: with ports from the host, the function's SDK clients
+// (sdkTransportConfig in functions/) send unsigned over them; without, over HTTP as on AWS.
+if (transportPorts) {
+  installLocalTransport(
+    routedTransport({
+      dynamodb: portTransport(transportPorts.dynamodb),
+      snsSqs: portTransport(transportPorts.snsSqs),
+    }),
+  )
+}
 
 class RuntimeError extends Error {
   constructor(name: string, message: string, options?: ErrorOptions) {
