@@ -138,6 +138,8 @@ export class PipelineFunction extends Construct implements IGrantable {
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
+        // Stack traces map to file and line without the sources inside the map (75% of a zip was sources).
+        sourcesContent: false,
         externalModules: ['@aws-sdk/*'],
         // Lets CommonJS dependencies that call require() work inside the ESM bundle.
         banner:

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { type EventEnvelope, eventEnvelope } from './envelope.ts'
 import { CatalogueError } from './errors.ts'
 

@@ -1,5 +1,5 @@
 // The payload fields several events share, declared once.
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** An amount of money in the currency's major unit with at most two decimals, e.g. 19.99. */
 export const money = z.number().nonnegative().multipleOf(0.01)
