@@ -126,15 +126,27 @@ describe('the demo consumers', () => {
     }
   })
 
-  it('consume in batches of 10 with a 1 s window, at most 5 at once, reporting item failures', () => {
+  it('the saga steps take each receive without a batching window; the read models batch 25 for up to 1 s', () => {
+    const batching: Record<string, { BatchSize: number; MaximumBatchingWindowInSeconds?: number }> =
+      {
+        orders: { BatchSize: 10 },
+        inventory: { BatchSize: 10 },
+        payments: { BatchSize: 10 },
+        notifications: { BatchSize: 25, MaximumBatchingWindowInSeconds: 1 },
+        projections: { BatchSize: 25, MaximumBatchingWindowInSeconds: 1 },
+      }
+    expect(stack.consumers.map((c) => c.consumerName).sort()).toEqual(Object.keys(batching).sort())
     for (const c of stack.consumers) {
-      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        EventSourceArn: { 'Fn::GetAtt': [idOf(c.queue), 'Arn'] },
-        BatchSize: 10,
-        MaximumBatchingWindowInSeconds: 1,
-        ScalingConfig: { MaximumConcurrency: 5 },
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      const mappings = template.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { EventSourceArn: { 'Fn::GetAtt': [idOf(c.queue), 'Arn'] } },
       })
+      const [mapping] = Object.values(mappings)
+      expect(Object.keys(mappings)).toHaveLength(1)
+      const { BatchSize, MaximumBatchingWindowInSeconds, ScalingConfig, FunctionResponseTypes } =
+        mapping?.Properties ?? {}
+      expect({ BatchSize, MaximumBatchingWindowInSeconds }).toEqual(batching[c.consumerName])
+      expect(ScalingConfig).toEqual({ MaximumConcurrency: 5 })
+      expect(FunctionResponseTypes).toEqual(['ReportBatchItemFailures'])
     }
   })
 })

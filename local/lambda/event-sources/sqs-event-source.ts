@@ -63,11 +63,15 @@ export class SqsEventSource {
 
   async #poll(): Promise<void> {
     let backoffMs = 0
+    let carried: Promise<Message[]> | undefined
     while (!this.#abort.signal.aborted) {
       try {
-        const messages = await this.#gatherBatch()
-        if (messages.length === 0) continue
-        const ok = await this.#process(messages)
+        const taken = carried
+        carried = undefined
+        const gathered = await this.#gatherBatch(taken)
+        carried = gathered.carried
+        if (gathered.batch.length === 0) continue
+        const ok = await this.#process(gathered.batch)
         backoffMs = ok ? 0 : Math.min(Math.max(backoffMs * 2, 250), 4000)
       } catch (error) {
         if (this.#abort.signal.aborted) return
@@ -76,42 +80,79 @@ export class SqsEventSource {
       }
       if (backoffMs > 0) await abortableSleep(backoffMs, this.#abort.signal)
     }
+    // A receive still waiting when polling stopped is aborted with it.
+    await carried?.catch(() => [])
   }
 
-  /** Receives until the batch is full, the batching window closes, or the payload limit is near. */
-  async #gatherBatch(): Promise<Message[]> {
+  /**
+   * Receives until the batch is full, the batching window closes, or the payload limit is near.
+   * Every receive is a long poll, which SQS answers as soon as it has a message; its wait is
+   * whole seconds, so near the window's end the poll outlasts the window. Then the batch is
+   * invoked without it and the receive still in flight is `carried` into the next batch:
+   * nothing it returns is lost, and no short-poll loop spins inside the window.
+   */
+  async #gatherBatch(
+    carried: Promise<Message[]> | undefined,
+  ): Promise<{ batch: Message[]; carried?: Promise<Message[]> }> {
     const { mapping } = this.#options
     const windowMs = mapping.maximumBatchingWindowInSeconds * 1000
     const batch: Message[] = []
     let bytes = 0
     let windowEnds = Number.POSITIVE_INFINITY
+    let receiving =
+      carried ??
+      this.#receive(
+        this.#options.waitTimeSeconds ?? localDefaults.longPollSeconds,
+        mapping.batchSize,
+      )
     for (;;) {
+      const messages =
+        batch.length === 0 ? await receiving : await this.#within(receiving, windowEnds)
+      if (messages === 'window closed') return { batch, carried: receiving }
+      if (batch.length === 0 && messages.length > 0) windowEnds = Date.now() + windowMs
+      for (const message of messages) {
+        batch.push(message)
+        bytes += Buffer.byteLength(message.Body ?? '')
+      }
+      if (batch.length === 0) return { batch }
+      if (batch.length >= mapping.batchSize || bytes >= maxPayloadBytes * 0.9) return { batch }
       const remainingMs = windowEnds - Date.now()
-      const wait =
-        batch.length === 0
-          ? (this.#options.waitTimeSeconds ?? localDefaults.longPollSeconds)
-          : Math.max(0, Math.min(20, Math.floor(remainingMs / 1000)))
-      const { Messages = [] } = await this.#options.sqs.send(
+      if (remainingMs <= 0) return { batch }
+      receiving = this.#receive(
+        Math.min(20, Math.ceil(remainingMs / 1000)),
+        mapping.batchSize - batch.length,
+      )
+    }
+  }
+
+  #receive(waitSeconds: number, room: number): Promise<Message[]> {
+    return this.#options.sqs
+      .send(
         new ReceiveMessageCommand({
-          QueueUrl: mapping.queueUrl,
-          MaxNumberOfMessages: Math.min(10, mapping.batchSize - batch.length),
-          WaitTimeSeconds: wait,
+          QueueUrl: this.#options.mapping.queueUrl,
+          MaxNumberOfMessages: Math.min(10, room),
+          WaitTimeSeconds: waitSeconds,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
         { abortSignal: this.#abort.signal },
       )
-      if (batch.length === 0 && Messages.length > 0) windowEnds = Date.now() + windowMs
-      for (const message of Messages) {
-        batch.push(message)
-        bytes += Buffer.byteLength(message.Body ?? '')
-      }
-      if (batch.length === 0) return batch
-      if (batch.length >= mapping.batchSize || bytes >= maxPayloadBytes * 0.9) return batch
-      if (Date.now() >= windowEnds) return batch
-      if (Messages.length === 0 && wait === 0) {
-        await abortableSleep(Math.min(50, Math.max(0, windowEnds - Date.now())), this.#abort.signal)
-      }
+      .then(({ Messages = [] }) => Messages)
+  }
+
+  /** `receiving`'s messages, or 'window closed' if the window closes (or polling stops) first. */
+  async #within(
+    receiving: Promise<Message[]>,
+    windowEnds: number,
+  ): Promise<Message[] | 'window closed'> {
+    let timer: NodeJS.Timeout | undefined
+    const closes = new Promise<'window closed'>((resolve) => {
+      timer = setTimeout(() => resolve('window closed'), Math.max(0, windowEnds - Date.now()))
+    })
+    try {
+      return await Promise.race([receiving, closes])
+    } finally {
+      clearTimeout(timer)
     }
   }
 
