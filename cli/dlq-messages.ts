@@ -22,8 +22,11 @@ export interface DeadLetterFailure {
 /** One message on a DLQ, read without taking it off the queue. */
 export interface DeadLetter {
   readonly messageId: string
-  /** `dlq`: the consumer's DLQ; `delivery`: where SNS put what it could not deliver. */
-  readonly queue: 'dlq' | 'delivery'
+  /**
+   * `dlq`: the consumer's DLQ; `delivery`: where SNS put what it could not deliver;
+   * `unroutable`: the bus's queue of events no consumer selects.
+   */
+  readonly queue: 'dlq' | 'delivery' | 'unroutable'
   readonly eventId: string | undefined
   readonly eventType: string | undefined
   /** When the message was sent to the DLQ, ISO 8601. */

@@ -1,3 +1,4 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns'
 import {
   DeleteMessageCommand,
   type Message,
@@ -5,6 +6,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs'
+import { eventMessageAttributes } from '../contracts/message-attributes.ts'
 import {
   type DeadLetter,
   peekDeadLetters,
@@ -13,12 +15,19 @@ import {
   releaseMessages,
 } from './dlq-messages.ts'
 
-/** One DLQ and the queue its messages go back to. */
-export interface RedriveRoute {
-  readonly from: DeadLetter['queue']
-  readonly dlqUrl: string
-  readonly queueUrl: string
-}
+/**
+ * One DLQ and where its messages go back to: a queue, or the bus's topic (unroutable events,
+ * published again with the routing attributes their body names, so that a fix of the
+ * consumers or of the attributes routes them).
+ */
+export type RedriveRoute =
+  | { readonly from: 'dlq' | 'delivery'; readonly dlqUrl: string; readonly queueUrl: string }
+  | {
+      readonly from: 'unroutable'
+      readonly dlqUrl: string
+      readonly topicArn: string
+      readonly sns: SNSClient
+    }
 
 export interface RedriveOptions {
   /** Messages to move at most. */
@@ -87,7 +96,7 @@ export async function redriveMessages(
   const moved: DeadLetter[] = []
   const notDeleted: { message: DeadLetter; error: string }[] = []
   const skipped = new Map<string, Message>()
-  const fifo = route.queueUrl.endsWith('.fifo')
+  const fifo = route.from !== 'unroutable' && route.queueUrl.endsWith('.fifo')
   const pace = pacer(options.ratePerSecond)
   // Receives that brought none of the messages to move: another reader may hold them.
   let idleReceives = 0
@@ -115,31 +124,34 @@ export async function redriveMessages(
         }
         await pace()
         try {
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: route.queueUrl,
-              MessageBody: message.body,
-              ...(Object.keys(message.originalAttributes).length > 0
-                ? { MessageAttributes: message.originalAttributes }
-                : {}),
-              ...(raw.Attributes?.AWSTraceHeader
-                ? {
-                    MessageSystemAttributes: {
-                      AWSTraceHeader: {
-                        DataType: 'String',
-                        StringValue: raw.Attributes.AWSTraceHeader,
+          if (route.from === 'unroutable') await republish(route, message)
+          else
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: route.queueUrl,
+                MessageBody: message.body,
+                ...(Object.keys(message.originalAttributes).length > 0
+                  ? { MessageAttributes: message.originalAttributes }
+                  : {}),
+                ...(raw.Attributes?.AWSTraceHeader
+                  ? {
+                      MessageSystemAttributes: {
+                        AWSTraceHeader: {
+                          DataType: 'String',
+                          StringValue: raw.Attributes.AWSTraceHeader,
+                        },
                       },
-                    },
-                  }
-                : {}),
-              ...(fifo
-                ? {
-                    MessageGroupId: message.messageGroupId ?? message.eventId ?? message.messageId,
-                    MessageDeduplicationId: `redrive-${message.messageId}`.slice(0, 128),
-                  }
-                : {}),
-            }),
-          )
+                    }
+                  : {}),
+                ...(fifo
+                  ? {
+                      MessageGroupId:
+                        message.messageGroupId ?? message.eventId ?? message.messageId,
+                      MessageDeduplicationId: `redrive-${message.messageId}`.slice(0, 128),
+                    }
+                  : {}),
+              }),
+            )
         } catch (error) {
           await releaseMessages(sqs, route.dlqUrl, mine.slice(i))
           throw new RedriveSendError(message, moved, { cause: error })
@@ -163,6 +175,33 @@ export async function redriveMessages(
     await releaseMessages(sqs, route.dlqUrl, [...skipped.values()])
   }
   return { present: present.length, moved, notDeleted }
+}
+
+/**
+ * Publishes an unroutable event to the bus again, its routing attributes read from its body
+ * when that is an event envelope (they were missing or named a type nothing selects).
+ */
+async function republish(
+  route: Extract<RedriveRoute, { from: 'unroutable' }>,
+  message: DeadLetter,
+): Promise<void> {
+  let envelope: unknown
+  try {
+    envelope = JSON.parse(message.body)
+  } catch {}
+  const { eventType, version } = (envelope ?? {}) as { eventType?: unknown; version?: unknown }
+  const routing =
+    typeof eventType === 'string' && Number.isInteger(version)
+      ? eventMessageAttributes({ eventType, version: version as number })
+      : {}
+  const attributes = { ...message.originalAttributes, ...routing }
+  await route.sns.send(
+    new PublishCommand({
+      TopicArn: route.topicArn,
+      Message: message.body,
+      ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
+    }),
+  )
 }
 
 /** Receives in a row that bring none of the messages to move before a redrive gives up. */

@@ -39,7 +39,7 @@ export interface DlqCount {
 }
 
 /** The consumer of that name, or a CliError naming the consumers there are. */
-export function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
+function consumerNamed(pipeline: PipelineResources, name: string): ConsumerResources {
   const consumer = pipeline.consumers.find((c) => c.name === name)
   if (!consumer) {
     throw new CliError(
@@ -47,6 +47,57 @@ export function consumerNamed(pipeline: PipelineResources, name: string): Consum
     )
   }
   return consumer
+}
+
+/** What `pipeline dlq show|redrive unroutable` reads: the bus's queue of events no consumer selects. */
+const UNROUTABLE = 'unroutable'
+
+/** A consumer's DLQs, or the unroutable events queue: where its messages go back to. */
+interface DeadLetterSource {
+  readonly name: string
+  /** Where a redrive sends them, for people. */
+  readonly destination: string
+  routes(choice: DlqChoice): RedriveRoute[]
+}
+
+function consumerSource(consumer: ConsumerResources): DeadLetterSource {
+  return {
+    name: consumer.name,
+    destination: consumer.queueName,
+    routes: (choice) => routesOf(consumer, choice),
+  }
+}
+
+/** The unroutable events, published to the bus again when redriven. */
+function unroutableSource(target: Target, pipeline: PipelineResources): DeadLetterSource {
+  return {
+    name: UNROUTABLE,
+    destination: 'the event bus',
+    routes: () => [
+      {
+        from: 'unroutable',
+        dlqUrl: pipeline.unroutableQueueUrl,
+        topicArn: pipeline.eventTopicArn,
+        sns: target.clients.sns,
+      },
+    ],
+  }
+}
+
+/** A consumer's DLQs by its name, or the unroutable events queue (`unroutable`). */
+export function sourceNamed(
+  target: Target,
+  pipeline: PipelineResources,
+  name: string,
+): DeadLetterSource {
+  return name === UNROUTABLE
+    ? unroutableSource(target, pipeline)
+    : consumerSource(consumerNamed(pipeline, name))
+}
+
+/** Where a route's messages go back to, for people. */
+function destinationOf(route: RedriveRoute): string {
+  return route.from === 'unroutable' ? route.topicArn : route.queueUrl
 }
 
 /** The name of a queue from its URL (the last path segment). */
@@ -115,15 +166,34 @@ async function deadLetterCounts(
   })
 }
 
+/** The row of the unroutable events queue: what no consumer selects. */
+async function unroutableCount(
+  reader: PipelineReader,
+  pipeline: PipelineResources,
+): Promise<DlqCount> {
+  const url = pipeline.unroutableQueueUrl
+  const [depth, ages] = await Promise.all([
+    reader.queueDepth(url),
+    reader.oldestMessageAges([queueNameOf(url)]),
+  ])
+  const age = ages.get(queueNameOf(url))
+  return {
+    consumer: UNROUTABLE,
+    deadLettered: totalMessages(depth),
+    undelivered: 0,
+    oldestAgeSeconds: typeof age === 'number' ? age : null,
+  }
+}
+
 /** Up to `limit` messages of a consumer's DLQs, with why they failed; they stay where they are. */
 async function showDeadLetters(
   reader: PipelineReader,
-  consumer: ConsumerResources,
+  source: DeadLetterSource,
   choice: DlqChoice,
   limit: number,
 ): Promise<DeadLetter[]> {
   const messages: DeadLetter[] = []
-  for (const route of routesOf(consumer, choice)) {
+  for (const route of source.routes(choice)) {
     if (messages.length >= limit) break
     messages.push(...(await reader.deadLetters(route.dlqUrl, route.from, limit - messages.length)))
   }
@@ -141,10 +211,10 @@ export interface RedriveSummary {
   readonly notDeleted: number
 }
 
-/** Moves a consumer's dead letters back to its queue, client-side. */
+/** Moves a consumer's dead letters back to its queue (unroutable events to the bus), client-side. */
 export async function redrive(
   target: Target,
-  consumer: ConsumerResources,
+  source: DeadLetterSource,
   options: {
     readonly choice: DlqChoice
     readonly limit: number
@@ -157,7 +227,7 @@ export async function redrive(
   const moved: DeadLetter[] = []
   let notDeleted = 0
   let present = 0
-  for (const route of routesOf(consumer, options.choice)) {
+  for (const route of source.routes(options.choice)) {
     if (moved.length >= options.limit) break
     try {
       const result = await redriveMessages(sqs, route, {
@@ -166,7 +236,7 @@ export async function redrive(
         ratePerSecond: options.ratePerSecond,
         onMoved: (message, progress) =>
           options.onProgress?.(
-            `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${queueNameOf(route.queueUrl)} (${moved.length + progress.moved} of ${moved.length + progress.of}${route.from === 'delivery' ? ', from the delivery DLQ' : ''})`,
+            `moved ${message.eventType ?? 'message'} ${message.eventId ?? message.messageId} to ${route.from === 'unroutable' ? 'the event bus' : queueNameOf(route.queueUrl)} (${moved.length + progress.moved} of ${moved.length + progress.of}${route.from === 'delivery' ? ', from the delivery DLQ' : ''})`,
           ),
       })
       present += result.present
@@ -182,13 +252,13 @@ export async function redrive(
       const cause = error.cause as { name?: string; message?: string }
       const before = moved.length + error.moved.length
       throw new CliError(
-        `could not send ${error.failed.eventId ?? error.failed.messageId} back to ${route.queueUrl} (${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}); it is still on the DLQ, as is every message not moved (${before} moved before the failure)`,
+        `could not send ${error.failed.eventId ?? error.failed.messageId} back to ${destinationOf(route)} (${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}); it is still on the DLQ, as is every message not moved (${before} moved before the failure)`,
         { cause: error },
       )
     }
   }
   return {
-    consumer: consumer.name,
+    consumer: source.name,
     present,
     moved: moved.length,
     eventIds: moved.map((m) => m.eventId ?? null),
@@ -222,6 +292,10 @@ function describeMessage(m: DeadLetter): string {
     )
   } else if (m.queue === 'dlq') {
     lines.push('  no failure metadata: SQS moved it after maxReceiveCount receives')
+  } else if (m.queue === 'unroutable') {
+    lines.push(
+      `  no consumer selects it: its eventType attribute is ${m.originalAttributes.eventType?.StringValue ? `'${m.originalAttributes.eventType.StringValue}'` : 'missing'}`,
+    )
   }
   return lines.join('\n')
 }
@@ -265,8 +339,16 @@ export function registerDlqCommand(program: Command): void {
     useTarget(options, async (target) => {
       const reader = pipelineReader(target)
       const pipeline = await reader.resources()
-      const consumers = name === undefined ? pipeline.consumers : [consumerNamed(pipeline, name)]
+      const consumers =
+        name === undefined
+          ? pipeline.consumers
+          : name === UNROUTABLE
+            ? []
+            : [consumerNamed(pipeline, name)]
       const counts = await deadLetterCounts(reader, consumers)
+      if (name === undefined || name === UNROUTABLE) {
+        counts.push(await unroutableCount(reader, pipeline))
+      }
       console.log(
         options.json
           ? JSON.stringify({ target: target.name, consumers: counts })
@@ -288,7 +370,7 @@ export function registerDlqCommand(program: Command): void {
     const limit = parseLimit(options.limit, 10)
     return useTarget(options, async (target) => {
       const reader = pipelineReader(target)
-      const consumer = consumerNamed(await reader.resources(), name)
+      const consumer = sourceNamed(target, await reader.resources(), name)
       const messages = await showDeadLetters(reader, consumer, options.queue, limit)
       if (options.json) {
         console.log(
@@ -358,8 +440,15 @@ export function registerDlqCommand(program: Command): void {
           '--move-task moves every message: drop --max and --event-id, or drop --move-task',
         )
       }
-      const consumer = consumerNamed(await pipelineReader(target).resources(), name)
+      const pipeline = await pipelineReader(target).resources()
+      if (options.moveTask && name === UNROUTABLE) {
+        throw new CliError(
+          '--move-task moves messages between queues; unroutable events go back to the bus: drop --move-task',
+        )
+      }
+      const source = sourceNamed(target, pipeline, name)
       if (options.moveTask) {
+        const consumer = consumerNamed(pipeline, name)
         const handle = await startMoveTask(target, consumer)
         console.log(
           options.json
@@ -368,7 +457,7 @@ export function registerDlqCommand(program: Command): void {
         )
         return
       }
-      const summary = await redrive(target, consumer, {
+      const summary = await redrive(target, source, {
         choice: options.queue,
         limit,
         eventId: options.eventId,
@@ -376,16 +465,14 @@ export function registerDlqCommand(program: Command): void {
         onProgress: (line) => process.stderr.write(`${line}\n`),
       })
       if (summary.moved === 0 && options.eventId !== undefined) {
-        throw new CliError(
-          `no message of event ${options.eventId} is on the DLQ of ${consumer.name}`,
-        )
+        throw new CliError(`no message of event ${options.eventId} is on the DLQ of ${source.name}`)
       }
       if (options.json) console.log(JSON.stringify(summary))
       else if (summary.moved === 0)
-        console.log(`nothing to redrive: the DLQ of ${consumer.name} is empty`)
+        console.log(`nothing to redrive: the DLQ of ${source.name} is empty`)
       else
         console.log(
-          `redrove ${summary.moved} of the ${summary.present} message${summary.present === 1 ? '' : 's'} on the DLQ when it started to ${consumer.queueName}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}; messages dead-lettered since then stay on the DLQ`,
+          `redrove ${summary.moved} of the ${summary.present} message${summary.present === 1 ? '' : 's'} on the DLQ when it started to ${source.destination}${summary.notDeleted > 0 ? ` (${summary.notDeleted} still on the DLQ too: their delete failed)` : ''}; messages dead-lettered since then stay on the DLQ`,
         )
     })
   })

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { PipelineResources } from '../contracts/outputs.ts'
 import {
   CatalogueError,
   catalogue,
@@ -7,8 +8,9 @@ import {
   type EventDefinition,
 } from '../functions/catalogue/index.ts'
 import { CliError } from './cli-error.ts'
+import { eventMessage, filterPolicySelects } from './filter-policy.ts'
 import { readData } from './read-data.ts'
-import { pipelineReader } from './readers/index.ts'
+import { type PipelineReader, pipelineReader } from './readers/index.ts'
 import { type TargetOptions, useTarget, withTargetOptions } from './target.ts'
 
 interface PublishOptions extends TargetOptions {
@@ -45,6 +47,26 @@ export function definitionOf(eventType: string, version: number | undefined): Ev
   return definition
 }
 
+/**
+ * Refuses an event no consumer's subscription selects: the bus would only keep it on the
+ * unroutable events queue. Subscriptions whose policy cannot be told are taken to select it.
+ */
+async function refuseUnroutable(
+  reader: PipelineReader,
+  pipeline: PipelineResources,
+  event: { eventType: string; version: number },
+): Promise<void> {
+  const filters = await reader.subscriptionFilters(pipeline.eventTopicArn)
+  const selecting = pipeline.consumers.filter(
+    (c) => filterPolicySelects(filters.get(c.queueArn), eventMessage(event)) !== false,
+  )
+  if (selecting.length === 0) {
+    throw new CliError(
+      `no consumer selects ${event.eventType} v${event.version} (the consumers are ${pipeline.consumers.map((c) => c.name).join(', ')}): published, it would only be kept on the unroutable events queue, so it was not sent`,
+    )
+  }
+}
+
 /** Validates the payload against the catalogue, then publishes the event to the pipeline's bus. */
 async function publishEvent(eventType: string, options: PublishOptions): Promise<PublishResult> {
   const version = options.eventVersion === undefined ? undefined : Number(options.eventVersion)
@@ -54,7 +76,9 @@ async function publishEvent(eventType: string, options: PublishOptions): Promise
   const definition = definitionOf(eventType, version)
   const event = catalogueEvent(definition, readData(options.data), options)
   return useTarget(options, async (target) => {
-    const pipeline = await pipelineReader(target).resources()
+    const reader = pipelineReader(target)
+    const pipeline = await reader.resources()
+    await refuseUnroutable(reader, pipeline, event)
     const published = await createPublisher({
       topicArn: pipeline.eventTopicArn,
       sns: target.clients.sns,

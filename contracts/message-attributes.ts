@@ -90,3 +90,19 @@ export function messageGroupIdOf(event: unknown, path: string): string {
     `the event has no message group id at '${path}' (found ${JSON.stringify(value)}); FIFO topics need a non-empty string or number there`,
   )
 }
+
+/**
+ * The SNS filter policy (attributes scope) that selects what no consumer selects: an
+ * `eventType` none of the exact types, or no `eventType` at all; the unroutable events
+ * queue subscribes with it. A type selected only by a prefix is selected here too (a policy
+ * cannot say "none of these prefixes" beside the list): kept twice rather than lost. With no
+ * exact type selected it is undefined: no policy, every event.
+ */
+export function unroutableFilterPolicy(
+  selected: readonly EventSelector[],
+): { readonly $or: readonly Record<string, unknown[]>[] } | undefined {
+  const { exact } = splitSelectors(selected)
+  if (exact.length === 0) return undefined
+  const name = EVENT_MESSAGE_ATTRIBUTES.eventType.name
+  return { $or: [{ [name]: [{ 'anything-but': exact }] }, { [name]: [{ exists: false }] }] }
+}

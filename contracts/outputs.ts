@@ -31,6 +31,8 @@ export const OUTPUT_KEYS = {
   outboxPublisherFunctionName: 'OutboxPublisherFunctionName',
   /** URL of the queue where the outbox stream mapping sends records it gave up on. */
   outboxFailureQueueUrl: 'OutboxFailureQueueUrl',
+  /** URL of the queue that keeps events no consumer selects (missing or unselected eventType). */
+  unroutableQueueUrl: 'UnroutableQueueUrl',
   /** Name of the CloudWatch dashboard. */
   dashboardName: 'DashboardName',
   /** ARN of the topic every alarm notifies. */

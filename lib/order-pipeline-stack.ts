@@ -16,6 +16,7 @@ import { IdempotencyTable } from './idempotency-table.ts'
 import { OrderReadModels } from './order-read-models.ts'
 import { PROJECT_ROOT } from './pipeline-function.ts'
 import { PipelineMonitoring } from './pipeline-monitoring.ts'
+import { UnroutableEvents } from './unroutable-events.ts'
 
 /** Props of the {@link OrderPipelineStack}. */
 export interface OrderPipelineStackProps extends StackProps {
@@ -54,6 +55,8 @@ export class OrderPipelineStack extends Stack {
   readonly idempotency: IdempotencyTable
   readonly readModels: OrderReadModels
   readonly consumers: readonly Consumer[]
+  /** Where the bus keeps events no consumer selects. */
+  readonly unroutable: UnroutableEvents
   readonly monitoring: PipelineMonitoring
 
   constructor(scope: Construct, id: string, props: OrderPipelineStackProps = {}) {
@@ -131,12 +134,17 @@ export class OrderPipelineStack extends Stack {
     })
     this.eventStore.grantReadStreams(projections.function)
     this.consumers = [orders, inventory, payments, notifications, projections]
+    this.unroutable = new UnroutableEvents(this, 'Unroutable', {
+      bus: this.bus,
+      selected: this.consumers.flatMap((c) => c.eventSelectors),
+    })
 
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       keyRemovalPolicy: removalPolicy,
     })
     for (const consumer of this.consumers) this.monitoring.monitorConsumer(consumer)
     this.monitoring.monitorEventStore(this.eventStore)
+    this.monitoring.monitorUnroutable(this.unroutable)
 
     this.addOutputs()
   }
@@ -176,6 +184,11 @@ export class OrderPipelineStack extends Stack {
       OUTPUT_KEYS.outboxFailureQueueUrl,
       this.eventStore.failureQueue.queueUrl,
       'Records the outbox publisher gave up on',
+    )
+    output(
+      OUTPUT_KEYS.unroutableQueueUrl,
+      this.unroutable.queue.queueUrl,
+      'Events no consumer selects (pipeline dlq show unroutable)',
     )
     output(OUTPUT_KEYS.dashboardName, this.monitoring.dashboardName, 'CloudWatch dashboard')
     output(

@@ -24,6 +24,7 @@ import {
 import type { Consumer } from './consumer.ts'
 import type { EventStore } from './event-store.ts'
 import { physicalName } from './physical-name.ts'
+import type { UnroutableEvents } from './unroutable-events.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /** CloudWatch's longest dashboard name. */
@@ -283,6 +284,17 @@ export class PipelineMonitoring extends Construct {
         humanReadableName: 'outbox publisher: error rate',
         metricGroups: [this.errorRateGroup('outbox-publisher-error-rate', fn)],
       })
+    return this
+  }
+
+  /** Adds the queue of events no consumer selects, with an alarm as soon as it holds one. */
+  monitorUnroutable(unroutable: UnroutableEvents): this {
+    this.facade.addLargeHeader('Unroutable events').monitorSqsQueue({
+      queue: unroutable.queue,
+      alarmFriendlyName: 'unroutable-events',
+      humanReadableName: 'events no consumer selects (pipeline dlq show unroutable)',
+      addQueueMaxSizeAlarm: NOT_EMPTY,
+    })
     return this
   }
 

@@ -3,7 +3,7 @@ import type { PipelineResources } from '../../contracts/outputs.ts'
 import { catalogue, type EventEnvelope, type Publisher } from '../../functions/catalogue/index.ts'
 import { CliError } from '../cli-error.ts'
 import { EVENT_EXAMPLES } from '../contracts/event-examples.ts'
-import { consumerNamed, redrive } from '../dlq.ts'
+import { redrive, sourceNamed } from '../dlq.ts'
 import { readOrderHistory } from '../history.ts'
 import { catalogueEvent, definitionOf } from '../publish.ts'
 import { type PipelineReader, totalMessages } from '../readers/index.ts'
@@ -97,7 +97,7 @@ export function consoleApi(ctx: ConsoleContext) {
         z.object({ consumer: z.string().min(1), eventId: z.string().min(1).optional() }),
         body,
       )
-      return redrive(reader.target, consumerNamed(resources, consumer), {
+      return redrive(reader.target, sourceNamed(reader.target, resources, consumer), {
         choice: 'both',
         limit: Number.POSITIVE_INFINITY,
         ...(eventId ? { eventId } : {}),

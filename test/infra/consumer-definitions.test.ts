@@ -74,14 +74,19 @@ function undeliverable(
 }
 
 let deliveries: Delivery[]
+let unroutablePolicy: unknown
 
 beforeAll(async () => {
   const { stack } = createPipelineApp({ context: NO_BUNDLING, builtinValidation: false })
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type)
-  const subscriptions = ofType('AWS::SNS::Subscription').filter(
+  const sqsSubscriptions = ofType('AWS::SNS::Subscription').filter(
     ([, r]) => r.Properties.Protocol === 'sqs',
   )
+  // The queue that keeps what no consumer selects has no consumer of its own.
+  const isUnroutable = ([id]: [string, Resource]) => id.startsWith('Unroutable')
+  unroutablePolicy = sqsSubscriptions.find(isUnroutable)?.[1].Properties.FilterPolicy
+  const subscriptions = sqsSubscriptions.filter((entry) => !isUnroutable(entry))
   deliveries = await Promise.all(
     subscriptions.map(async ([id, subscription]) => {
       const queueId = getAttId(subscription.Properties.Endpoint)
@@ -106,6 +111,21 @@ beforeAll(async () => {
       }
     }),
   )
+})
+
+describe('the unroutable events subscription', () => {
+  it('selects every event type no consumer selects, and an event without an eventType', () => {
+    const types = (policy: unknown) => new Set(selected(policy).map((e) => e.split(' ')[0]))
+    const consumed = new Set(deliveries.flatMap((d) => [...types(d.filterPolicy)]))
+    const unconsumed = [...new Set(probes.map((p) => p.eventType))].filter((t) => !consumed.has(t))
+    expect(unconsumed).toContain('order.shipped')
+    expect([...types(unroutablePolicy)].sort()).toEqual(unconsumed.sort())
+    const filter = {
+      policy: unroutablePolicy as Record<string, unknown>,
+      scope: 'MessageAttributes' as const,
+    }
+    expect(filterPolicySelects(filter, { attributes: {} })).toBe(true)
+  })
 })
 
 describe('each consumer subscription', () => {

@@ -6,6 +6,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns'
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
+import { unroutableFilterPolicy } from '../../../contracts/message-attributes.ts'
 import {
   CONSUMER_OUTPUT_FIELDS,
   type ConsumerOutputField,
@@ -69,11 +70,10 @@ export async function startSmallPipeline(
   options: { readonly dataDir?: string } = {},
 ): Promise<SmallPipeline> {
   let served: StackDocument | undefined
-  const queueNames = Object.keys(smallConsumers).flatMap((name) => [
-    name,
-    `${name}-dlq`,
-    `${name}-delivery-dlq`,
-  ])
+  const queueNames = [
+    ...Object.keys(smallConsumers).flatMap((name) => [name, `${name}-dlq`, `${name}-delivery-dlq`]),
+    'unroutable',
+  ]
   const aws = await startEmbeddedAws({
     port: 0,
     dataDir: options.dataDir,
@@ -188,6 +188,23 @@ export async function startSmallPipeline(
       maxReceiveCount: 3,
     }
   }
+  // The bus's queue of what no consumer selects, subscribed as the stack subscribes it.
+  const unroutableUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'unroutable' })))
+    .QueueUrl!
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: await queueArn(unroutableUrl),
+      Attributes: {
+        RawMessageDelivery: 'true',
+        FilterPolicy: JSON.stringify(
+          unroutableFilterPolicy(['order.placed', 'order.*', 'order.cancelled']),
+        ),
+      },
+    }),
+  )
+  outputs[OUTPUT_KEYS.unroutableQueueUrl] = unroutableUrl
   served = { stackName: 'SmallPipeline', region: aws.region, outputs }
 
   const behaviour: SmallPipeline['behaviour'] = {

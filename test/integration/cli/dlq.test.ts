@@ -103,6 +103,7 @@ describe('pipeline dlq: a poison event, inspected, then redriven once fixed', {
       ['ledger', 1, 0],
       ['mailer', 0, 0],
       ['refunds', 0, 0],
+      ['unroutable', 0, 0],
     ])
     expect(text.stdout.trim()).toMatch(
       /^consumer\s+DLQ\s+undelivered\s+oldest\nledger\s+1\s+0\s+\d+s$/,
