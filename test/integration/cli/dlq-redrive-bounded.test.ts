@@ -19,11 +19,23 @@ async function pollLedger(count: number) {
   return received
 }
 
+/**
+ * Receives from the ledger until its DLQ holds `count` messages: SQS moves a message to the
+ * DLQ on the receive after its last failed one, so the last failure is not there at once.
+ */
+async function untilDeadLettered(count: number) {
+  for (let i = 0; i < 200; i++) {
+    if ((await queueDepth(pipeline.sqs, ledger().deadLetterQueueUrl)) >= count) return
+    await pipeline.poll('ledger')
+  }
+}
+
 beforeAll(async () => {
   pipeline = await startSmallPipeline()
   pipeline.behaviour.ledger = 'fail'
   for (const event of events) await pipeline.publish(event)
   await pollLedger(events.length)
+  await untilDeadLettered(events.length)
 })
 afterAll(async () => {
   await pipeline?.stop()
@@ -70,7 +82,7 @@ describe('pipeline dlq redrive while the messages fail again', { timeout: 120_00
     })
     for (let i = 1; i <= events.length; i++) expect(stderr).toContain(`(${i} of ${events.length})`)
     // Each moved message failed again and is back on the DLQ once, as a new message.
-    await pollLedger(0)
+    await untilDeadLettered(events.length)
     expect(await queueDepth(pipeline.sqs, ledger().deadLetterQueueUrl)).toBe(events.length)
   })
 
