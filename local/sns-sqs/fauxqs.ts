@@ -15,6 +15,10 @@ import type { FauxqsAction } from './sqs/sqs-action.ts'
 import { toSqsError } from './sqs/sqs-error.ts'
 import { createSqsLayer, type SqsLayer } from './sqs/sqs-layer.ts'
 import {
+  type FauxqsMessagePersistence,
+  persistSystemAttributes,
+} from './sqs/system-attributes-persistence.ts'
+import {
   jsonToQueryError,
   jsonToQueryResponse,
   QueryProtocolError,
@@ -153,8 +157,12 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
     mkdirSync(options.dataDir, { recursive: true })
     persistence = new PersistenceManager(options.dataDir)
     keepReceiveCountWhenReleased(persistence as unknown as FauxqsPersistence)
+    const systemAttributes = persistSystemAttributes(
+      persistence as unknown as FauxqsMessagePersistence,
+    )
     // Load before wiring persistence in, as fauxqs does, so loading does not write back.
     persistence!.load(sqsStore, snsStore, s3Store)
+    systemAttributes.restore(sqsStore)
     sqsStore.persistence = persistence
     snsStore.persistence = persistence
     s3Store.persistence = persistence

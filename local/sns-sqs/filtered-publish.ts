@@ -1,6 +1,8 @@
 import { sendAwsError } from '../aws-errors.ts'
 import type { HookReply, HookRequest } from './fastify-hook.ts'
 import { type FilterPolicyMessage, filterPolicyMatches } from './filter-policy.ts'
+import { markingEnqueues } from './sqs/enqueue-view.ts'
+import type { FauxqsSqsStore } from './sqs/fauxqs-sqs.ts'
 
 /** A subscription as fauxqs's SNS store keeps it (the fields its fan-out reads). */
 interface Subscription {
@@ -31,8 +33,17 @@ export interface FauxqsPublish {
  * rejects the message being fanned out is absent and one whose policy selects it has no
  * policy left to check. fauxqs names that message to its store's spy right before each
  * fan-out, and fans out synchronously, so the view always judges the right message.
+ *
+ * A request's `X-Amzn-Trace-Id` header goes with the message to every subscribed queue as
+ * its AWSTraceHeader: "Amazon SNS passes the trace context from publisher to subscribers"
+ * (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sns.html; a topic's
+ * TracingConfig PassThrough, the default, or Active).
  */
-export function selectingPublish(snsStore: SnsStoreView, sqsStore: unknown, fauxqs: FauxqsPublish) {
+export function selectingPublish(
+  snsStore: SnsStoreView,
+  sqsStore: FauxqsSqsStore,
+  fauxqs: FauxqsPublish,
+) {
   let current: PublishedMessage | undefined
   let parsedBody: { of: PublishedMessage; body: unknown } | undefined
   const bodyOf = (message: PublishedMessage): unknown => {
@@ -78,11 +89,18 @@ export function selectingPublish(snsStore: SnsStoreView, sqsStore: unknown, faux
     },
   })
 
-  return (params: Record<string, unknown>): string => {
+  return (params: Record<string, unknown>, headers: HookRequest['headers'] = {}): string => {
+    const traceHeader = headers['x-amzn-trace-id']
+    const queues =
+      typeof traceHeader === 'string' && traceHeader !== ''
+        ? markingEnqueues(sqsStore, (message) => {
+            message.awsTraceHeader = traceHeader
+          })
+        : sqsStore
     try {
       return params.Action === 'PublishBatch'
-        ? fauxqs.publishBatch(params, view, sqsStore)
-        : fauxqs.publish(params, view, sqsStore)
+        ? fauxqs.publishBatch(params, view, queues)
+        : fauxqs.publish(params, view, queues)
     } finally {
       current = undefined
       parsedBody = undefined
@@ -98,7 +116,9 @@ interface SnsError {
 }
 
 /** A Fastify preHandler that answers form-encoded Publish and PublishBatch with `publish`. */
-export function publishHook(publish: (params: Record<string, unknown>) => string) {
+export function publishHook(
+  publish: (params: Record<string, unknown>, headers: HookRequest['headers']) => string,
+) {
   return (request: HookRequest, reply: HookReply, done: () => void): void => {
     const body = request.body as Record<string, unknown> | undefined
     const action = typeof body === 'object' && body !== null ? body.Action : undefined
@@ -113,7 +133,7 @@ export function publishHook(publish: (params: Record<string, unknown>) => string
     }
     reply.hijack()
     try {
-      const xml = publish(body as Record<string, unknown>)
+      const xml = publish(body as Record<string, unknown>, request.headers)
       reply.raw.writeHead(200, { 'content-type': 'text/xml' }).end(xml)
     } catch (error) {
       const e = error as Partial<SnsError>

@@ -31,15 +31,17 @@ export class SqsError extends Error {
 
 /**
  * Shape name (JSON `__type`) and Query code per error, where they are not the error's name:
- * from the @awsQueryError traits of the SQS API model; the common errors are not modeled and
- * go out as `<Code>Exception` with the bare code.
+ * from the @awsQueryError traits of the SQS API model; the common errors are not modeled.
+ * Their shapes are as AWS answered them in recorded responses (LocalStack's AWS-validated
+ * snapshots, where botocore shows the shape as QueryErrorCode): InvalidParameterValue is
+ * `InvalidParameterValueException`, MissingParameter is `MissingRequiredParameterException`.
  */
 const wireNames: Readonly<Record<string, { shape: string; query: string }>> = {
   InvalidParameterValue: {
     shape: 'InvalidParameterValueException',
     query: 'InvalidParameterValue',
   },
-  MissingParameter: { shape: 'MissingParameterException', query: 'MissingParameter' },
+  MissingParameter: { shape: 'MissingRequiredParameterException', query: 'MissingParameter' },
   QueueDoesNotExist: {
     shape: 'QueueDoesNotExist',
     query: 'AWS.SimpleQueueService.NonExistentQueue',

@@ -7,9 +7,16 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb'
-import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns'
+import {
+  CreateTopicCommand,
+  ListTopicsCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns'
 import {
   CreateQueueCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
@@ -65,38 +72,87 @@ describe('embedded AWS with a data folder', () => {
     }
   })
 
-  // A known difference from AWS (README, "Known differences"): fauxqs persists a message's
-  // body, attributes and counts, not the AWSTraceHeader the SQS layer keeps in memory.
-  it('forgets a message AWSTraceHeader across a restart (AWS keeps it)', async () => {
-    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1'
+  // fauxqs's own tables have no column for them: the SQS layer keeps them in one of its own
+  // (local/sns-sqs/sqs/system-attributes-persistence.ts).
+  it('keeps AWSTraceHeader, DeadLetterQueueSourceArn and the receive count across a restart', async () => {
+    const sent = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1'
+    const published = 'Root=1-3152b799-8954dae64eda91bc9a23a7e8;Sampled=1'
     const first = await startEmbeddedAws({ port: 0, dataDir })
-    const sqs = new SQSClient(emulatorClientConfig(first.endpoint))
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'traced-queue' }))
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl,
-        MessageBody: 'traced',
-        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: trace } },
+    const config = emulatorClientConfig(first.endpoint)
+    const sqs = new SQSClient(config)
+    const sns = new SNSClient(config)
+    const arnOf = async (QueueUrl: string | undefined) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] })))
+        .Attributes?.QueueArn as string
+    const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'kept-dlq' }))
+    const dlqArn = await arnOf(dlqUrl)
+    const { QueueUrl: sourceUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'kept-source',
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+        },
       }),
     )
+    const sourceArn = await arnOf(sourceUrl)
+    const { QueueUrl: inboxUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'kept-inbox' }),
+    )
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'kept-traces' }))
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: await arnOf(inboxUrl),
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    )
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: sourceUrl,
+        MessageBody: 'dead-lettered',
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: sent } },
+      }),
+    )
+    // Received once, then moved to the DLQ by the receive after.
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: sourceUrl, VisibilityTimeout: 0 }))
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: sourceUrl }))
+    sns.middlewareStack.add(
+      (next) => async (args) => {
+        ;(args.request as { headers: Record<string, string> }).headers['X-Amzn-Trace-Id'] =
+          published
+        return next(args)
+      },
+      { step: 'build' },
+    )
+    await sns.send(new PublishCommand({ TopicArn, Message: 'published' }))
+    sqs.destroy()
+    sns.destroy()
     await first.stop()
 
     const second = await startEmbeddedAws({ port: 0, dataDir })
+    const sqs2 = new SQSClient(emulatorClientConfig(second.endpoint))
     try {
-      const sqs2 = new SQSClient(emulatorClientConfig(second.endpoint))
-      const { QueueUrl: url2 } = await sqs2.send(
-        new CreateQueueCommand({ QueueName: 'traced-queue' }),
-      )
-      const { Messages = [] } = await sqs2.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url2,
-          MessageSystemAttributeNames: ['AWSTraceHeader'],
+      const receive = async (QueueName: string) => {
+        const { QueueUrl } = await sqs2.send(new CreateQueueCommand({ QueueName }))
+        const { Messages = [] } = await sqs2.send(
+          new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['All'] }),
+        )
+        return Messages.map((m) => ({ body: m.Body, ...m.Attributes }))
+      }
+      expect(await receive('kept-dlq')).toEqual([
+        expect.objectContaining({
+          body: 'dead-lettered',
+          AWSTraceHeader: sent,
+          DeadLetterQueueSourceArn: sourceArn,
+          ApproximateReceiveCount: '2',
         }),
-      )
-      expect(Messages.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([
-        ['traced', undefined],
+      ])
+      expect(await receive('kept-inbox')).toEqual([
+        expect.objectContaining({ body: 'published', AWSTraceHeader: published }),
       ])
     } finally {
+      sqs2.destroy()
       await second.stop()
     }
   })

@@ -1,4 +1,10 @@
 import {
+  CreateTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns'
+import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   type CreateQueueCommandInput,
@@ -40,11 +46,13 @@ const knownDifferences: Record<string, Record<string, string>> = {
       'answers a RedrivePolicy that is not JSON with a SyntaxError, not InvalidParameterValue',
     'fifo-attributes-on-standard': 'accepts ContentBasedDeduplication on a standard queue',
     'fifo-name': 'accepts a .fifo name without FifoQueue',
-    'boolean-case': 'accepts FifoQueue: True',
     'purge-in-progress': 'accepts a second PurgeQueue within 60 seconds',
     'fifo-delete-expired':
       'deletes a FIFO message with a receipt handle whose visibility timeout passed',
+    'boolean-case': 'accepts FifoQueue: yes',
     'trace-header-and-dlq-source': 'gives no DeadLetterQueueSourceArn on a message moved to a DLQ',
+    'trace-header-http': "ignores a SendMessage request's X-Amzn-Trace-Id header",
+    'sns-trace-header': "does not carry an SNS Publish's X-Amzn-Trace-Id to the queue",
     'queue-policy': 'does not enforce queue policies: the send is accepted',
     'error-wire-format':
       'answers __type InvalidParameterValue, not InvalidParameterValueException (the query code is right)',
@@ -53,6 +61,17 @@ const knownDifferences: Record<string, Record<string, string>> = {
 
 const unique = () => crypto.randomUUID().slice(0, 8)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Makes the client send the X-Ray trace header on every request, as an instrumented service does. */
+function sendTraceHeader(client: SQSClient | SNSClient, trace: string): void {
+  ;(client.middlewareStack as SQSClient['middlewareStack']).add(
+    (next) => async (args) => {
+      ;(args.request as { headers: Record<string, string> }).headers['X-Amzn-Trace-Id'] = trace
+      return next(args)
+    },
+    { step: 'build', name: 'traceHeader' },
+  )
+}
 
 /** The error's code as AWS names it to Query-protocol clients (the SDK's `Code`), and its message. */
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -286,17 +305,46 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
         ).toBe('InvalidParameterValue')
       },
     )
-    check('boolean-case', 'takes boolean attributes as lower-case true or false only', async () => {
-      const result = await refusal(
-        sqs.send(
-          new CreateQueueCommand({
-            QueueName: `b-${unique()}.fifo`,
-            Attributes: { FifoQueue: 'True' },
+    check(
+      'boolean-case',
+      'takes booleans in any case and answers them in lower case; refuses other values',
+      async () => {
+        // Recorded on AWS: FIFO queues created with FifoQueue "True" (LocalStack's validated tests).
+        const { url } = await queue({
+          QueueName: `b-${unique()}.fifo`,
+          Attributes: { FifoQueue: 'True', ContentBasedDeduplication: 'False' },
+        })
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ['FifoQueue', 'ContentBasedDeduplication'],
           }),
-        ),
-      )
-      expect(result.code).toBe('InvalidAttributeValue')
-    })
+        )
+        expect(Attributes).toEqual({ FifoQueue: 'true', ContentBasedDeduplication: 'false' })
+        await sqs.send(
+          new SetQueueAttributesCommand({
+            QueueUrl: url,
+            Attributes: { ContentBasedDeduplication: 'TRUE' },
+          }),
+        )
+        const after = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ['ContentBasedDeduplication'],
+          }),
+        )
+        expect(after.Attributes?.ContentBasedDeduplication).toBe('true')
+        const refused = await refusal(
+          sqs.send(
+            new CreateQueueCommand({
+              QueueName: `b-${unique()}.fifo`,
+              Attributes: { FifoQueue: 'yes' },
+            }),
+          ),
+        )
+        expect(refused.code).toBe('InvalidAttributeValue')
+      },
+    )
   })
 
   describe('PurgeQueue', () => {
@@ -448,18 +496,23 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
   })
 
   describe('AWSTraceHeader and dead-letter queues', () => {
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1'
+    /** A source queue whose RedrivePolicy moves a message to its DLQ after maxReceiveCount receives. */
+    const redriving = async (maxReceiveCount: number) => {
+      const dlq = await queue()
+      const source = await queue({
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount }),
+        },
+      })
+      return { dlq, source }
+    }
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageSystemAttributeValue.html
     check(
       'trace-header-and-dlq-source',
       'keeps AWSTraceHeader through a move to the DLQ, which names the source queue',
       async () => {
-        const dlq = await queue()
-        const source = await queue({
-          Attributes: {
-            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }),
-          },
-        })
-        const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1'
+        const { dlq, source } = await redriving(1)
         await sqs.send(
           new SendMessageCommand({
             QueueUrl: source.url,
@@ -492,6 +545,105 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
           new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url }),
         )
         expect(queueUrls).toEqual([source.url])
+      },
+    )
+    // Recorded on AWS (LocalStack's validated test_dead_letter_queue_message_attributes): a
+    // message received once, then moved by the next receive (maxReceiveCount 1), shows
+    // ApproximateReceiveCount 2 on its first receive from the DLQ: the moving receive is not
+    // a delivery; the DLQ's receives count on from the source's.
+    check(
+      'dlq-receive-count',
+      'carries the receive count into the DLQ, without the receive that moved the message',
+      async () => {
+        const { dlq, source } = await redriving(2)
+        await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: 'counted' }))
+        const receive = (QueueUrl: string) =>
+          sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl,
+              VisibilityTimeout: 0,
+              MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+              WaitTimeSeconds: 1,
+            }),
+          )
+        const counts: string[] = []
+        for (let i = 0; i < 2; i++) {
+          const { Messages = [] } = await receive(source.url)
+          counts.push(...Messages.map((m) => m.Attributes?.ApproximateReceiveCount ?? '?'))
+        }
+        expect(counts).toEqual(['1', '2'])
+        // The third receive finds it over maxReceiveCount and moves it.
+        expect((await receive(source.url)).Messages ?? []).toEqual([])
+        const moved = await receive(dlq.url)
+        expect(moved.Messages?.map((m) => m.Attributes?.ApproximateReceiveCount)).toEqual(['3'])
+        const again = await receive(dlq.url)
+        expect(again.Messages?.map((m) => m.Attributes?.ApproximateReceiveCount)).toEqual(['4'])
+      },
+    )
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+    // (MessageSystemAttributes: "the X-Ray trace header"; without it, the request's header).
+    check(
+      'trace-header-http',
+      "takes a SendMessage request's X-Amzn-Trace-Id header as the message's AWSTraceHeader",
+      async () => {
+        const { url } = await queue()
+        const traced = new SQSClient({ ...emulatorClientConfig(running.endpoint), maxAttempts: 1 })
+        sendTraceHeader(traced, trace)
+        try {
+          await traced.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'header' }))
+        } finally {
+          traced.destroy()
+        }
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MessageSystemAttributeNames: ['AWSTraceHeader'],
+            WaitTimeSeconds: 1,
+          }),
+        )
+        expect(Messages.map((m) => m.Attributes?.AWSTraceHeader)).toEqual([trace])
+      },
+    )
+    // "If you publish to an Amazon SNS topic from a service that's already instrumented with
+    // X-Ray, Amazon SNS passes the trace context from publisher to subscribers."
+    // https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sns.html
+    check(
+      'sns-trace-header',
+      "carries an SNS Publish's X-Amzn-Trace-Id into the subscribed queue and on to its DLQ",
+      async () => {
+        const { dlq, source } = await redriving(1)
+        const sns = new SNSClient({ ...emulatorClientConfig(running.endpoint), maxAttempts: 1 })
+        try {
+          const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `t-${unique()}` }))
+          await sns.send(
+            new SubscribeCommand({
+              TopicArn,
+              Protocol: 'sqs',
+              Endpoint: source.arn,
+              Attributes: { RawMessageDelivery: 'true' },
+            }),
+          )
+          sendTraceHeader(sns, trace)
+          await sns.send(new PublishCommand({ TopicArn, Message: 'published' }))
+        } finally {
+          sns.destroy()
+        }
+        const receive = (QueueUrl: string) =>
+          sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl,
+              VisibilityTimeout: 0,
+              MessageSystemAttributeNames: ['AWSTraceHeader'],
+              WaitTimeSeconds: 1,
+            }),
+          )
+        const first = await receive(source.url)
+        expect(first.Messages?.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([
+          ['published', trace],
+        ])
+        await sqs.send(new ReceiveMessageCommand({ QueueUrl: source.url, WaitTimeSeconds: 0 }))
+        const moved = await receive(dlq.url)
+        expect(moved.Messages?.map((m) => m.Attributes?.AWSTraceHeader)).toEqual([trace])
       },
     )
   })
@@ -548,6 +700,25 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
           status: 400,
           type: 'com.amazonaws.sqs#QueueDoesNotExist',
           query: 'AWS.SimpleQueueService.NonExistentQueue;Sender',
+        })
+        // Recorded on AWS: MissingParameter's shape is MissingRequiredParameterException, and a
+        // second purge is answered with HTTP 403.
+        const fifo = await fifoQueue({ ContentBasedDeduplication: 'true' })
+        expect(
+          await call('SendMessageBatch', {
+            QueueUrl: fifo.url,
+            Entries: [{ Id: 'a', MessageBody: 'a' }],
+          }),
+        ).toEqual({
+          status: 400,
+          type: 'com.amazonaws.sqs#MissingRequiredParameterException',
+          query: 'MissingParameter;Sender',
+        })
+        await call('PurgeQueue', { QueueUrl: url })
+        expect(await call('PurgeQueue', { QueueUrl: url })).toEqual({
+          status: 403,
+          type: 'com.amazonaws.sqs#PurgeQueueInProgress',
+          query: 'AWS.SimpleQueueService.PurgeQueueInProgress;Sender',
         })
       },
     )

@@ -18,6 +18,8 @@ export const purgeQueue: SqsAction = async (input, context) => {
     throw new SqsError(
       'PurgeQueueInProgress',
       `Only one PurgeQueue operation on ${queue.name} is allowed every 60 seconds.`,
+      // AWS answers it with HTTP 403, not 400 (recorded responses).
+      403,
     )
   }
   const output = await context.fauxqs(input)

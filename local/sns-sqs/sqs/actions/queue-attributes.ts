@@ -1,4 +1,8 @@
-import { queueAttributesError, queueNameError } from '../rules/queue-attributes.ts'
+import {
+  lowerCaseBooleans,
+  queueAttributesError,
+  queueNameError,
+} from '../rules/queue-attributes.ts'
 import type { SqsAction } from '../sqs-action.ts'
 import { SqsError } from '../sqs-error.ts'
 
@@ -6,24 +10,21 @@ type Attributes = Readonly<Record<string, unknown>>
 
 /** CreateQueue: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html */
 export const createQueue: SqsAction = async (input, context) => {
-  const attributes = (input.Attributes ?? {}) as Attributes
+  const attributes = lowerCaseBooleans((input.Attributes ?? {}) as Attributes)
   const fifo = attributes.FifoQueue === 'true'
   const name = typeof input.QueueName === 'string' ? input.QueueName : ''
   const error = queueAttributesError(attributes, fifo, context.store) ?? queueNameError(name, fifo)
   if (error) throw error
-  return context.fauxqs(input)
+  return context.fauxqs(input.Attributes ? { ...input, Attributes: attributes } : input)
 }
 
 /** SetQueueAttributes: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html */
 export const setQueueAttributes: SqsAction = async (input, context) => {
   const queue = context.queue(input)
-  const error = queueAttributesError(
-    (input.Attributes ?? {}) as Attributes,
-    queue.isFifo(),
-    context.store,
-  )
+  const attributes = lowerCaseBooleans((input.Attributes ?? {}) as Attributes)
+  const error = queueAttributesError(attributes, queue.isFifo(), context.store)
   if (error) throw error
-  return context.fauxqs(input)
+  return context.fauxqs(input.Attributes ? { ...input, Attributes: attributes } : input)
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { FauxqsMessage, FauxqsSqsStore } from '../fauxqs-sqs.ts'
+import { markingEnqueues } from '../enqueue-view.ts'
+import type { FauxqsMessage } from '../fauxqs-sqs.ts'
 import { md5OfMessageAttributes } from '../message-attributes-md5.ts'
 import type { SqsAction } from '../sqs-action.ts'
 
@@ -16,12 +17,22 @@ interface ReceivedMessage {
  * - MessageSystemAttributeNames (and the older AttributeNames): AWSTraceHeader and
  *   DeadLetterQueueSourceArn too, which fauxqs does not keep.
  * A message moved to a dead-letter queue while this receive runs is marked with the queue it
- * came from, through the store view fauxqs resolves the dead-letter queue with.
+ * came from, through the store view fauxqs resolves the dead-letter queue with, and keeps
+ * the receive count it had: the receive that moves it does not deliver it, so it does not
+ * count (AWS, recorded: a message received once with maxReceiveCount 1 shows
+ * ApproximateReceiveCount 2 on its first receive from the DLQ; fauxqs would show 3).
  */
 export const receiveMessage: SqsAction = async (input, context) => {
   const queue = context.queue(input)
   const { MessageAttributeNames: names, ...rest } = input
-  const output = await context.fauxqs(rest, deadLetterMarking(context.store, queue.arn))
+  const output = await context.fauxqs(
+    rest,
+    markingEnqueues(context.store, (moved) => {
+      moved.deadLetterQueueSourceArn = queue.arn
+      // fauxqs counted the receive that found the message over maxReceiveCount.
+      moved.approximateReceiveCount -= 1
+    }),
+  )
   const messages = output.Messages as ReceivedMessage[] | undefined
   if (!messages) return output
   const select = attributeSelector(names)
@@ -59,24 +70,4 @@ function attributeSelector(names: unknown): (name: string) => boolean {
   const exact = new Set(list.filter((name) => !name.endsWith('.*')))
   const prefixes = list.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1))
   return (name) => exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix))
-}
-
-/** The store as fauxqs's receive sees it: a dead-letter queue that marks what it is given. */
-function deadLetterMarking(store: FauxqsSqsStore, sourceArn: string): FauxqsSqsStore {
-  return Object.create(store, {
-    getQueueByArn: {
-      value(arn: string) {
-        const deadLetters = store.getQueueByArn(arn)
-        if (!deadLetters) return deadLetters
-        return Object.create(deadLetters, {
-          enqueue: {
-            value(message: FauxqsMessage) {
-              message.deadLetterQueueSourceArn = sourceArn
-              deadLetters.enqueue(message)
-            },
-          },
-        })
-      },
-    },
-  })
 }

@@ -25,10 +25,31 @@ export function queueNameError(name: string, fifo: boolean): SqsError | undefine
 
 /** "FifoQueue, ContentBasedDeduplication, DeduplicationScope, FifoThroughputLimit: apply only to FIFO queues." */
 const fifoOnly = ['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']
-/** Booleans are the strings `true` and `false`, in lower case. */
+/**
+ * Booleans are `true` and `false` in any case: AWS takes a queue created with FifoQueue
+ * `True` and ContentBasedDeduplication `False` as a FIFO queue without content-based
+ * deduplication and answers both in lower case (recorded responses: LocalStack's
+ * AWS-validated FIFO tests create their queues so). Anything else is InvalidAttributeValue.
+ */
 const booleans = ['FifoQueue', 'ContentBasedDeduplication', 'SqsManagedSseEnabled']
 
-/** The error AWS answers for attributes of a queue that is (or is being created) `fifo`. */
+/** The attributes with each boolean in lower case, as AWS keeps and answers them. */
+export function lowerCaseBooleans(
+  attributes: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (!booleans.some((name) => typeof attributes[name] === 'string')) return attributes
+  const lowered: Record<string, unknown> = { ...attributes }
+  for (const name of booleans) {
+    const value = lowered[name]
+    if (typeof value === 'string') lowered[name] = value.toLowerCase()
+  }
+  return lowered
+}
+
+/**
+ * The error AWS answers for attributes of a queue that is (or is being created) `fifo`,
+ * its booleans in lower case already ({@link lowerCaseBooleans}).
+ */
 export function queueAttributesError(
   attributes: Readonly<Record<string, unknown>>,
   fifo: boolean,
