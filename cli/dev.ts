@@ -16,7 +16,6 @@ import {
   consoleOrigins,
   consoleUrlOf,
   createConsole,
-  type PipelineConsole,
 } from './console/console-server.ts'
 import { type ConsumerStatus, consumerStatuses } from './consumer-status.ts'
 import { DeliveryTracker } from './delivery-tracker.ts'
@@ -102,7 +101,6 @@ async function runDev(options: DevOptions): Promise<number> {
     startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
   }
   const mount = consoleMount()
-  let pipelineConsole: PipelineConsole | undefined
   const pipeline = await startLocalPipeline({
     createApp: createPipelineApp,
     routes: mount.routes,
@@ -141,7 +139,7 @@ async function runDev(options: DevOptions): Promise<number> {
   }
   const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns: clients.sns })
   if (once === undefined) {
-    pipelineConsole = createConsole({
+    const pipelineConsole = createConsole({
       reader,
       resources,
       publisher,
@@ -153,7 +151,6 @@ async function runDev(options: DevOptions): Promise<number> {
   progress(`ready on ${pipeline.aws.endpoint} (function logs: ${logPath})`)
 
   const stop = async () => {
-    pipelineConsole?.stop()
     clients.destroy()
     await pipeline.stop()
     await stopTracing()

@@ -35,9 +35,11 @@ export function consoleOrigins(endpoint: string): string[] {
 }
 
 export interface PipelineConsole {
-  /** Serves everything under {@link consolePath}. */
+  /**
+   * Serves everything under {@link consolePath}. Nothing of the console runs between
+   * requests: its flow is sampled when the page reads its figures.
+   */
   handle(req: IncomingMessage, res: ServerResponse): void
-  stop(): void
 }
 
 /**
@@ -102,9 +104,6 @@ export function createConsole(
               ? reply(400, { error: (error as Error).message })
               : reply(500, { error: `${(error as Error).name}: ${(error as Error).message}` }),
         )
-    },
-    stop() {
-      flow.stop()
     },
   }
 }

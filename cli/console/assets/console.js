@@ -205,7 +205,7 @@ function showFlow(figures) {
       series
         .map(
           (s, i) =>
-            `${i ? 'L' : 'M'}${(((s.at - t0) / span) * w).toFixed(1)},${(h - (pick(s) / max) * (h - 4)).toFixed(1)}`,
+            `${i && !s.resumed ? 'L' : 'M'}${(((s.at - t0) / span) * w).toFixed(1)},${(h - (pick(s) / max) * (h - 4)).toFixed(1)}`,
         )
         .join(' ')
     const last = series[series.length - 1]

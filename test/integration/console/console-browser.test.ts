@@ -8,7 +8,6 @@ import {
   consoleOrigins,
   consoleUrlOf,
   createConsole,
-  type PipelineConsole,
 } from '../../../cli/console/console-server.ts'
 import { pipelineReader } from '../../../cli/readers/index.ts'
 import { CONSUMERS } from '../../../contracts/consumers.ts'
@@ -27,7 +26,6 @@ import { type DemoPipeline, startDemoPipeline } from '../../support/demo-pipelin
 const browserPath = findChromium()
 const shots = new URL('../../../test-output/console/', import.meta.url).pathname
 let demo: DemoPipeline
-let pipelineConsole: PipelineConsole
 let browser: Browser
 let page: Page
 let url: string
@@ -55,7 +53,7 @@ describe.skipIf(!browserPath)('the console in headless Chromium', () => {
     const mount = consoleMount()
     demo = await startDemoPipeline({ tracing: true, routes: mount.routes })
     const reader = pipelineReader(demo.target)
-    pipelineConsole = createConsole({
+    const pipelineConsole = createConsole({
       reader,
       resources: demo.resources,
       publisher: createPublisher({
@@ -72,7 +70,6 @@ describe.skipIf(!browserPath)('the console in headless Chromium', () => {
   }, 180_000)
   afterAll(async () => {
     await browser?.close()
-    pipelineConsole?.stop()
     await demo?.stop()
     await stopTracing()
   })
