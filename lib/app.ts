@@ -31,6 +31,13 @@ export interface PipelineAppOptions {
 export const DATA_REMOVAL_POLICY_CONTEXT = 'dataRemovalPolicy'
 
 /**
+ * The context keys that export the functions' spans over OTLP (the stack's `otlp` prop):
+ * `-c otlpEndpoint=http://localhost:4318` and, for a collector layer,
+ * `-c otlpLayerArns=<layer version ARN>[,<another>]`.
+ */
+export const OTLP_CONTEXT = { endpoint: 'otlpEndpoint', layerArns: 'otlpLayerArns' } as const
+
+/**
  * The CDK app: one {@link OrderPipelineStack}, named for the stage that the `stage` context
  * key gives ({@link STAGE_CONTEXT}: `cdk deploy -c stage=dev` deploys `OrderPipeline-dev`),
  * `OrderPipeline` without one.
@@ -53,8 +60,21 @@ export function createPipelineApp(options: PipelineAppOptions = {}): {
   const stage = app.node.tryGetContext(STAGE_CONTEXT) as unknown
   const problem = stage === undefined ? undefined : stageProblem(stage)
   if (problem) throw new Error(`context ${STAGE_CONTEXT}: ${problem}`)
+  const otlpEndpoint = app.node.tryGetContext(OTLP_CONTEXT.endpoint) as string | undefined
+  const otlpLayers = app.node.tryGetContext(OTLP_CONTEXT.layerArns) as string | undefined
+  if (otlpLayers && !otlpEndpoint) {
+    throw new Error(`context ${OTLP_CONTEXT.layerArns} needs ${OTLP_CONTEXT.endpoint} too`)
+  }
   const stack = new OrderPipelineStack(app, stackNameOf(stage as string | undefined), {
     dataRemovalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    ...(otlpEndpoint
+      ? {
+          otlp: {
+            endpoint: otlpEndpoint,
+            layerArns: otlpLayers ? otlpLayers.split(',').map((arn) => arn.trim()) : [],
+          },
+        }
+      : {}),
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,
       region: process.env.CDK_DEFAULT_REGION,

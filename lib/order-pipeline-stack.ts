@@ -14,6 +14,7 @@ import { publishedCatalogue } from './event-catalogue.ts'
 import { EventStore } from './event-store.ts'
 import { IdempotencyTable } from './idempotency-table.ts'
 import { OrderReadModels } from './order-read-models.ts'
+import { exportTracesOverOtlp, type OtlpExportProps } from './otlp-export.ts'
 import { PROJECT_ROOT } from './pipeline-function.ts'
 import { PipelineMonitoring } from './pipeline-monitoring.ts'
 import { UnroutableEvents } from './unroutable-events.ts'
@@ -26,6 +27,13 @@ export interface OrderPipelineStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly dataRemovalPolicy?: RemovalPolicy
+  /**
+   * Export the functions' OpenTelemetry spans over OTLP/HTTP (to the ADOT or OpenTelemetry
+   * collector Lambda layer, or any collector), by their environment: no code changes.
+   * `cdk deploy -c otlpEndpoint=http://localhost:4318 -c otlpLayerArns=<arn>` sets it.
+   * @default - no spans are exported on AWS (the functions' tracer is the API's no-op)
+   */
+  readonly otlp?: OtlpExportProps
 }
 
 /**
@@ -145,6 +153,8 @@ export class OrderPipelineStack extends Stack {
     for (const consumer of this.consumers) this.monitoring.monitorConsumer(consumer)
     this.monitoring.monitorEventStore(this.eventStore)
     this.monitoring.monitorUnroutable(this.unroutable)
+    // Last, once every function exists.
+    if (props.otlp) exportTracesOverOtlp(this, props.otlp)
 
     this.addOutputs()
   }
