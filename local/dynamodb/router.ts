@@ -145,9 +145,17 @@ async function dispatch(
     action(context, request),
   )
   if (service.name === 'DynamoDB') {
-    const units = requestUnits(operation, request as Json, result as Json)
-    if (units.write > 0) counts.add('DynamoDB.WRU', units.write)
-    if (units.read > 0) counts.add('DynamoDB.RRU', units.read)
+    // The total and each table's share (`DynamoDB.WRU <table>`): the bill tells them apart.
+    for (const units of requestUnits(operation, request as Json, result as Json)) {
+      if (units.write > 0) {
+        counts.add('DynamoDB.WRU', units.write)
+        counts.add(`DynamoDB.WRU ${units.table}`, units.write)
+      }
+      if (units.read > 0) {
+        counts.add('DynamoDB.RRU', units.read)
+        counts.add(`DynamoDB.RRU ${units.table}`, units.read)
+      }
+    }
   }
   return result
 }

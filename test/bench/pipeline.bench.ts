@@ -1,19 +1,27 @@
 /**
- * The whole order pipeline on the embedded target, as `npm start` runs it: orders/s end to
- * end (published until processed by every consumer its subscriptions select) and
- * publish-to-processed latency p50/p99, beside its ceiling measured in the same run: the
- * raw send → receive → delete rate of the embedded SQS with nothing else in the loop.
+ * The whole order pipeline on the embedded target, as `npm start` runs it, beside its ceiling
+ * measured in the same run: the raw send → receive → delete rate of the embedded SQS with
+ * nothing else in the loop (over HTTP and over the in-process transport the pollers use).
  *
- * The burst also reports what it cost: CPU per order for the whole process (the functions'
- * worker threads included) and for the main thread, the main thread's event-loop
- * utilization, and the 1-minute load average before the run, since on a shared machine the
- * CPU the process gets, not the code alone, decides orders/s.
+ * - A cold burst (after 20 warm-up orders, while every isolate still compiles) and a steady
+ *   burst (after warm-up bursts until deliveries/s moves less than 10 % between two): orders
+ *   settled/s (confirmed or cancelled in the read model), deliveries/s, CPU per delivery.
+ * - Orders paced at 20/s: publish → processed latency p50/p99 of the latency-sensitive
+ *   consumers (the saga's steps: orders, inventory, payments) and of all.
+ * - Requests per order by service and operation in the steady burst, the DynamoDB request
+ *   units they would consume, Lambda invocations and GB-seconds from the measured handler
+ *   durations at each function's memory size, and from them the AWS bill per million orders
+ *   beside Powertools' BatchProcessor + makeIdempotent (test/bench/aws-bill.ts has the prices
+ *   and where they come from).
  *
- * BENCH_ORDERS (default 400) orders in one burst measure throughput; BENCH_PACED_ORDERS
- * (default 100) at BENCH_PACED_RATE orders/s (default 20) measure latency below
- * saturation. BENCH_SQS_MESSAGES (default 5000) messages measure the ceiling.
- * BENCH_DYNAMODB_THREAD=0 runs DynamoDB on the main thread, BENCH_MAX_CONCURRENCY=<n> sets
- * the local cap on concurrent batches per mapping, to compare with the defaults.
+ * The load average is printed with the figures: on a shared machine the CPU the process gets,
+ * not the code alone, decides them. `--json` prints one JSON object instead.
+ *
+ * BENCH_ORDERS (default 400) orders a burst, BENCH_WARMUP_BURSTS (default 4) warm-up bursts
+ * at most, BENCH_PACED_ORDERS (default 100) at BENCH_PACED_RATE orders/s (default 20),
+ * BENCH_SQS_MESSAGES (default 5000) for the ceiling. BENCH_DYNAMODB_THREAD=0 runs DynamoDB on
+ * the main thread, BENCH_IN_PROCESS=0 sends the functions' and pollers' requests over signed
+ * HTTP, BENCH_MAX_CONCURRENCY=<n> sets the local cap on concurrent batches per mapping.
  */
 
 import { availableParallelism, loadavg } from 'node:os'
@@ -40,8 +48,13 @@ import type { BatchOutcome } from '../../local/lambda/event-sources/batch-outcom
 import { LatencyWindow } from '../../local/pipeline/latency-window.ts'
 import { envelopeOf, publishedAt } from '../../local/pipeline/published-at.ts'
 import { startLocalPipeline } from '../../local/pipeline/start-local-pipeline.ts'
+import { billPerMillionOrders, powertoolsUsage, priceSources, prices } from './aws-bill.ts'
 
+const json = process.argv.includes('--json')
+const say = json ? () => {} : (line: string) => console.log(line)
 const burstOrders = Number(process.env.BENCH_ORDERS ?? 400)
+const warmupBursts = Number(process.env.BENCH_WARMUP_BURSTS ?? 4)
+const inProcess = process.env.BENCH_IN_PROCESS !== '0'
 const pacedOrders = Number(process.env.BENCH_PACED_ORDERS ?? 100)
 const pacedRate = Number(process.env.BENCH_PACED_RATE ?? 20)
 const sqsMessages = Number(process.env.BENCH_SQS_MESSAGES ?? 5000)
@@ -51,9 +64,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0))
 
 /** Records/s of send (batches of 10) → receive (10, long poll) → delete (batch) on one queue. */
-async function rawSqsRate(): Promise<number> {
+async function rawSqsRate(transport: 'http' | 'in-process'): Promise<number> {
   const aws = await startEmbeddedAws({ port: 0 })
-  const sqs = new SQSClient(emulatorClientConfig(aws.endpoint))
+  const sqs = new SQSClient(
+    emulatorClientConfig(
+      aws.endpoint,
+      aws.region,
+      transport === 'in-process' ? aws.transport : undefined,
+    ),
+  )
   try {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-ceiling' }))
     const started = performance.now()
@@ -97,9 +116,12 @@ async function rawSqsRate(): Promise<number> {
   }
 }
 
-const ceiling = await rawSqsRate()
-console.log(
-  `embedded SQS send→receive→delete: ${fmt(ceiling)} messages/s (${sqsMessages} messages)`,
+const ceilingOverHttp = await rawSqsRate('http')
+const ceilingInProcess = await rawSqsRate('in-process')
+// The ratios are taken against the higher of the two: the stricter ceiling.
+const ceiling = Math.max(ceilingOverHttp, ceilingInProcess)
+say(
+  `embedded SQS send→receive→delete: ${fmt(ceilingOverHttp)} messages/s over HTTP, ${fmt(ceilingInProcess)} in process (${sqsMessages} messages each)`,
 )
 
 let observe: ((outcome: BatchOutcome) => void) | undefined
@@ -108,6 +130,7 @@ const pipeline = await startLocalPipeline({
   port: 0,
   onBatch: (outcome) => observe?.(outcome),
   dynamoDbThread: process.env.BENCH_DYNAMODB_THREAD !== '0',
+  inProcessTransport: inProcess,
   maxConcurrencyPerMapping: process.env.BENCH_MAX_CONCURRENCY
     ? Number(process.env.BENCH_MAX_CONCURRENCY)
     : undefined,
@@ -127,6 +150,12 @@ const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
 // The saga's unhappy branches as `npm start` mixes them (no cancellations: they come later).
 const mix = { declined: 0.05, outOfStock: 0.05, cancel: 0 }
 const projections = resources.consumers.find((c) => c.name === 'projections')?.functionName
+/** The saga's steps: an order waits on each of them in turn. */
+const latencySensitiveFunctions = new Set(
+  resources.consumers
+    .filter((c) => ['orders', 'inventory', 'payments'].includes(c.name))
+    .map((c) => c.functionName),
+)
 
 /**
  * Publishes orders (order.placed) and waits until every delivery is made and every order is
@@ -134,15 +163,25 @@ const projections = resources.consumers.find((c) => c.name === 'projections')?.f
  */
 async function run(orders: number, ratePerSecond: number | undefined) {
   const tracker = new DeliveryTracker(pipeline.stack, resources)
+  const sensitive = new LatencyWindow(100_000)
+  const invocations = new Map<string, { count: number; ms: number }>()
+  const countsBefore = await pipeline.aws.requestCounts()
   const settled = new Map<string, number>()
   const delivery = new LatencyWindow(100_000)
   const orderDone = new Map<string, { published: number; last: number }>()
   observe = (outcome) => {
     tracker.observe(outcome)
+    const fn = invocations.get(outcome.functionName) ?? { count: 0, ms: 0 }
+    invocations.set(outcome.functionName, {
+      count: fn.count + 1,
+      ms: fn.ms + outcome.durationMs,
+    })
+    const latencySensitive = latencySensitiveFunctions.has(outcome.functionName)
     for (const record of outcome.records as SQSRecord[]) {
       if (!outcome.succeeded.has(record.messageId)) continue
       const at = publishedAt(record)
       delivery.add(outcome.settledAt - at)
+      if (latencySensitive) sensitive.add(outcome.settledAt - at)
       const envelope = envelopeOf(record)
       const settling =
         envelope?.eventType === 'order.confirmed' || envelope?.eventType === 'order.cancelled'
@@ -192,6 +231,12 @@ async function run(orders: number, ratePerSecond: number | undefined) {
     cores: ms(process.cpuUsage(cpu)) / 1000 / seconds,
     mainUtilization: performance.eventLoopUtilization(utilization).utilization,
   }
+  const countsAfter = await pipeline.aws.requestCounts()
+  const requests: Record<string, number> = {}
+  for (const [key, n] of Object.entries(countsAfter)) {
+    const added = n - (countsBefore[key] ?? 0)
+    if (added > 0) requests[key] = added / orders
+  }
   const { delivered, expected } = tracker.counts()
   const completion = new LatencyWindow(100_000)
   for (const { published, last } of orderDone.values()) completion.add(last - published)
@@ -202,46 +247,180 @@ async function run(orders: number, ratePerSecond: number | undefined) {
     delivered,
     expected,
     delivery,
+    sensitive,
     completion,
     cost,
+    requests,
+    invocations,
   }
 }
 
-// A short warm-up so the burst does not pay for first-use costs (connections, JIT).
+// A short warm-up, then the cold burst: every isolate still compiling what it runs.
 await run(20, undefined)
-const burst = await run(burstOrders, undefined)
+const cold = await run(burstOrders, undefined)
+const rate = (r: Awaited<ReturnType<typeof run>>) => r.delivered / r.seconds
+// Warm-up bursts until the figure stops moving (less than 10 % between two bursts).
+let previous = cold
+let warmups = 0
+for (; warmups < warmupBursts; warmups++) {
+  const next = await run(burstOrders, undefined)
+  const settledDown = Math.abs(rate(next) - rate(previous)) / rate(previous) < 0.1
+  previous = next
+  if (settledDown) break
+}
+const steady = await run(burstOrders, undefined)
 const paced = await run(pacedOrders, pacedRate)
 sns.destroy()
+const functionMemory = new Map(
+  [...pipeline.mappings.functions.values()].map((fn) => [
+    fn.definition.functionName,
+    fn.definition.memorySizeMb,
+  ]),
+)
 await pipeline.stop()
 
-const ordersPerSecond = burstOrders / burst.seconds
-const settledPerSecond = burst.settled / burst.settledSeconds
-const deliveriesPerSecond = burst.delivered / burst.seconds
-console.log(
-  `burst of ${burstOrders} orders (5% declined, 5% out of stock): ${settledPerSecond.toFixed(1)} orders settled/s (confirmed or cancelled, in the read model; ${burst.settled}/${burstOrders} in ${burst.settledSeconds.toFixed(1)} s) beside the raw SQS ceiling of ${fmt(ceiling)} messages/s`,
-)
-console.log(
-  `burst of ${burstOrders} orders: ${ordersPerSecond.toFixed(1)} orders/s end to end, ${deliveriesPerSecond.toFixed(0)} deliveries/s (${burst.delivered}/${burst.expected} deliveries in ${burst.seconds.toFixed(1)} s)`,
-)
-console.log(
-  `  publish→processed per delivery p50 ${fmt(burst.delivery.percentile(50))} ms, p99 ${fmt(burst.delivery.percentile(99))} ms; per order (all consumers) p50 ${fmt(burst.completion.percentile(50))} ms, p99 ${fmt(burst.completion.percentile(99))} ms`,
-)
-console.log(
-  `  cost: ${burst.cost.cpuMsPerOrder.toFixed(1)} ms CPU/order (main thread ${burst.cost.mainCpuMsPerOrder.toFixed(1)}), ${burst.cost.cores.toFixed(2)} cores used, main event loop ${(100 * burst.cost.mainUtilization).toFixed(0)}% busy; load average ${burst.cost.load.toFixed(1)} on ${availableParallelism()} cores before the burst`,
-)
-console.log(
-  `${pacedOrders} orders at ${pacedRate}/s: publish→processed per delivery p50 ${fmt(paced.delivery.percentile(50))} ms, p99 ${fmt(paced.delivery.percentile(99))} ms; per order p50 ${fmt(paced.completion.percentile(50))} ms, p99 ${fmt(paced.completion.percentile(99))} ms (${paced.delivered}/${paced.expected} deliveries)`,
-)
-console.log(
-  `ratio: orders settled/s ÷ raw SQS messages/s = ${(settledPerSecond / ceiling).toFixed(4)}; pipeline deliveries/s ÷ raw SQS messages/s = ${(deliveriesPerSecond / ceiling).toFixed(3)}; orders/s ÷ raw SQS messages/s = ${(ordersPerSecond / ceiling).toFixed(4)}`,
-)
-if (
-  burst.delivered !== burst.expected ||
-  paced.delivered !== paced.expected ||
-  burst.settled !== burstOrders ||
-  paced.settled !== pacedOrders
-) {
-  console.log(
-    'WARNING: not every delivery was made or not every order settled before the deadline; the figures above are incomplete',
+const round = (n: number | undefined, digits = 1) =>
+  n === undefined ? undefined : Number(n.toFixed(digits))
+const rounded = (record: Readonly<Record<string, number>>, digits = 2) =>
+  Object.fromEntries(Object.entries(record).map(([k, v]) => [k, round(v, digits)]))
+const settledPerSecond = (r: typeof steady) => r.settled / r.settledSeconds
+const unitKey = /^DynamoDB\.(WRU|RRU)( |$)/
+
+/** What an order of this run would cost on AWS, ours beside Powertools', and from what. */
+function billOf(r: typeof steady, orders: number) {
+  const perOrder = (key: string) => r.requests[key] ?? 0
+  const requests = Object.fromEntries(
+    Object.entries(r.requests)
+      .filter(([key]) => !unitKey.test(key))
+      .sort(([a], [b]) => a.localeCompare(b)),
   )
+  let lambdaInvocations = 0
+  let lambdaGbSeconds = 0
+  for (const [name, { count, ms }] of r.invocations) {
+    lambdaInvocations += count / orders
+    lambdaGbSeconds += ((functionMemory.get(name) ?? 128) / 1024) * (ms / 1000 / orders)
+  }
+  const usage = {
+    requests,
+    writeRequestUnits: perOrder('DynamoDB.WRU'),
+    readRequestUnits: perOrder('DynamoDB.RRU'),
+    lambdaInvocations,
+    lambdaGbSeconds,
+  }
+  const share = {
+    records: r.delivered / orders,
+    idempotencyWru: perOrder(`DynamoDB.WRU ${resources.idempotencyTableName}`),
+    idempotencyRru: perOrder(`DynamoDB.RRU ${resources.idempotencyTableName}`),
+    loneEffectWru: perOrder(`DynamoDB.WRU ${resources.ordersTableName}`),
+  }
+  const ours = billPerMillionOrders(usage)
+  const powertools = billPerMillionOrders(powertoolsUsage(usage, share))
+  return {
+    requestsPerOrder: rounded(requests),
+    dynamoDbRequestUnitsPerOrder: {
+      write: round(usage.writeRequestUnits, 2),
+      read: round(usage.readRequestUnits, 2),
+      byTable: rounded(
+        Object.fromEntries(
+          Object.entries(r.requests)
+            .filter(([key]) => unitKey.test(key) && key.includes(' '))
+            .map(([key, n]) => [key.replace('DynamoDB.', ''), n]),
+        ),
+      ),
+    },
+    lambdaPerOrder: {
+      invocations: round(lambdaInvocations, 2),
+      gbSeconds: round(lambdaGbSeconds, 4),
+    },
+    idempotencyShare: rounded({ ...share }),
+    ours: rounded({ ...ours }),
+    powertools: rounded({ ...powertools }),
+    oursToPowertools: round(ours.total / powertools.total, 2),
+  }
+}
+
+const steadyDeliveriesPerOrder = steady.delivered / burstOrders
+const steadyBill = billOf(steady, burstOrders)
+const pacedBill = billOf(paced, pacedOrders)
+const figures = {
+  measuredAt: new Date().toISOString(),
+  loadAverageBefore: round(steady.cost.load),
+  loadAverageBeforePaced: round(paced.cost.load),
+  cores: availableParallelism(),
+  ceilingMessagesPerSecond: round(ceiling, 0),
+  ceilingOverHttpMessagesPerSecond: round(ceilingOverHttp, 0),
+  ceilingInProcessMessagesPerSecond: round(ceilingInProcess, 0),
+  coldDeliveriesPerSecond: round(rate(cold), 0),
+  coldOrdersSettledPerSecond: round(settledPerSecond(cold)),
+  coldCpuMsPerDelivery: round(cold.cost.cpuMsPerOrder / (cold.delivered / burstOrders), 2),
+  coldToCeiling: round(rate(cold) / ceiling, 3),
+  warmupBursts: warmups + 1,
+  steadyDeliveriesPerSecond: round(rate(steady), 0),
+  cpuMsPerDelivery: round(steady.cost.cpuMsPerOrder / steadyDeliveriesPerOrder, 2),
+  ordersPerSecond: round(settledPerSecond(steady)),
+  steadyToCeiling: round(rate(steady) / ceiling, 3),
+  deliveriesPerOrder: round(steadyDeliveriesPerOrder, 2),
+  pacedOrdersPerSecond: pacedRate,
+  p50LatencyMs: round(paced.sensitive.percentile(50), 0),
+  p99LatencyMs: round(paced.sensitive.percentile(99), 0),
+  allConsumersP50LatencyMs: round(paced.delivery.percentile(50), 0),
+  allConsumersP99LatencyMs: round(paced.delivery.percentile(99), 0),
+  requestsPerOrder: steadyBill.requestsPerOrder,
+  billPerMillionOrdersUsd: {
+    steadyBurst: steadyBill,
+    pacedAt20PerSecond: pacedBill,
+    prices,
+    priceSources,
+  },
+  complete:
+    [cold, steady, paced].every((r) => r.delivered === r.expected) &&
+    cold.settled === burstOrders &&
+    steady.settled === burstOrders &&
+    paced.settled === pacedOrders,
+}
+
+if (json) {
+  console.log(JSON.stringify(figures, null, 2))
+} else {
+  const line = (name: string, r: typeof steady) =>
+    `${name} burst of ${burstOrders} orders (5% declined, 5% out of stock): ${settledPerSecond(r).toFixed(1)} orders settled/s, ${rate(r).toFixed(0)} deliveries/s (${r.delivered}/${r.expected} in ${r.seconds.toFixed(1)} s), ${(r.cost.cpuMsPerOrder / (r.delivered / burstOrders)).toFixed(2)} ms CPU/delivery (${r.cost.cores.toFixed(2)} cores, main event loop ${(100 * r.cost.mainUtilization).toFixed(0)}% busy); load average ${r.cost.load.toFixed(1)} on ${availableParallelism()} cores before it`
+  say(line('cold', cold))
+  say(line(`steady (after ${warmups + 1} warm-up bursts)`, steady))
+  say(
+    `  deliveries/s ÷ raw SQS ceiling: cold ${figures.coldToCeiling}, steady ${figures.steadyToCeiling}; ${figures.deliveriesPerOrder} deliveries an order`,
+  )
+  say(
+    `${pacedOrders} orders at ${pacedRate}/s: publish→processed p50 ${fmt(figures.p50LatencyMs)} ms, p99 ${fmt(figures.p99LatencyMs)} ms for the saga's steps (orders, inventory, payments); all consumers p50 ${fmt(figures.allConsumersP50LatencyMs)} ms, p99 ${fmt(figures.allConsumersP99LatencyMs)} ms; load average ${paced.cost.load.toFixed(1)}`,
+  )
+  const bill = (b: Record<string, number | undefined>) =>
+    `$${b.total} (Lambda ${b.lambda}, SQS ${b.sqs}, SNS ${b.sns}, DynamoDB ${b.dynamodb})`
+  for (const [name, b] of [
+    ['steady burst', steadyBill],
+    [`${pacedRate} orders/s`, pacedBill],
+  ] as const) {
+    say(
+      `${name}: requests an order ${Object.entries(b.requestsPerOrder)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    )
+    say(
+      `  DynamoDB ${b.dynamoDbRequestUnitsPerOrder.write} WRU + ${b.dynamoDbRequestUnitsPerOrder.read} RRU an order (${Object.entries(
+        b.dynamoDbRequestUnitsPerOrder.byTable,
+      )
+        .map(([k, n]) => `${k} ${n}`)
+        .join(
+          ', ',
+        )}); Lambda ${b.lambdaPerOrder.invocations} invocations, ${b.lambdaPerOrder.gbSeconds} GB-s (local durations)`,
+    )
+    say(
+      `  AWS bill per million orders: ours ${bill(b.ours)}; Powertools BatchProcessor + makeIdempotent ${bill(b.powertools)}; ours ÷ Powertools ${b.oursToPowertools}`,
+    )
+  }
+  say(
+    `  prices: ${priceSources.region} on-demand as read on ${priceSources.readOn} from ${[priceSources.lambda, priceSources.sqs, priceSources.sns, priceSources.dynamodb].join(', ')} (test/bench/aws-bill.ts)`,
+  )
+  if (!figures.complete)
+    say(
+      'WARNING: not every delivery was made or not every order settled before the deadline; the figures above are incomplete',
+    )
 }

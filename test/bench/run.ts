@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const filter = process.argv[2]
+// `npm run bench -- pipeline --json`: a name filter, and flags the bench files read themselves.
+const filter = process.argv.slice(2).find((arg) => !arg.startsWith('--'))
+const quiet = process.argv.includes('--json')
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => !filter || file.includes(filter))
@@ -19,8 +21,8 @@ if (files.length === 0) {
   process.exit(1)
 }
 for (const file of files) {
-  console.log(`\n=== ${file} ===`)
+  if (!quiet) console.log(`\n=== ${file} ===`)
   const started = performance.now()
   await import(pathToFileURL(join(here, file)).href)
-  console.log(`(${file}: ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+  if (!quiet) console.log(`(${file}: ${((performance.now() - started) / 1000).toFixed(1)} s)`)
 }
