@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { type EventEnvelope, eventEnvelope } from './envelope.ts'
 import { CatalogueError } from './errors.ts'
 
@@ -6,13 +6,13 @@ import { CatalogueError } from './errors.ts'
 export interface EventDefinition<
   TType extends string = string,
   TVersion extends number = number,
-  TPayload extends z.ZodType = z.ZodType,
+  TPayload extends z.core.$ZodType = z.core.$ZodType,
 > {
   readonly type: TType
   readonly version: TVersion
   readonly payload: TPayload
   /** The whole envelope's schema, with `eventType` and `version` fixed to this definition. */
-  readonly envelope: z.ZodType<EventEnvelope<TType, TVersion, z.output<TPayload>>>
+  readonly envelope: z.ZodMiniType<EventEnvelope<TType, TVersion, z.output<TPayload>>>
   /**
    * How an event of the version this one supersedes reads as this one (a tolerant reader):
    * readers (the event store, the consumer runtime) upcast older events through the chain
@@ -56,7 +56,7 @@ export type PayloadOf<TDefinition extends EventDefinition> = z.input<TDefinition
 export function defineEvent<
   const TType extends string,
   const TVersion extends number,
-  TPayload extends z.ZodType,
+  TPayload extends z.core.$ZodType,
   TFrom extends EventDefinition<TType> = EventDefinition<TType>,
 >(definition: {
   type: TType
@@ -76,11 +76,11 @@ export function defineEvent<
       `${definition.type} v${definition.version} cannot upcast from ${upcastFrom.from.type} v${upcastFrom.from.version}: an upcaster reads an older version of the same type`,
     )
   }
-  const envelope = eventEnvelope.extend({
+  const envelope = z.extend(eventEnvelope, {
     eventType: z.literal(definition.type),
     version: z.literal(definition.version),
     payload: definition.payload,
-  }) as unknown as z.ZodType<EventEnvelope<TType, TVersion, z.output<TPayload>>>
+  }) as unknown as z.ZodMiniType<EventEnvelope<TType, TVersion, z.output<TPayload>>>
   return Object.freeze({
     ...declared,
     envelope,

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 
 /** zod issues as short readable lines: `payload.items.0.quantity: Too small: expected …`. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {

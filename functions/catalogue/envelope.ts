@@ -1,4 +1,11 @@
-import * as z from 'zod'
+// zod's tree-shakable API: a bundle keeps only the schemas and checks the catalogue uses
+// (zod's classic API carries every method of every schema into each consumer bundle).
+import * as z from 'zod/mini'
+import en from 'zod/v4/locales/en.js'
+
+// zod/mini ships no error messages of its own ("Invalid input" for every issue); the
+// catalogue's issues read as with classic zod, in English.
+z.config(en())
 
 /**
  * What every event on the bus carries around its payload. `eventId` is the producer's id
@@ -7,15 +14,15 @@ import * as z from 'zod'
  * on the first event of a chain.
  */
 export const eventEnvelope = z.object({
-  eventId: z.string().min(1).max(128),
+  eventId: z.string().check(z.minLength(1), z.maxLength(128)),
   eventType: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/, 'a dotted name like order.placed'),
-  version: z.int().positive(),
+    .check(z.regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/, 'a dotted name like order.placed')),
+  version: z.int().check(z.positive()),
   timestamp: z.iso.datetime({ offset: true }),
-  source: z.string().min(1).max(256),
-  correlationId: z.string().min(1).max(128),
-  causationId: z.string().min(1).max(128).optional(),
+  source: z.string().check(z.minLength(1), z.maxLength(256)),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  causationId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   payload: z.unknown(),
 })
 

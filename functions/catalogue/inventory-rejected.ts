@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { orderId } from './payload-fields.ts'
 
@@ -14,12 +14,11 @@ export const InventoryRejectedV1 = defineEvent({
     shortSkus: z
       .array(
         z.object({
-          sku: z.string().min(1).max(64),
-          requested: z.int().positive(),
-          available: z.int().nonnegative(),
+          sku: z.string().check(z.minLength(1), z.maxLength(64)),
+          requested: z.int().check(z.positive()),
+          available: z.int().check(z.nonnegative()),
         }),
       )
-      .min(1)
-      .max(100),
+      .check(z.minLength(1), z.maxLength(100)),
   }),
 })

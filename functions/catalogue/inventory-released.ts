@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { orderId, stockLine } from './payload-fields.ts'
 
@@ -8,7 +8,7 @@ export const InventoryReleasedV1 = defineEvent({
   version: 1,
   payload: z.object({
     orderId,
-    lines: z.array(stockLine).min(1).max(100),
-    reason: z.string().min(1).max(500),
+    lines: z.array(stockLine).check(z.minLength(1), z.maxLength(100)),
+    reason: z.string().check(z.minLength(1), z.maxLength(500)),
   }),
 })

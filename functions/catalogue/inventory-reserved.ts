@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { orderId, stockLine } from './payload-fields.ts'
 
@@ -6,5 +6,5 @@ import { orderId, stockLine } from './payload-fields.ts'
 export const InventoryReservedV1 = defineEvent({
   type: 'inventory.reserved',
   version: 1,
-  payload: z.object({ orderId, lines: z.array(stockLine).min(1).max(100) }),
+  payload: z.object({ orderId, lines: z.array(stockLine).check(z.minLength(1), z.maxLength(100)) }),
 })

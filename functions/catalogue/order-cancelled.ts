@@ -1,8 +1,8 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { orderId } from './payload-fields.ts'
 
-const reason = z.string().min(1).max(500)
+const reason = z.string().check(z.minLength(1), z.maxLength(500))
 
 /** `order.cancelled` v1: an order was cancelled before it shipped. Superseded by v2. */
 export const OrderCancelledV1 = defineEvent({
@@ -23,7 +23,7 @@ export const OrderCancelledV2 = defineEvent({
     orderId,
     reason,
     // A producer that does not say is a customer's shop front.
-    cancelledBy: z.enum(['customer', 'saga']).default('customer'),
+    cancelledBy: z._default(z.enum(['customer', 'saga']), 'customer'),
   }),
   upcastFrom: {
     from: OrderCancelledV1,

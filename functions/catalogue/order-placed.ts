@@ -1,10 +1,10 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { cents, money, orderId } from './payload-fields.ts'
 
 export const orderLine = z.object({
-  sku: z.string().min(1).max(64),
-  quantity: z.int().positive(),
+  sku: z.string().check(z.minLength(1), z.maxLength(64)),
+  quantity: z.int().check(z.positive()),
   unitPrice: money,
 })
 
@@ -18,8 +18,8 @@ export const OrderPlacedV1 = defineEvent({
   payload: z
     .object({
       orderId,
-      customerId: z.string().min(1).max(64),
-      items: z.array(orderLine).min(1).max(100),
+      customerId: z.string().check(z.minLength(1), z.maxLength(64)),
+      items: z.array(orderLine).check(z.minLength(1), z.maxLength(100)),
       total: money,
     })
     .check((ctx) => {

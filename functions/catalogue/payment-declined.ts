@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent } from './define-event.ts'
 import { money, orderId } from './payload-fields.ts'
 
@@ -8,8 +8,8 @@ export const PaymentDeclinedV1 = defineEvent({
   version: 1,
   payload: z.object({
     orderId,
-    customerId: z.string().min(1).max(64),
+    customerId: z.string().check(z.minLength(1), z.maxLength(64)),
     amount: money,
-    reason: z.string().min(1).max(500),
+    reason: z.string().check(z.minLength(1), z.maxLength(500)),
   }),
 })

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import type { EventDefinition } from '../catalogue/define-event.ts'
 import { describeIssues } from '../catalogue/describe-issues.ts'
 import type { EventEnvelope } from '../catalogue/envelope.ts'
@@ -104,7 +104,7 @@ function isSnsNotification(
   )
 }
 
-function issues(error: z.ZodError): string {
+function issues(error: z.core.$ZodError): string {
   return describeIssues(error.issues).join('; ')
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { defineEvent, OrderPlacedV1, orderLine } from '../../functions/catalogue/index.ts'
 
 /**
@@ -9,10 +9,10 @@ export const OrderPlacedV2 = defineEvent({
   type: 'order.placed',
   version: 2,
   payload: z.object({
-    orderId: z.string().min(1).max(64),
-    customerId: z.string().min(1).max(64),
-    items: z.array(orderLine).min(1).max(100),
-    total: z.number().nonnegative().multipleOf(0.01),
+    orderId: z.string().check(z.minLength(1), z.maxLength(64)),
+    customerId: z.string().check(z.minLength(1), z.maxLength(64)),
+    items: z.array(orderLine).check(z.minLength(1), z.maxLength(100)),
+    total: z.number().check(z.nonnegative(), z.multipleOf(0.01)),
     currency: z.enum(['EUR', 'USD', 'GBP']),
   }),
   upcastFrom: {

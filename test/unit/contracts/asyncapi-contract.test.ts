@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser'
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { describeChange } from '../../../cli/contracts/contract-changes.ts'
 import {
   CONTRACT_PATH,
@@ -19,7 +19,7 @@ import {
 import { OrderPlacedV2 } from '../../support/order-placed-v2.ts'
 
 /** order.placed v1's envelope with v2's payload: the edit the gate exists to stop. */
-const v1WithCurrency = eventEnvelope.extend({
+const v1WithCurrency = z.extend(eventEnvelope, {
   eventType: z.literal('order.placed'),
   version: z.literal(1),
   payload: OrderPlacedV2.payload,
