@@ -16,7 +16,10 @@ export const IDEMPOTENCY_TABLE_SCHEMA = {
 export const IDEMPOTENCY_RECORD_ATTRIBUTES = {
   /** (S) one of {@link IDEMPOTENCY_STATUS}. */
   status: 'status',
-  /** (S) the owner token of the invocation holding the lease, while in progress. */
+  /**
+   * (S) the owner token of the invocation holding the lease while in progress; kept after
+   * it completes or releases, so that a write retried after a lost reply knows its own.
+   */
   owner: 'owner',
   /** (N) when the lease ends, while in progress. */
   leaseExpiresAt: 'leaseExpiresAt',

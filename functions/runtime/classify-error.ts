@@ -1,3 +1,4 @@
+import { isTransientAwsError } from '../../contracts/transient-aws-errors.ts'
 import { PermanentError, TransientError } from './errors.ts'
 
 /**
@@ -5,15 +6,6 @@ import { PermanentError, TransientError } from './errors.ts'
  * a backoff, `unknown` comes back when the visibility timeout ends (plain redrive).
  */
 export type FailureClass = 'permanent' | 'transient' | 'unknown'
-
-const throttling = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-  'ServiceUnavailable',
-  'InternalServerError',
-])
 
 /**
  * A lost race on a conditional write: another writer changed the item (or appended to the
@@ -28,17 +20,15 @@ const lostRace = new Set([
 ])
 
 /**
- * Our error classes first; AWS SDK errors that are retryable or throttling, and a lost race
- * on a conditional write, are transient.
+ * Our error classes first; then AWS errors a later attempt may get past (throttling, 5xx,
+ * a dropped connection: contracts/transient-aws-errors.ts) and a lost race on a conditional
+ * write are transient.
  */
 export function classifyError(error: unknown): FailureClass {
   if (error instanceof PermanentError) return 'permanent'
   if (error instanceof TransientError) return 'transient'
-  if (error instanceof Error) {
-    const sdk = error as Error & { $retryable?: unknown }
-    if (sdk.$retryable || throttling.has(error.name) || lostRace.has(error.name)) {
-      return 'transient'
-    }
+  if (error instanceof Error && (lostRace.has(error.name) || isTransientAwsError(error))) {
+    return 'transient'
   }
   return 'unknown'
 }

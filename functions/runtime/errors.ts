@@ -13,10 +13,18 @@ export class PermanentError extends ConsumerError {
 
 /**
  * Throw from a handler when a later attempt may succeed (a dependency is down or
- * throttling): the record comes back after an exponential backoff with full jitter.
+ * throttling): the record comes back after an exponential backoff with full jitter, and no
+ * sooner than `retryAfterSeconds` when the handler knows how long the wait must be (another
+ * service has yet to do its part).
  */
 export class TransientError extends ConsumerError {
   override name = 'TransientError'
+  /** The least delay before the record comes back, whole seconds. @default - the backoff alone */
+  readonly retryAfterSeconds: number | undefined
+  constructor(message?: string, options?: ErrorOptions & { readonly retryAfterSeconds?: number }) {
+    super(message, options)
+    this.retryAfterSeconds = options?.retryAfterSeconds
+  }
 }
 
 /** Why a record could not be read as an event of this consumer. */

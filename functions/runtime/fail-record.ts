@@ -5,7 +5,7 @@ import { backoffDelay } from './backoff-delay.ts'
 import { classifyError, type FailureClass } from './classify-error.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { deadLetter } from './dead-letter.ts'
-import { EventInProgressError, LeaseLostError } from './errors.ts'
+import { EventInProgressError, LeaseLostError, TransientError } from './errors.ts'
 import type { FailureHistory } from './idempotency-record.ts'
 import {
   type Failed,
@@ -67,11 +67,12 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
   const details = { ...describeError(error), attempt: state.attempt }
   if (failureClass === 'transient') {
     const { config } = runtime
-    const delaySeconds = backoffDelay(
+    const backoff = backoffDelay(
       state.attempt,
       { baseSeconds: config.backoffBaseSeconds, capSeconds: config.backoffCapSeconds },
       runtime.random,
     )
+    const delaySeconds = Math.max(backoff, retryAfterOf(error))
     log.warn('transient failure; retried after a backoff', { ...details, delaySeconds })
     await retryAfter(runtime, state, delaySeconds)
     return settled(state, { kind: 'retry', error, delaySeconds })
@@ -171,6 +172,12 @@ async function retryAfter(
   } catch (error) {
     log.warn('could not change the visibility timeout', describeError(error))
   }
+}
+
+/** The least delay the handler asked for (`TransientError.retryAfterSeconds`), whole seconds. */
+function retryAfterOf(error: unknown): number {
+  const seconds = error instanceof TransientError ? error.retryAfterSeconds : undefined
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0
 }
 
 function describeError(error: unknown): { errorName: string; errorMessage: string } {

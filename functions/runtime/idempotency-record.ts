@@ -14,6 +14,11 @@ import {
  *     IN_PROGRESS ──complete (same owner)──▶ COMPLETED, remembered for the dedupe window
  *     IN_PROGRESS ──release (same owner, a failure counted)──▶ RELEASED
  *     IN_PROGRESS ──abandon (same owner, never started)──▶ RELEASED
+ *
+ * The record keeps the last owner's token after it completes or releases, so that a write
+ * whose first try landed but whose reply was lost recognises its own work when it is tried
+ * again: a completion or an abandonment simply lands again (the same state), a release
+ * (which counts a failure, so must not land twice) is refused and finds its own token.
  */
 
 /** Proof of holding an event's lease: completing or releasing is conditional on `owner`. */
@@ -107,7 +112,7 @@ export function completionUpdate(table: RecordTable, lock: Lock, now: number): U
   return byOwner(
     table,
     lock,
-    'SET #status = :completed, #completedAt = :now, #expiresAt = :expires REMOVE #owner, #leaseExpiresAt',
+    'SET #status = :completed, #completedAt = :now, #expiresAt = :expires REMOVE #leaseExpiresAt',
     {
       ':completed': { S: status.completed },
       ':now': { N: String(now) },
@@ -116,36 +121,63 @@ export function completionUpdate(table: RecordTable, lock: Lock, now: number): U
   )
 }
 
-/** Released after a failure, counting it, if this lock still owns the record. */
-export function releaseUpdate(table: RecordTable, lock: Lock, now: number): Update {
-  return byOwner(
+/**
+ * Released after a failure, counting it, if this lock still holds the record in progress
+ * (not once more: a retry of a release that landed is refused, see `releasedBy`).
+ */
+export function releaseUpdate(
+  table: RecordTable,
+  lock: Lock,
+  now: number,
+): Update & { readonly ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } {
+  const update = byOwner(
     table,
     lock,
-    'SET #status = :released, #lastFailureAt = :now, #firstFailureAt = if_not_exists(#firstFailureAt, :now), #failures = if_not_exists(#failures, :zero) + :one REMOVE #owner, #leaseExpiresAt',
+    'SET #status = :released, #lastFailureAt = :now, #firstFailureAt = if_not_exists(#firstFailureAt, :now), #failures = if_not_exists(#failures, :zero) + :one REMOVE #leaseExpiresAt',
     {
       ':released': { S: status.released },
+      ':inProgress': { S: status.inProgress },
       ':now': { N: String(now) },
       ':zero': { N: '0' },
       ':one': { N: '1' },
     },
+    '#status = :inProgress',
+  )
+  return { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+}
+
+/**
+ * Whether the record that refused a release is that very release, landed: released, with
+ * this lock's token (a retried write whose first reply was lost).
+ */
+export function releasedBy(holder: Item | undefined, lock: Lock): boolean {
+  return (
+    holder?.[attribute.status]?.S === status.released && holder[attribute.owner]?.S === lock.owner
   )
 }
 
 /** Released without counting a failure (the event never started), if this lock still owns it. */
 export function abandonmentUpdate(table: RecordTable, lock: Lock): Update {
-  return byOwner(table, lock, 'SET #status = :released REMOVE #owner, #leaseExpiresAt', {
+  return byOwner(table, lock, 'SET #status = :released REMOVE #leaseExpiresAt', {
     ':released': { S: status.released },
   })
 }
 
 /** A write of the record that only the lock's owner may make (the fence). */
-function byOwner(table: RecordTable, lock: Lock, expression: string, values: Item): Update {
+function byOwner(
+  table: RecordTable,
+  lock: Lock,
+  expression: string,
+  values: Item,
+  alsoRequired?: string,
+): Update {
+  const condition = alsoRequired ? `#owner = :owner AND ${alsoRequired}` : '#owner = :owner'
   return {
     TableName: table.tableName,
     Key: recordKey(lock.key),
     UpdateExpression: expression,
-    ConditionExpression: '#owner = :owner',
-    ExpressionAttributeNames: namesIn(expression, '#owner'),
+    ConditionExpression: condition,
+    ExpressionAttributeNames: namesIn(expression, condition),
     ExpressionAttributeValues: { ':owner': { S: lock.owner }, ...values },
   }
 }

@@ -15,6 +15,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { isTransientAwsError } from '../../contracts/transient-aws-errors.ts'
 import { EffectsRejectedError, LeaseLostError, TransientError } from './errors.ts'
 import {
   type Acquisition,
@@ -27,6 +28,7 @@ import {
   newLock,
   recordKey,
   refusalOf,
+  releasedBy,
   releaseUpdate,
 } from './idempotency-record.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
@@ -209,15 +211,27 @@ export class IdempotencyStore {
 
   /**
    * Gives the lease back after a failure so a later receive can take it, counting the
-   * failure; returns the failure history for dead-letter metadata.
+   * failure; returns the failure history for dead-letter metadata. A release that landed
+   * although its reply was lost is recognised when tried again (its own token on a
+   * released record), so the failure is counted once and the lease is not taken for lost.
    */
   async release(lock: Lock): Promise<FailureHistory> {
     const now = this.#nowSeconds()
-    const result = await this.#ownedUpdate(lock, 'release', {
-      ...releaseUpdate(this.#options, lock, now),
-      ReturnValues: 'ALL_NEW',
-    })
-    return failureHistoryOf(result.Attributes, now)
+    try {
+      const result = await this.#retried(() =>
+        this.#options.dynamodb.send(
+          new UpdateItemCommand({
+            ...releaseUpdate(this.#options, lock, now),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      )
+      return failureHistoryOf(result.Attributes, now)
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error
+      if (releasedBy(error.Item, lock)) return failureHistoryOf(error.Item, now)
+      throw new LeaseLostError(lock.key, 'release', { cause: error })
+    }
   }
 
   /**
@@ -228,7 +242,11 @@ export class IdempotencyStore {
   async abandon(locks: readonly Lock[]): Promise<void> {
     await Promise.allSettled(
       locks.map((lock) =>
-        this.#options.dynamodb.send(new UpdateItemCommand(abandonmentUpdate(this.#options, lock))),
+        this.#retried(() =>
+          this.#options.dynamodb.send(
+            new UpdateItemCommand(abandonmentUpdate(this.#options, lock)),
+          ),
+        ),
       ),
     )
   }
@@ -240,12 +258,29 @@ export class IdempotencyStore {
     update: UpdateItemCommandInput,
   ): Promise<UpdateItemCommandOutput> {
     try {
-      return await this.#options.dynamodb.send(new UpdateItemCommand(update))
+      return await this.#retried(() => this.#options.dynamodb.send(new UpdateItemCommand(update)))
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new LeaseLostError(lock.key, action, { cause: error })
       }
       throw error
+    }
+  }
+
+  /**
+   * A write of this lock's record, tried again while AWS answers that a later attempt may
+   * succeed. The SDK retries throttling and 5xx itself but not a TransactionConflict (another
+   * transaction holds the item, which AWS says to retry): a lease left held would stall the
+   * event until it ends. Safe because every owned write is idempotent (see idempotency-record.ts).
+   */
+  async #retried<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write()
+      } catch (error) {
+        if (attempt >= ownedWriteAttempts || !isTransientAwsError(error)) throw error
+        await sleep(Math.random() * 25 * 2 ** attempt)
+      }
     }
   }
 
@@ -264,6 +299,11 @@ export class IdempotencyStore {
     return Math.floor(this.#options.now() / 1000)
   }
 }
+
+/** Tries of a write of an owned record (after the SDK's own retries of each). */
+const ownedWriteAttempts = 4
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A low-level Update as the document client takes it (its values plain, not AttributeValues). */
 function documentUpdate(update: Update) {

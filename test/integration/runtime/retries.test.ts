@@ -41,6 +41,32 @@ describe('retries', () => {
     expect(again!.Attributes!.ApproximateReceiveCount).toBe('2')
   })
 
+  it('hides a transient failure at least as long as the handler asks (retryAfterSeconds), whatever the backoff', async () => {
+    const resources = await createConsumerResources(aws.endpoint, { visibilityTimeout: 30 })
+    let calls = 0
+    const handler = consumer({
+      name: 'projections',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      // Full jitter at its bottom: the backoff alone would show it again at once.
+      random: () => 0,
+      async handle() {
+        calls++
+        if (calls === 1) throw new TransientError('not recorded yet', { retryAfterSeconds: 3 })
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('o-after')) },
+    ])
+    const started = Date.now()
+    expect((await pollOnce(handler, resources)).ok).toBe(false)
+    await sleep(2_000)
+    expect(await receive(resources.sqs, resources.queueUrl)).toHaveLength(0) // not before 3 s
+    const [again] = await receive(resources.sqs, resources.queueUrl, 1, 4)
+    expect(again).toBeDefined()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900)
+  })
+
   it('stops taking records when the invocation is about to time out and reports them', async () => {
     const resources = await createConsumerResources(aws.endpoint)
     const handled: string[] = []

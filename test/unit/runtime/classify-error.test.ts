@@ -21,6 +21,44 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('x'), { $retryable: {} }))).toBe('transient')
   })
 
+  it('backs off what AWS answers when it throttles or fails, by code, HTTP status or a dropped connection', () => {
+    // Each service's codes (SQS, SNS as the SDK names them, DynamoDB, DynamoDB Streams, KMS behind SQS and SNS).
+    for (const name of [
+      'RequestThrottled',
+      'KmsThrottled',
+      'KMS.ThrottlingException',
+      'InternalFailure',
+      'ServiceUnavailable',
+      'ThrottledException',
+      'InternalErrorException',
+      'KMSThrottlingException',
+      'ThrottlingException',
+      'ProvisionedThroughputExceededException',
+      'RequestLimitExceeded',
+      'InternalServerError',
+      'LimitExceededException',
+      'TimeoutError',
+    ]) {
+      expect(classifyError(Object.assign(new Error('x'), { name })), name).toBe('transient')
+    }
+    const status = (httpStatusCode: number) =>
+      Object.assign(new Error('x'), { name: 'UnmodeledError', $metadata: { httpStatusCode } })
+    expect(classifyError(status(429))).toBe('transient')
+    expect(classifyError(status(503))).toBe('transient')
+    expect(classifyError(status(400))).toBe('unknown')
+    // After the SDK's retries a reset connection (a reply that never came) reaches the caller.
+    expect(classifyError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+      'transient',
+    )
+    expect(classifyError(new Error('wrapped', { cause: status(500) }))).toBe('transient')
+    // An abort is the runtime's own deadline, not AWS.
+    expect(
+      classifyError(
+        Object.assign(new Error('aborted'), { name: 'AbortError', code: 'ECONNRESET' }),
+      ),
+    ).toBe('unknown')
+  })
+
   it('backs off a lost race on a conditional write', () => {
     for (const name of [
       'ConditionalCheckFailedException',
