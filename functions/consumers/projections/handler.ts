@@ -6,6 +6,7 @@ import { ProjectionGapError } from '../../orders/index.ts'
 import { consumer, TransientError } from '../../runtime/index.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
+import { notRecordedRetrySeconds } from './not-recorded-retry.ts'
 
 const definition = CONSUMERS.projections
 
@@ -19,7 +20,8 @@ export const events = consumedEvents(definition.events)
 export const handler = consumer({
   name: definition.name,
   events,
-  async handle(event, { logger }) {
+  async handle(event, { logger, attempt }) {
+    const retryAfterSeconds = notRecordedRetrySeconds(attempt)
     let result: Awaited<ReturnType<typeof projectOrder>>
     try {
       result = await projectOrder(event, {
@@ -30,7 +32,7 @@ export const handler = consumer({
     } catch (error) {
       // A missing version may still arrive: come back after a backoff rather than skip it.
       if (error instanceof ProjectionGapError)
-        throw new TransientError(error.message, { cause: error })
+        throw new TransientError(error.message, { cause: error, retryAfterSeconds })
       throw error
     }
     const { writes, ...outcome } = result
@@ -38,6 +40,7 @@ export const handler = consumer({
       // The orders service records the customer's events as it consumes them: soon.
       throw new TransientError(
         `order ${event.payload.orderId}'s stream does not hold ${event.eventType} ${event.eventId} yet`,
+        { retryAfterSeconds },
       )
     }
     logger.info('order projected', { result: outcome })
