@@ -13,6 +13,13 @@ import { catalogue } from './catalogue.ts'
 import type { EventDefinition } from './define-event.ts'
 import type { EventEnvelope } from './envelope.ts'
 import { CatalogueError, EventTooLargeError, PublishError } from './errors.ts'
+import {
+  isTransientEntryFailure,
+  type PublishRetryPolicy,
+  publishRetryDefaults,
+  publishRetryWait,
+  withPublishRetries,
+} from './publish-retries.ts'
 import { snsBatches, snsMessageBytes } from './sns-batches.ts'
 import { validateEvent } from './validate-event.ts'
 
@@ -27,6 +34,11 @@ export interface PublisherOptions {
    * required. The deduplication id is the eventId. @default - none (standard topics)
    */
   readonly messageGroupId?: (event: EventEnvelope) => string
+  /**
+   * How a publish SNS refused for the moment (throttling, 5xx, a dropped connection; an
+   * entry of a batch with such a failure) is tried again. @default 4 tries, 100 ms doubling
+   */
+  readonly retries?: PublishRetryPolicy
 }
 
 export interface PublishedEvent {
@@ -60,6 +72,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
     )
   }
   const sns = () => options.sns ?? processSnsClient()
+  const retries = options.retries ?? publishRetryDefaults
 
   const prepare = (raw: unknown) => {
     const event = validateEvent(raw, definitions)
@@ -91,13 +104,17 @@ export function createPublisher(options: PublisherOptions): Publisher {
     async publish(raw) {
       const { event, span, message, attributes, ...fifoIds } = traced(prepare(raw))
       try {
-        const result = await sns().send(
-          new PublishCommand({
-            TopicArn: options.topicArn,
-            Message: message,
-            MessageAttributes: attributes,
-            ...withoutBytes(fifoIds),
-          }),
+        const result = await withPublishRetries(
+          () =>
+            sns().send(
+              new PublishCommand({
+                TopicArn: options.topicArn,
+                Message: message,
+                MessageAttributes: attributes,
+                ...withoutBytes(fifoIds),
+              }),
+            ),
+          retries,
         )
         span.setAttribute(MESSAGE_ID, result.MessageId ?? '')
         span.end()
@@ -113,52 +130,70 @@ export function createPublisher(options: PublisherOptions): Publisher {
       const published: PublishedEvent[] = []
       const failed: { eventId: string; code: string; message: string }[] = []
       for (const chunk of snsBatches(prepared)) {
-        const entries: PublishBatchRequestEntry[] = chunk.map((p, i) => ({
-          Id: String(i),
-          Message: p.message,
-          MessageAttributes: p.attributes,
-          ...(p.MessageGroupId === undefined
-            ? {}
-            : {
-                MessageGroupId: p.MessageGroupId,
-                MessageDeduplicationId: p.MessageDeduplicationId,
-              }),
-        }))
-        let result: PublishBatchCommandOutput
-        try {
-          result = await sns().send(
-            new PublishBatchCommand({
-              TopicArn: options.topicArn,
-              PublishBatchRequestEntries: entries,
-            }),
-          )
-        } catch (error) {
-          for (const p of chunk) endWithError(p.span, error)
-          const unsent = prepared.slice(published.length + failed.length)
-          throw new PublishError(
-            unsent.map((p) => ({
-              eventId: p.event.eventId,
-              code: (error as Error).name,
-              message: (error as Error).message,
-            })),
-            published.map((p) => p.eventId),
-            { cause: error },
-          )
-        }
-        for (const ok of result.Successful ?? []) {
-          chunk[Number(ok.Id)]?.span.setAttribute(MESSAGE_ID, ok.MessageId ?? '')
-          published.push({
-            eventId: chunk[Number(ok.Id)]!.event.eventId,
-            messageId: ok.MessageId ?? '',
-          })
-        }
-        for (const bad of result.Failed ?? []) {
-          chunk[Number(bad.Id)]?.span.setStatus({ code: 2, message: bad.Message ?? bad.Code ?? '' })
-          failed.push({
-            eventId: chunk[Number(bad.Id)]!.event.eventId,
-            code: bad.Code ?? 'Unknown',
-            message: bad.Message ?? '',
-          })
+        // Entries SNS refused for the moment are sent again, on their own, after a wait.
+        let pending = chunk.map((p, i) => ({ p, id: String(i) }))
+        for (let attempt = 1; pending.length > 0; attempt++) {
+          const entries: PublishBatchRequestEntry[] = pending.map(({ p, id }) => ({
+            Id: id,
+            Message: p.message,
+            MessageAttributes: p.attributes,
+            ...(p.MessageGroupId === undefined
+              ? {}
+              : {
+                  MessageGroupId: p.MessageGroupId,
+                  MessageDeduplicationId: p.MessageDeduplicationId,
+                }),
+          }))
+          let result: PublishBatchCommandOutput
+          try {
+            result = await withPublishRetries(
+              () =>
+                sns().send(
+                  new PublishBatchCommand({
+                    TopicArn: options.topicArn,
+                    PublishBatchRequestEntries: entries,
+                  }),
+                ),
+              retries,
+            )
+          } catch (error) {
+            for (const p of chunk) endWithError(p.span, error)
+            const done = new Set([...published, ...failed].map((e) => e.eventId))
+            const unsent = prepared.filter((p) => !done.has(p.event.eventId))
+            throw new PublishError(
+              unsent.map((p) => ({
+                eventId: p.event.eventId,
+                code: (error as Error).name,
+                message: (error as Error).message,
+              })),
+              published.map((p) => p.eventId),
+              { cause: error },
+            )
+          }
+          for (const ok of result.Successful ?? []) {
+            chunk[Number(ok.Id)]?.span.setAttribute(MESSAGE_ID, ok.MessageId ?? '')
+            published.push({
+              eventId: chunk[Number(ok.Id)]!.event.eventId,
+              messageId: ok.MessageId ?? '',
+            })
+          }
+          const refused = result.Failed ?? []
+          const again = attempt < retries.attempts ? refused.filter(isTransientEntryFailure) : []
+          for (const bad of refused) {
+            if (again.includes(bad)) continue
+            chunk[Number(bad.Id)]?.span.setStatus({
+              code: 2,
+              message: bad.Message ?? bad.Code ?? '',
+            })
+            failed.push({
+              eventId: chunk[Number(bad.Id)]!.event.eventId,
+              code: bad.Code ?? 'Unknown',
+              message: bad.Message ?? '',
+            })
+          }
+          const ids = new Set(again.map((bad) => bad.Id))
+          pending = pending.filter(({ id }) => ids.has(id))
+          if (pending.length > 0) await publishRetryWait(attempt, retries)
         }
         for (const p of chunk) p.span.end()
       }
