@@ -59,6 +59,15 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
 
   const history = await releaseLease(runtime, state, nowSeconds)
   if (history === 'taken-over') return settled(state, { kind: 'retry', error })
+  if (history === 'completed') {
+    // Its completion (with the handler's writes) committed; only the reply was lost.
+    log.info(
+      'completed after all: the completion landed though its reply was lost',
+      describeError(error),
+    )
+    runtime.metrics.addMetric(RUNTIME_METRICS.processed, MetricUnit.Count, 1)
+    return settled(state, { kind: 'processed' })
+  }
   const failureClass = classifyError(error)
   if (failureClass === 'permanent' || state.attempt >= runtime.config.maxReceiveCount) {
     return sendToDeadLetterQueue(runtime, state, failureClass, history, nowSeconds)
@@ -82,15 +91,15 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
 }
 
 /**
- * Releases the record's lease, counting the failure: its failure history, or
- * `taken-over` when another owner holds it now. A record without a lease (or whose
- * release failed) has this failure as its history.
+ * Releases the record's lease, counting the failure: its failure history, `taken-over`
+ * when another owner holds it now, or `completed` when this lease's completion had landed.
+ * A record without a lease (or whose release failed) has this failure as its history.
  */
 async function releaseLease(
   runtime: ConsumerRuntime,
   state: Failed,
   nowSeconds: number,
-): Promise<FailureHistory | 'taken-over'> {
+): Promise<FailureHistory | 'taken-over' | 'completed'> {
   const firstFailure = { firstFailureAt: nowSeconds, failures: 1 }
   if (!state.lock) return firstFailure
   try {

@@ -123,7 +123,7 @@ export function completionUpdate(table: RecordTable, lock: Lock, now: number): U
 
 /**
  * Released after a failure, counting it, if this lock still holds the record in progress
- * (not once more: a retry of a release that landed is refused, see `releasedBy`).
+ * (not once more: a retry of a release that landed is refused, see `ownOutcome`).
  */
 export function releaseUpdate(
   table: RecordTable,
@@ -147,13 +147,20 @@ export function releaseUpdate(
 }
 
 /**
- * Whether the record that refused a release is that very release, landed: released, with
- * this lock's token (a retried write whose first reply was lost).
+ * What the record that refused a release says of this lock's own writes whose replies were
+ * lost: `released` (this very release landed: a retried write), `completed` (this lock's
+ * completion landed, though its caller saw an error: the event is processed), or undefined
+ * (another owner holds the record now).
  */
-export function releasedBy(holder: Item | undefined, lock: Lock): boolean {
-  return (
-    holder?.[attribute.status]?.S === status.released && holder[attribute.owner]?.S === lock.owner
-  )
+export function ownOutcome(
+  holder: Item | undefined,
+  lock: Lock,
+): 'released' | 'completed' | undefined {
+  if (holder?.[attribute.owner]?.S !== lock.owner) return undefined
+  const state = holder[attribute.status]?.S
+  if (state === status.released) return 'released'
+  if (state === status.completed) return 'completed'
+  return undefined
 }
 
 /** Released without counting a failure (the event never started), if this lock still owns it. */

@@ -26,9 +26,9 @@ import {
   failureHistoryOf,
   type Lock,
   newLock,
+  ownOutcome,
   recordKey,
   refusalOf,
-  releasedBy,
   releaseUpdate,
 } from './idempotency-record.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
@@ -213,9 +213,11 @@ export class IdempotencyStore {
    * Gives the lease back after a failure so a later receive can take it, counting the
    * failure; returns the failure history for dead-letter metadata. A release that landed
    * although its reply was lost is recognised when tried again (its own token on a
-   * released record), so the failure is counted once and the lease is not taken for lost.
+   * released record), so the failure is counted once. `completed` when this lock's
+   * completion had landed although the caller saw it fail (its reply lost, then a retry
+   * throttled): the event is processed, nothing to release.
    */
-  async release(lock: Lock): Promise<FailureHistory> {
+  async release(lock: Lock): Promise<FailureHistory | 'completed'> {
     const now = this.#nowSeconds()
     try {
       const result = await this.#retried(() =>
@@ -229,7 +231,9 @@ export class IdempotencyStore {
       return failureHistoryOf(result.Attributes, now)
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error
-      if (releasedBy(error.Item, lock)) return failureHistoryOf(error.Item, now)
+      const own = ownOutcome(error.Item, lock)
+      if (own === 'released') return failureHistoryOf(error.Item, now)
+      if (own === 'completed') return 'completed'
       throw new LeaseLostError(lock.key, 'release', { cause: error })
     }
   }

@@ -1,4 +1,4 @@
-import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns'
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +11,7 @@ import {
   type ConsumerResources,
   createConsumerResources,
   pollOnce,
+  queueDepth,
   receive,
   sendBodies,
   settingsFor,
@@ -102,6 +103,45 @@ describe('the runtime under AWS faults', () => {
     expect(
       await recordOf(resources.dynamodb, resources.table, `notifications#${event.eventId}`),
     ).toEqual({ status: 'RELEASED', failures: 1 })
+  })
+
+  it('acknowledges a record whose effects and completion committed although the reply was lost', async () => {
+    // The commit lands, its reply is dropped and the error reaches the runtime (one attempt
+    // here; in the chaos run a retry that met throttling): the release then finds the record
+    // completed with its own token. Before, that was a lease "taken over": no backoff, and
+    // the message waited out its visibility timeout to be skipped as a duplicate.
+    const resources = await createConsumerResources(aws.endpoint, { visibilityTimeout: 30 })
+    const dynamodb = new DynamoDBClient({ ...emulatorClientConfig(aws.endpoint), maxAttempts: 1 })
+    const event = orderPlaced('o-lost-commit')
+    const effect = `effect#${event.eventId}`
+    const handler = consumer({
+      name: 'notifications',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      clients: { sqs: resources.sqs, dynamodb },
+      async handle() {
+        await aws.aws.faults.set('dynamodb.TransactWriteItems:lost=100%')
+        return [{ Put: { TableName: resources.table, Item: { id: effect } } }]
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [{ body: JSON.stringify(event) }])
+    let invocation: Awaited<ReturnType<typeof pollOnce>>
+    try {
+      invocation = await pollOnce(handler, resources)
+    } finally {
+      await aws.aws.faults.clear()
+      dynamodb.destroy()
+    }
+    expect((await aws.aws.faults.report())['dynamodb.TransactWriteItems']?.lostReplies).toBe(1)
+    expect(invocation).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
+    expect(
+      await recordOf(resources.dynamodb, resources.table, `notifications#${event.eventId}`),
+    ).toEqual({ status: 'COMPLETED', failures: 0 })
+    const written = await resources.dynamodb.send(
+      new GetItemCommand({ TableName: resources.table, Key: { id: { S: effect } } }),
+    )
+    expect(written.Item, 'the handler’s write committed with the completion').toBeDefined()
   })
 
   it('retries a lease release that meets a transaction on the record, so the lease is not left held', async () => {

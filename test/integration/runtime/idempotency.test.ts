@@ -287,6 +287,7 @@ describe('leases', () => {
     const first = await store.acquire(key, 10)
     if (first.status !== 'acquired') throw new Error('not acquired')
     const firstFailure = await store.release(first.lock)
+    if (firstFailure === 'completed') throw new Error('released, not completed')
     clock.advance(5)
     const second = await store.acquire(key, 10)
     if (second.status !== 'acquired') throw new Error('not acquired')
