@@ -64,6 +64,13 @@ export interface SnsSqsOptions {
   readonly defaultRegion?: string
   /** Faults to inject into SNS and SQS requests. @default - none */
   readonly faults?: FaultInjector
+  /**
+   * Apply our SQS actions (local/sns-sqs/sqs/actions/: AWS's rules, the AWSTraceHeader, the
+   * dead-letter marks). Off only to measure what they cost (test/bench/sqs-layer.bench.ts):
+   * every action then goes straight to fauxqs's handler, through the same layer and wire.
+   * @default true
+   */
+  readonly sqsRules?: boolean
 }
 
 /**
@@ -188,7 +195,9 @@ export async function createSnsSqs(options: SnsSqsOptions = {}): Promise<SnsSqs>
   app.addHook('preHandler', publishHook(selectingPublish(snsStore, sqsStore, fauxqsPublish)))
   // SQS requests run through our layer (local/sns-sqs/sqs/): faults, AWS's rules per action,
   // then fauxqs, for the JSON protocol here and the Query protocol below.
-  const sqs = createSqsLayer(sqsStore, await loadFauxqsSqsActions(load), options.faults)
+  const sqs = createSqsLayer(sqsStore, await loadFauxqsSqsActions(load), options.faults, {
+    rules: options.sqsRules ?? true,
+  })
   app.addHook('preHandler', sqsJsonHook(sqs))
   await app.ready()
 

@@ -4,6 +4,7 @@ import { sqsActions } from './actions/index.ts'
 import type { FauxqsSqsStore } from './fauxqs-sqs.ts'
 import type {
   FauxqsAction,
+  SqsAction,
   SqsActionContext,
   SqsLayerState,
   SqsRequestContext,
@@ -21,7 +22,10 @@ export function createSqsLayer(
   store: FauxqsSqsStore,
   fauxqs: Readonly<Record<string, FauxqsAction>>,
   faults?: FaultInjector,
+  /** `rules: false` sends every action straight to fauxqs (to measure what ours cost). */
+  { rules = true }: { rules?: boolean } = {},
 ) {
+  const actions: Readonly<Record<string, SqsAction>> = rules ? sqsActions : {}
   const state: SqsLayerState = { purgedAt: new Map() }
   return {
     async call(
@@ -30,7 +34,7 @@ export function createSqsLayer(
       request: SqsRequestContext = { headers: {} },
     ): Promise<Record<string, unknown>> {
       const handler = Object.hasOwn(fauxqs, action) ? fauxqs[action] : undefined
-      const ours = Object.hasOwn(sqsActions, action) ? sqsActions[action] : undefined
+      const ours = Object.hasOwn(actions, action) ? actions[action] : undefined
       if (!handler && !ours) throw new SqsError('InvalidAction', `Unknown action: ${action}`)
       const context: SqsActionContext = {
         store,
