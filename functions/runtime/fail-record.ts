@@ -57,9 +57,9 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
     return settled(state, { kind: 'retry', error, delaySeconds })
   }
 
-  const history = await releaseLease(runtime, state, nowSeconds)
-  if (history === 'taken-over') return settled(state, { kind: 'retry', error })
-  if (history === 'completed') {
+  const released = await releaseLease(runtime, state, nowSeconds)
+  if (released === 'taken-over') return settled(state, { kind: 'retry', error })
+  if (released === 'completed') {
     // Its completion (with the handler's writes) committed; only the reply was lost.
     log.info(
       'completed after all: the completion landed though its reply was lost',
@@ -68,6 +68,7 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
     runtime.metrics.addMetric(RUNTIME_METRICS.processed, MetricUnit.Count, 1)
     return settled(state, { kind: 'processed' })
   }
+  const history = sinceFirstReceive(state, released)
   const failureClass = classifyError(error)
   if (failureClass === 'permanent' || state.attempt >= runtime.config.maxReceiveCount) {
     return sendToDeadLetterQueue(runtime, state, failureClass, history, nowSeconds)
@@ -114,6 +115,21 @@ async function releaseLease(
     }
     state.log.error('could not release the idempotency record', describeError(releaseError))
     return firstFailure
+  }
+}
+
+/**
+ * The failure history counted from the message's first receive: a receive after the first
+ * means every earlier one failed (SQS redelivers only what was not deleted), also those that
+ * failed before a lease was taken, which no idempotency record counted.
+ */
+function sinceFirstReceive(state: Failed, history: FailureHistory): FailureHistory {
+  if (state.attempt <= 1) return history
+  const firstReceiveMs = Number(state.record.attributes.ApproximateFirstReceiveTimestamp)
+  if (!Number.isFinite(firstReceiveMs) || firstReceiveMs <= 0) return history
+  return {
+    ...history,
+    firstFailureAt: Math.min(history.firstFailureAt, Math.floor(firstReceiveMs / 1000)),
   }
 }
 

@@ -134,6 +134,48 @@ describe('failures', () => {
     expect(await queueDepth(resources.sqs, resources.queueUrl)).toBe(0)
   })
 
+  it('dates the first failure from the first receive, also when that receive failed before its lease', async () => {
+    const resources = await createConsumerResources(aws.endpoint, {
+      maxReceiveCount: 2,
+      visibilityTimeout: 30,
+    })
+    const handler = consumer({
+      name: 'inventory',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      // The lease phase's failure is transient: back after the whole 1 s ceiling.
+      backoffBaseSeconds: 1,
+      random: () => 0.999,
+      async handle() {
+        throw new Error('stock service down')
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('o-before-lease')) },
+    ])
+    // The first receive cannot take its lease: no idempotency record counts that failure.
+    await aws.aws.faults.set([{ service: 'dynamodb', errors: { '5xx': 1 } }])
+    const first = await pollOnce(handler, resources).finally(() => aws.aws.faults.set([]))
+    expect(first.ok).toBe(false)
+    const [firstReceive] = first.messages
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    const second = await pollOnce(handler, resources, { waitTimeSeconds: 3 })
+    expect(second.messages[0]!.Attributes!.ApproximateReceiveCount).toBe('2')
+
+    const [dead] = await receive(resources.sqs, resources.dlqUrl)
+    const attributes = Object.fromEntries(
+      Object.entries(dead!.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+    )
+    expect(attributes['failure.attempts']).toBe('2')
+    const firstReceiveSecond = Math.floor(
+      Number(firstReceive!.Attributes!.ApproximateFirstReceiveTimestamp) / 1000,
+    )
+    expect(Date.parse(attributes['failure.firstFailureAt']!) / 1000).toBe(firstReceiveSecond)
+    expect(Date.parse(attributes['failure.firstFailureAt']!)).toBeLessThan(
+      Date.parse(attributes['failure.lastFailureAt']!),
+    )
+  })
+
   it('handles every kind of bad record on its own, with a clear error, losing none', async () => {
     const { resources, handler, handled } = await setUp()
     const good = orderPlaced('ok-1')
