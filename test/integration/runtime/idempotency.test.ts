@@ -66,7 +66,7 @@ describe('duplicates', () => {
     expect(calls).toEqual(['payments', 'inventory'])
   })
 
-  it('processes concurrent duplicates once; the other is retried after the lease, then skipped', async () => {
+  it('processes concurrent duplicates once; the other is retried when the lease ends, then skipped', async () => {
     const resources = await createConsumerResources(aws.endpoint)
     let calls = 0
     let release!: () => void
@@ -81,7 +81,7 @@ describe('duplicates', () => {
       name: 'payments',
       events: { 'order.placed': OrderPlacedV1 },
       ...settingsFor(resources),
-      leaseSeconds: 2,
+      leaseSeconds: 5,
       async handle() {
         calls++
         started()
@@ -98,6 +98,7 @@ describe('duplicates', () => {
     // Two invocations at once, one copy each (Lambda runs batches concurrently).
     const first = handler(toSqsEvent([messages[0]!], resources.queueArn), lambdaContext())
     await running
+    const refusedAt = Date.now()
     const second = await handler(
       toSqsEvent([messages[1]!], resources.queueArn),
       lambdaContext(),
@@ -110,9 +111,11 @@ describe('duplicates', () => {
     await expect(first).resolves.toEqual({ batchItemFailures: [] })
     expect(calls).toBe(1)
 
-    // The retried copy is hidden until the lease would have ended (2 s), then is a duplicate.
+    // The retried copy is hidden until the lease would have ended (4 to 5 s on), not for
+    // a fixed second, then is a duplicate.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, refusedAt + 2_500 - Date.now())))
     expect(await receive(resources.sqs, resources.queueUrl)).toHaveLength(0)
-    const again = await pollOnce(handler, resources, { waitTimeSeconds: 4 })
+    const again = await pollOnce(handler, resources, { waitTimeSeconds: 5 })
     expect(again).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
     expect(again.messages).toHaveLength(1)
     expect(calls).toBe(1)
