@@ -56,13 +56,10 @@ export interface DynamoDbLayer {
 
 const defaultTtlSweepIntervalMs = 30_000
 
-/**
- * The embedded DynamoDB: dynalite's store, validations and item actions called in process, with
- * transactions, Streams, time to live and ReturnValuesOnConditionCheckFailure added around them.
- */
-export async function createDynamoDbLayer(
-  options: DynamoDbLayerOptions = {},
-): Promise<DynamoDbLayer> {
+/** dynalite's store with what the layer keeps beside it (table settings, stream records), loaded. */
+export async function openLayerContext(
+  options: Pick<DynamoDbLayerOptions, 'dataDir' | 'region'> = {},
+): Promise<LayerContext> {
   const region = options.region ?? localDefaults.region
   const store = openDynaliteStore({ dataDir: options.dataDir, region })
   const context: LayerContext = {
@@ -74,6 +71,18 @@ export async function createDynamoDbLayer(
   }
   await context.settings.load()
   await context.streams.load()
+  return context
+}
+
+/**
+ * The embedded DynamoDB: dynalite's store, validations and item actions called in process, with
+ * transactions, Streams, time to live and ReturnValuesOnConditionCheckFailure added around them.
+ */
+export async function createDynamoDbLayer(
+  options: DynamoDbLayerOptions = {},
+): Promise<DynamoDbLayer> {
+  const context = await openLayerContext(options)
+  const { store } = context
 
   let sweeping: Promise<number> | undefined
   const sweep = (nowMs: number): Promise<number> => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { dependencyOrder } from '../../../local/provisioner/dependency-order.ts'
 import { TemplateError } from '../../../local/provisioner/errors.ts'
 import { resolveValue } from '../../../local/provisioner/intrinsics.ts'
+import { planProvisioning } from '../../../local/provisioner/plan.ts'
 import { StackScope } from '../../../local/provisioner/stack-scope.ts'
 import type { CfnTemplate } from '../../../local/provisioner/template.ts'
 
@@ -114,6 +115,51 @@ describe('dependency order', () => {
     comesBefore('Policy', 'Subscription')
     comesBefore('Dlq', 'Queue')
     comesBefore('Queue', 'Policy')
+  })
+
+  it('orders by names in Fn::Sub alone, in both its forms, with no DependsOn', () => {
+    // Declared before what they name: only the Fn::Sub strings say what comes first.
+    const order = dependencyOrder({
+      Alarm: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { AlarmDescription: { 'Fn::Sub': 'depth of ${Queue.QueueName}' } },
+      },
+      Policy: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          PolicyDocument: { 'Fn::Sub': ['${Arn} from ${AWS::Region}', { Arn: 'fixed' }] },
+          Queues: [{ 'Fn::Sub': ['${Url}', { Url: { 'Fn::Sub': '${Dlq}' } }] }],
+        },
+      },
+      Queue: { Type: 'AWS::SQS::Queue' },
+      Dlq: { Type: 'AWS::SQS::Queue' },
+    })
+    expect(order.indexOf('Queue')).toBeLessThan(order.indexOf('Alarm'))
+    expect(order.indexOf('Dlq')).toBeLessThan(order.indexOf('Policy'))
+  })
+
+  it('plans a resource only when its Condition is true', () => {
+    const plan = planProvisioning(
+      {
+        Parameters: { Stage: { Type: 'String', Default: 'dev' } },
+        Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+        Resources: {
+          ProdQueue: { Type: 'AWS::SQS::Queue', Condition: 'IsProd' },
+          Queue: { Type: 'AWS::SQS::Queue' },
+        },
+      },
+      environment,
+    )
+    expect(plan.order).toEqual(['Queue'])
+    const prod = planProvisioning(
+      {
+        Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+        Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+        Resources: { ProdQueue: { Type: 'AWS::SQS::Queue', Condition: 'IsProd' } },
+      },
+      environment,
+    )
+    expect(prod.order).toEqual(['ProdQueue'])
   })
 
   it('names the cycle when resources refer to each other', () => {
