@@ -112,7 +112,7 @@ async function runDev(options: DevOptions): Promise<number> {
     onProgress: progress,
     onBatch: (outcome) => observe?.(outcome),
     onMappingError: (error) =>
-      logs.log('event-source-mapping', `error: ${(error as Error).message}`),
+      logs.write('event-source-mapping', `error: ${(error as Error).message}`),
   })
   const resources = parseStackOutputs(pipeline.stack.outputs)
   const tracker = new DeliveryTracker(pipeline.stack, resources)
@@ -154,7 +154,7 @@ async function runDev(options: DevOptions): Promise<number> {
     clients.destroy()
     await pipeline.stop()
     await stopTracing()
-    await logs.close()
+    logs.close()
   }
   if (once !== undefined) {
     try {

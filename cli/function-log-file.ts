@@ -1,8 +1,7 @@
-import { createWriteStream, mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import type { FunctionLog } from '../local/lambda/function-log.ts'
-import { prefixedConsoleLog } from '../local/lambda/function-log.ts'
+import { type FunctionLog, writeFunctionLine } from '../local/lambda/function-log.ts'
 
 /** Where `pipeline dev` writes the functions' logs unless told otherwise: one file per port (per process for port 0). */
 export function defaultLogPath(port: number): string {
@@ -14,17 +13,27 @@ export function defaultLogPath(port: number): string {
 }
 
 /**
- * A sink for the functions' log lines: `-` prints them to stderr, prefixed with the
- * function's name; a path appends `<function> <line>` to that file.
+ * The functions' log: `-` is stderr, each line prefixed with the function's name in
+ * brackets; a path is a file the lines are appended to as `<function> <line>`. Every line is
+ * written synchronously (see FunctionLog), so what is in the file survives a kill -9.
  */
-export function functionLogSink(path: string): { log: FunctionLog; close(): Promise<void> } {
-  if (path === '-') return { log: prefixedConsoleLog, close: async () => {} }
-  mkdirSync(dirname(path), { recursive: true })
-  const stream = createWriteStream(path, { flags: 'a' })
+export function functionLogSink(path: string): {
+  readonly log: FunctionLog
+  /** A line of this process's own (an event source mapping's error), written the same way. */
+  write(source: string, line: string): void
+  /** Closes the file; call it once no execution environment runs any more. */
+  close(): void
+} {
+  let log: FunctionLog = { fd: process.stderr.fd, style: 'terminal' }
+  if (path !== '-') {
+    mkdirSync(dirname(path), { recursive: true })
+    log = { fd: openSync(path, 'a'), style: 'file' }
+  }
   return {
-    log: (functionName, line) => {
-      stream.write(`${functionName} ${line}\n`)
+    log,
+    write: (source, line) => writeFunctionLine(log, source, line),
+    close: () => {
+      if (log.style === 'file') closeSync(log.fd)
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
   }
 }

@@ -61,6 +61,7 @@ export class LocalFunction {
         errorType: e.name,
         errorMessage: e.message,
         durationMs: performance.now() - started,
+        metrics: {},
       }
     }
     this.#stats.invocations++

@@ -1,3 +1,5 @@
+import type { EmfMetrics } from '../invocation.ts'
+
 /** What became of one batch an event source mapping handed its function. */
 export interface BatchOutcome {
   readonly mappingId: string
@@ -11,6 +13,8 @@ export interface BatchOutcome {
   /** The invocation's error, when it failed as a whole. */
   readonly error: { readonly errorType: string; readonly errorMessage: string } | undefined
   readonly durationMs: number
+  /** The metrics the invocation emitted (EMF), as CloudWatch would have them. */
+  readonly metrics: EmfMetrics
   /** Epoch ms when the batch settled. */
   readonly settledAt: number
 }

@@ -184,6 +184,7 @@ export class SqsEventSource {
         ? undefined
         : { errorType: result.errorType, errorMessage: result.errorMessage },
       durationMs: result.durationMs,
+      metrics: result.metrics,
       settledAt: Date.now(),
     })
     return result.ok

@@ -272,6 +272,7 @@ export class StreamEventSource {
           ? undefined
           : { errorType: result.errorType, errorMessage: result.errorMessage },
         durationMs: result.durationMs,
+        metrics: result.metrics,
         settledAt: Date.now(),
       })
       first = false

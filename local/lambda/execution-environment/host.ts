@@ -18,8 +18,13 @@ import {
 } from '../../worker-channel.ts'
 import { workerExecArgv } from '../../worker-exec-argv.ts'
 import type { FunctionDefinition } from '../function-definitions.ts'
-import { type FunctionLog, forEachLine } from '../function-log.ts'
-import type { EnvironmentData, InvocationResult, InvokeRequest } from '../invocation.ts'
+import { type FunctionLog, linePrefix } from '../function-log.ts'
+import type {
+  EnvironmentAnswer,
+  EnvironmentData,
+  InvocationResult,
+  InvokeRequest,
+} from '../invocation.ts'
 
 export interface ExecutionEnvironmentOptions {
   readonly definition: FunctionDefinition
@@ -38,6 +43,7 @@ export interface ExecutionEnvironmentOptions {
   readonly transportPorts?: () => Promise<TransportPorts>
   /** How long the environment may take to load its handler, in ms. @default 60000 (`localDefaults.initTimeoutMs`) */
   readonly initTimeoutMs?: number
+  /** Where the function's output goes; each environment writes it there itself. @default - nowhere */
   readonly log?: FunctionLog
   /**
    * Variables set on top of the function's own, as a deployment would add them (the local
@@ -58,9 +64,9 @@ type Outcome = Omit<Extract<InvocationResult, { ok: true }>, 'requestId'> | Fail
  * environment is terminated (Lambda resets it), so nothing of it keeps running.
  */
 export class ExecutionEnvironment {
-  readonly #channel: WorkerChannel<InvokeRequest, unknown>
+  readonly #channel: WorkerChannel<InvokeRequest, EnvironmentAnswer>
 
-  private constructor(channel: WorkerChannel<InvokeRequest, unknown>) {
+  private constructor(channel: WorkerChannel<InvokeRequest, EnvironmentAnswer>) {
     this.#channel = channel
   }
 
@@ -83,6 +89,9 @@ export class ExecutionEnvironment {
       entry: definition.entry,
       handlerExport: definition.handlerExport,
       transportPorts: ports,
+      ...(options.log
+        ? { log: { fd: options.log.fd, prefix: linePrefix(options.log, definition.functionName) } }
+        : {}),
     }
     const worker = new Worker(workerScript, {
       workerData,
@@ -92,17 +101,13 @@ export class ExecutionEnvironment {
       stderr: true,
       execArgv: workerExecArgv(),
     })
-    const log = options.log
-    if (log) {
-      forEachLine(worker.stdout, (line) => log(definition.functionName, line))
-      forEachLine(worker.stderr, (line) => log(definition.functionName, line))
-    } else {
-      worker.stdout.resume()
-      worker.stderr.resume()
-    }
+    // The environment writes its output to the log itself (worker.ts); what might still
+    // reach these streams, written before it took them over, is dropped.
+    worker.stdout.resume()
+    worker.stderr.resume()
     const initTimeoutMs = options.initTimeoutMs ?? localDefaults.initTimeoutMs
     try {
-      const { channel } = await WorkerChannel.open<InvokeRequest, unknown>(worker, {
+      const { channel } = await WorkerChannel.open<InvokeRequest, EnvironmentAnswer>(worker, {
         initTimeoutMs,
       })
       return new ExecutionEnvironment(channel)
@@ -147,15 +152,17 @@ export class ExecutionEnvironment {
           errorType: 'Sandbox.Timedout',
           errorMessage: `${awsRequestId} Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`,
           durationMs: performance.now() - started,
+          metrics: {},
         })
       }, timeoutMs)
     })
     const answered = this.#channel.request(request).then(
-      (response): Outcome => ({ ok: true, response, durationMs: performance.now() - started }),
+      (answer): Outcome => ({ ...answer, durationMs: performance.now() - started }),
       (error: Error): Outcome => ({
         ok: false,
         ...failure(error),
         durationMs: error instanceof WorkerSendError ? 0 : performance.now() - started,
+        metrics: {},
       }),
     )
     const outcome = await Promise.race([answered, timedOut])

@@ -9,12 +9,16 @@ import { workerData } from 'node:worker_threads'
 import { installLocalTransport } from '../../../contracts/local-transport.ts'
 import { portTransport, routedTransport } from '../../wire-service.ts'
 import { serveRequests } from '../../worker-channel.ts'
-import type { EnvironmentData, InvokeRequest } from '../invocation.ts'
+import type { EnvironmentAnswer, EnvironmentData, InvokeRequest } from '../invocation.ts'
+import { captureFunctionOutput } from './function-output.ts'
 import { createLambdaContext } from './lambda-context.ts'
 
 type Handler = (event: unknown, context: unknown) => unknown
 
-const { entry, handlerExport, transportPorts } = workerData as EnvironmentData
+const { entry, handlerExport, transportPorts, log } = workerData as EnvironmentData
+
+// Before the handler loads: its loggers write to process.stdout and stderr from then on.
+const output = captureFunctionOutput(log)
 
 // Where local and AWS part: with ports from the host, the function's SDK clients
 // (sdkTransportConfig in functions/) send unsigned over them; without, over HTTP as on AWS.
@@ -62,20 +66,39 @@ async function loadHandler(): Promise<Handler> {
   return exported as Handler
 }
 
-await serveRequests<InvokeRequest, unknown>('execution-environment/worker.ts', async () => {
-  const handler = await loadHandler()
-  return {
-    ready: undefined,
-    async handle({ event, context }) {
-      const response = await handler(event, createLambdaContext(context))
-      // Lambda serializes the response as JSON; undefined becomes null.
-      try {
-        return JSON.parse(JSON.stringify(response ?? null))
-      } catch (error) {
-        throw new RuntimeError('Runtime.MarshalError', 'Unable to marshal response: not JSON', {
-          cause: error,
-        })
-      }
-    },
+async function invoke(handler: Handler, { event, context }: InvokeRequest): Promise<unknown> {
+  const response = await handler(event, createLambdaContext(context))
+  // Lambda serializes the response as JSON; undefined becomes null.
+  try {
+    return JSON.parse(JSON.stringify(response ?? null))
+  } catch (error) {
+    throw new RuntimeError('Runtime.MarshalError', 'Unable to marshal response: not JSON', {
+      cause: error,
+    })
   }
-})
+}
+
+await serveRequests<InvokeRequest, EnvironmentAnswer>(
+  'execution-environment/worker.ts',
+  async () => {
+    const handler = await loadHandler()
+    output.takeMetrics() // what the init phase emitted belongs to no invocation
+    return {
+      ready: undefined,
+      async handle(request) {
+        try {
+          const response = await invoke(handler, request)
+          return { ok: true, response, metrics: output.takeMetrics() }
+        } catch (error) {
+          const e = error instanceof Error ? error : new Error(String(error))
+          return {
+            ok: false,
+            errorType: e.name,
+            errorMessage: e.message,
+            metrics: output.takeMetrics(),
+          }
+        }
+      },
+    }
+  },
+)

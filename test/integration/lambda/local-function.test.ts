@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FunctionDefinition } from '../../../local/lambda/function-definitions.ts'
+import type { FunctionLog } from '../../../local/lambda/function-log.ts'
 import { LocalFunction } from '../../../local/lambda/local-function.ts'
 
 const fixture = (file: string) =>
@@ -21,14 +26,21 @@ function definition(overrides: Partial<FunctionDefinition> = {}): FunctionDefini
   }
 }
 
+const tsxBin = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+
 const started: LocalFunction[] = []
-function localFunction(overrides: Partial<FunctionDefinition> = {}, initTimeoutMs?: number) {
+function localFunction(
+  overrides: Partial<FunctionDefinition> = {},
+  initTimeoutMs?: number,
+  log?: FunctionLog,
+) {
   const fn = new LocalFunction({
     definition: definition(overrides),
     // No AWS is called: the handlers only need an endpoint to be set.
     endpoint: 'http://127.0.0.1:9',
     region: 'us-east-1',
     initTimeoutMs,
+    log,
   })
   started.push(fn)
   return fn
@@ -90,6 +102,46 @@ describe('a local function in its execution environment', () => {
     })
     expect(await fn.invoke({ action: 'echo' })).toMatchObject({ ok: true })
     expect(fn.stats).toMatchObject({ coldStarts: 1 })
+  })
+
+  it('reads the EMF metrics the invocation wrote, and logs its lines with the function’s name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'function-log-'))
+    try {
+      const file = join(dir, 'functions.log')
+      const fn = localFunction({}, undefined, { fd: openSync(file, 'a'), style: 'file' })
+      expect(await fn.invoke({ action: 'metrics' })).toMatchObject({
+        ok: true,
+        metrics: { processed: [1, 1], eventAge: [250] },
+      })
+      // Each invocation's own: the next one emitted none.
+      expect(await fn.invoke({ action: 'echo' })).toMatchObject({ ok: true, metrics: {} })
+      const lines = readFileSync(file, 'utf8').split('\n')
+      expect(lines[0]).toBe('environment-fixture counting two records')
+      expect(lines[1]).toMatch(/^environment-fixture \{"_aws":/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('has every line the function wrote in the log when its process is killed with -9 right after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'function-log-'))
+    try {
+      const file = join(dir, 'functions.log')
+      const child = spawn(tsxBin, [fixture('invoke-then-killed.ts'), file], { stdio: 'ignore' })
+      const exit = await new Promise((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      )
+      // tsx runs the script in a child of its own and passes on how it ended.
+      expect([
+        { code: null, signal: 'SIGKILL' },
+        { code: 137, signal: null },
+      ]).toContainEqual(exit)
+      expect(readFileSync(file, 'utf8')).toBe(
+        'killed-fixture last words\nkilled-fixture and a partial line\n',
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("names what went wrong in the init phase with Lambda's error types", async () => {
