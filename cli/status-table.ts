@@ -13,7 +13,9 @@ const columns: readonly Column<ConsumerStatus>[] = [
   figure('in flight', (s) => String(s.inFlight)),
   figure('DLQ', (s) => String(s.deadLettered)),
   figure('oldest', (s) => (s.oldestAgeSeconds === null ? '-' : `${s.oldestAgeSeconds}s`)),
-  figure('processed', (s) => (s.processed === null ? '-' : String(s.processed))),
+  figure('processed', (s) => count(s.processed)),
+  figure('duplicates', (s) => count(s.duplicates)),
+  figure('dead-lettered', (s) => count(s.deadLetteredRecords)),
   figure('p50', (s) => milliseconds(s.latencyP50Ms)),
   figure('p99', (s) => milliseconds(s.latencyP99Ms)),
 ]
@@ -21,6 +23,10 @@ const columns: readonly Column<ConsumerStatus>[] = [
 /** The consumers as an aligned text table, one row each. */
 export function statusTable(statuses: readonly ConsumerStatus[]): string {
   return textTable(columns, statuses)
+}
+
+function count(n: number | null): string {
+  return n === null ? '-' : String(n)
 }
 
 function milliseconds(ms: number | null): string {

@@ -50,7 +50,8 @@ export class CloudPipelineReader extends AwsApiReader {
 
   /**
    * The queue's ApproximateAgeOfOldestMessage and the consumer runtime's EMF metrics
-   * (`processed`, and `eventAge` for publish-to-processed latency), the latest of each over
+   * (`processed`, `duplicate`, `deadLettered`, `retried`, and `eventAge` for the age of the
+   * processed records' events), the latest of each over
    * the last hour. Null where CloudWatch has no data, or where there is no CloudWatch
    * (LocalStack without it): the queue counts still stand.
    */
@@ -74,6 +75,8 @@ export class CloudPipelineReader extends AwsApiReader {
       return [
         oldestMessageAgeQuery(`age${i}`, c.queueName),
         runtime(RUNTIME_METRICS.processed, 'Sum', 'processed'),
+        runtime(RUNTIME_METRICS.duplicate, 'Sum', 'duplicates'),
+        runtime(RUNTIME_METRICS.deadLettered, 'Sum', 'deadLettered'),
         runtime(RUNTIME_METRICS.retried, 'Sum', 'retried'),
         runtime(RUNTIME_METRICS.eventAge, 'p50', 'p50'),
         runtime(RUNTIME_METRICS.eventAge, 'p99', 'p99'),
@@ -88,6 +91,8 @@ export class CloudPipelineReader extends AwsApiReader {
     return consumers.map((_, i) => ({
       oldestAgeSeconds: read(`age${i}`),
       processed: read(`processed${i}`),
+      duplicates: read(`duplicates${i}`),
+      deadLetteredRecords: read(`deadLettered${i}`),
       retried: read(`retried${i}`),
       latencyP50Ms: read(`p50${i}`),
       latencyP99Ms: read(`p99${i}`),

@@ -50,6 +50,8 @@ export class EmbeddedPipelineReader extends AwsApiReader {
       return {
         oldestAgeSeconds: status?.oldestMessageAgeSeconds[c.queueName] ?? null,
         processed: figures?.processed ?? (status ? 0 : null),
+        duplicates: figures?.duplicates ?? (status ? 0 : null),
+        deadLetteredRecords: figures?.deadLettered ?? (status ? 0 : null),
         retried: figures?.failed ?? (status ? 0 : null),
         latencyP50Ms: figures?.latencyP50Ms ?? null,
         latencyP99Ms: figures?.latencyP99Ms ?? null,

@@ -18,10 +18,18 @@ export interface QueueDepth {
 export interface ConsumerFigures {
   /** Age of the oldest message on the consumer's queue. */
   readonly oldestAgeSeconds: number | null
-  /** Records processed (embedded: since `npm start`; AWS: in the last hour, from CloudWatch). */
+  /**
+   * Records processed (embedded: since `npm start`; AWS: in the last hour, from CloudWatch):
+   * the runtime's `processed` metric, so neither duplicates nor dead-lettered records.
+   */
   readonly processed: number | null
+  /** Duplicates the runtime skipped, counted as `processed` is. */
+  readonly duplicates: number | null
+  /** Records the runtime sent to the DLQ itself, counted as `processed` is. */
+  readonly deadLetteredRecords: number | null
   /** Records given back to be received again (a failure retried), counted as `processed` is. */
   readonly retried: number | null
+  /** Age of each processed record's event when it was processed (`eventAge`): processed records only. */
   readonly latencyP50Ms: number | null
   readonly latencyP99Ms: number | null
 }

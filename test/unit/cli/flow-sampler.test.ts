@@ -32,6 +32,8 @@ function countingReader() {
         {
           oldestAgeSeconds: null,
           processed: state.processed,
+          duplicates: 0,
+          deadLetteredRecords: 0,
           retried: 0,
           latencyP50Ms: null,
           latencyP99Ms: null,
