@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics'
 import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import type { BatchScope } from './batch-scope.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
+import { skippedDuplicate } from './duplicate.ts'
 import { EventInProgressError, InvalidRecordError } from './errors.ts'
 import { processed } from './processed.ts'
 import {
@@ -56,9 +57,7 @@ function refused(runtime: ConsumerRuntime, state: Refused): Settled | Failed {
   const { refusal } = state
   switch (refusal.status) {
     case 'completed':
-      state.log.info('duplicate skipped: the event was already processed')
-      runtime.metrics.addMetric(RUNTIME_METRICS.duplicate, MetricUnit.Count, 1)
-      return settled(state, { kind: 'duplicate' })
+      return skippedDuplicate(runtime, state, 'the event was already processed')
     case 'in-progress':
       return failed(state, new EventInProgressError(state.key, refusal.leaseExpiresAt))
     case 'failed':

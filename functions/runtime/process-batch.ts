@@ -3,6 +3,7 @@ import { batchResponse } from './batch-response.ts'
 import { openBatch } from './batch-scope.ts'
 import { completeHandled } from './complete-handled.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
+import { skippedDuplicate } from './duplicate.ts'
 import { settle } from './fail-record.ts'
 import { firstCopyDecides } from './first-copy.ts'
 import { giveBackUnused } from './give-back-unused.ts'
@@ -35,8 +36,9 @@ export async function processBatch(
   const read = records.map((record) => readRecord(runtime, record))
   batch.trace.read(read)
   const leased = await takeLeases(runtime, read, batch)
-  const handle = firstCopyDecides(async (state) =>
-    settle(runtime, await handleRecord(runtime, state, batch)),
+  const handle = firstCopyDecides(
+    async (state) => settle(runtime, await handleRecord(runtime, state, batch)),
+    (copy) => skippedDuplicate(runtime, copy, 'an earlier copy in this batch was processed'),
   )
   const ran = await runInLanes(leased, batch, runtime.config.concurrency, handle).finally(
     batch.close,

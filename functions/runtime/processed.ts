@@ -15,6 +15,8 @@ export function processed(
   const age = runtime.now() - Date.parse(state.event.timestamp)
   if (Number.isFinite(age))
     metrics.addMetric(RUNTIME_METRICS.eventAge, MetricUnit.Milliseconds, Math.max(0, age))
-  state.log.debug('processed', { durationMs })
+  // One line per processed record, at the level a retry's line is: the log counts what
+  // took effect, and a retried run shows as its failure and then this, with its attempt.
+  state.log.info('processed', { attempt: state.attempt, durationMs })
   return settled(state, { kind: 'processed' })
 }
