@@ -197,7 +197,12 @@ function lambdaError(name: string, message: string): Error {
 }
 
 /** The environment variables Lambda gives a function, with the emulator as its AWS endpoint. */
-function lambdaEnvironment(options: ExecutionEnvironmentOptions): Record<string, string> {
+export function lambdaEnvironment(
+  options: Pick<
+    ExecutionEnvironmentOptions,
+    'definition' | 'endpoint' | 'dynamoDbEndpoint' | 'region' | 'extraEnvironment'
+  >,
+): Record<string, string> {
   const { definition } = options
   const entry = definition.entry ?? ''
   return {
