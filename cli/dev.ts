@@ -10,6 +10,7 @@ import { startTracing, stopTracing } from '../functions/tracing/index.ts'
 import type { FaultReport } from '../local/faults/fault-injector.ts'
 import type { FaultRule } from '../local/faults/fault-rules.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
+import { pipelineApp } from './app-template.ts'
 import { CliError } from './cli-error.ts'
 import {
   consoleMount,
@@ -92,17 +93,16 @@ async function runDev(options: DevOptions): Promise<number> {
   const logPath = options.logs ?? defaultLogPath(options.port)
   const logs = functionLogSink(logPath)
   let observe: ((outcome: Parameters<DeliveryTracker['observe']>[0]) => void) | undefined
-  // Loaded here, not at the top: the emulators and the CDK app take seconds to import, and
-  // only dev needs them.
+  // Loaded here, not at the top: the emulators take seconds to import, and only dev needs
+  // them; the CDK app only when its template is not cached (app-template.ts).
   const { startLocalPipeline } = await import('../local/pipeline/start-local-pipeline.ts')
-  const { createPipelineApp } = await import('../lib/app.ts')
   // The demo orders' publishes start their traces; the functions' spans join them in the store.
   if (options.tracing) {
     startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
   }
   const mount = consoleMount()
   const pipeline = await startLocalPipeline({
-    createApp: createPipelineApp,
+    createApp: pipelineApp,
     routes: mount.routes,
     tracing: options.tracing,
     port: options.port,

@@ -20,11 +20,16 @@ import {
 } from './pipeline-routes.ts'
 import { oldestMessageAgeSeconds } from './queue-age.ts'
 import { SpanStore } from './span-store.ts'
-import { type CreateApp, synthesizeStack } from './synthesize-stack.ts'
+import { type CreateApp, type SynthesizedStack, synthesizeStack } from './synthesize-stack.ts'
+import { type CachedApp, synthesizeCached } from './template-cache.ts'
 
 export interface LocalPipelineOptions {
-  /** The CDK app to run, e.g. `createPipelineApp` from lib/app.ts (what `cdk deploy` ships). */
-  readonly createApp: CreateApp
+  /**
+   * The CDK app to run, e.g. `createPipelineApp` from lib/app.ts (what `cdk deploy` ships),
+   * synthesized at each start; or how to load it, with a cache of its template: then it is
+   * loaded and synthesized only when its inputs changed since the template was made.
+   */
+  readonly createApp: CreateApp | CachedApp
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 4566 (`localDefaults.port`) */
   readonly port?: number
   readonly dataDir?: string
@@ -105,8 +110,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     if (aws.faults.rules.length > 0) {
       progress(`fault injection on: ${formatFaults(aws.faults.rules)}`)
     }
-    progress('synthesizing the CDK app…')
-    const { stackName, template } = synthesizeStack(options.createApp)
+    const { stackName, template } = await synthesize(options.createApp, progress)
     const plan = planProvisioning(template, {
       stackName,
       region: aws.region,
@@ -175,6 +179,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     spans?.close()
     throw error
   }
+}
+
+async function synthesize(
+  app: CreateApp | CachedApp,
+  progress: (line: string) => void,
+): Promise<SynthesizedStack> {
+  const started = performance.now()
+  const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`
+  if (typeof app === 'function') {
+    progress('synthesizing the CDK app…')
+    return synthesizeStack(app)
+  }
+  const synthesized = await synthesizeCached(app, () =>
+    progress('synthesizing the CDK app (new or changed since its template was cached)…'),
+  )
+  progress(
+    synthesized.cached
+      ? `CDK app unchanged since its template was cached: reused (${took()})`
+      : `synthesized in ${took()}; template cached`,
+  )
+  return synthesized
 }
 
 /** The synthesized template's resources as the console draws them, with their physical ids. */
