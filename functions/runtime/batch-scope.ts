@@ -44,6 +44,7 @@ export function openBatch(
   return {
     lambdaContext,
     signal: timeout.signal,
+    // Stryker disable next-line OptionalChaining: processBatch never opens an empty batch
     fifo: records[0]?.eventSourceARN.endsWith('.fifo') ?? false,
     trace: traceBatch(config.name, records),
     timeLeft: () => now() < deadline,
