@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteItemCommand,
@@ -175,6 +176,54 @@ for (const target of dynamoDbTargets) {
         const remove = records.find((r) => r.eventName === 'REMOVE')
         expect(remove?.dynamodb?.NewImage).toBeUndefined()
         expect(remove?.dynamodb?.OldImage).toEqual({ pk: { S: 'a' }, n: { N: '3' } })
+      },
+    )
+
+    check(
+      'streams-no-op-writes',
+      'records nothing for a write of the same data spelled otherwise (numbers by value, sets in any order, nested lists and maps), and a MODIFY for any change in it',
+      async () => {
+        const { table, arn } = await streamTable()
+        const write = (Item: Record<string, AttributeValue>) =>
+          db.ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'a' }, ...Item } }))
+        const data = {
+          n: { N: '-0012.50e1' },
+          z: { N: '0' },
+          ns: { NS: ['1', '2.5'] },
+          ss: { SS: ['x', 'y'] },
+          l: { L: [{ N: '1' }, { S: 's' }] },
+          m: { M: { k: { N: '0.5' }, b: { BOOL: true } } },
+        } satisfies Record<string, AttributeValue>
+        await write(data) // INSERT
+        await write({
+          n: { N: '-125' },
+          z: { N: '0.000' },
+          ns: { NS: ['2.50', '1.0'] },
+          ss: { SS: ['y', 'x'] },
+          l: { L: [{ N: '1.0' }, { S: 's' }] },
+          m: { M: { b: { BOOL: true }, k: { N: '.5' } } },
+        }) // the same data: no record
+        const { z, ...others } = data
+        const changes: Record<string, Record<string, AttributeValue>> = {
+          'a number': { ...data, n: { N: '-124' } },
+          'a number set': { ...data, ns: { NS: ['1', '3'] } },
+          'a string set': { ...data, ss: { SS: ['x', 'z'] } },
+          'the order of a list': { ...data, l: { L: [{ S: 's' }, { N: '1' }] } },
+          'a list’s length': { ...data, l: { L: [{ N: '1' }] } },
+          'a value in a map': { ...data, m: { M: { k: { N: '0.6' }, b: { BOOL: true } } } },
+          'a type': { ...data, z: { S: '0' } },
+          'an attribute’s name': { ...others, y: z },
+          'an attribute more': { ...data, extra: { NULL: true } },
+        }
+        for (const item of Object.values(changes)) {
+          await write(item)
+          await write(data) // back: each change is two MODIFY records
+        }
+        const described = describeRecords(await readStream(db.streams, arn))
+        expect(described).toEqual([
+          'INSERT a',
+          ...Object.keys(changes).flatMap(() => ['MODIFY a', 'MODIFY a']),
+        ])
       },
     )
 
