@@ -63,7 +63,14 @@ export const CONSUMERS = {
   },
   projections: {
     name: 'projections',
-    events: { 'order.placed': [1], 'order.confirmed': [1], 'order.cancelled': [1, 2] },
+    // payment.authorized too: the row shows an order paid as soon as the payment is, not
+    // only once the order is confirmed.
+    events: {
+      'order.placed': [1],
+      'payment.authorized': [1],
+      'order.confirmed': [1],
+      'order.cancelled': [1, 2],
+    },
     entry: 'functions/consumers/projections/handler.ts',
   },
 } as const satisfies Readonly<Record<string, ConsumerDefinition>>

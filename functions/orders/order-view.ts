@@ -28,6 +28,9 @@ export type OrderView = Pick<OrderState, 'status' | (typeof FACTS)[number]> & {
   readonly placedAt?: string
   readonly itemCount?: number
   readonly total?: number
+  /** When the payment was authorized: the order is paid. */
+  readonly paidAt?: string
+  readonly paymentId?: string
   readonly confirmedAt?: string
   readonly cancelledAt?: string
   readonly cancelledBy?: string
@@ -43,7 +46,7 @@ export interface ViewPosition {
 
 /** The row of an order's state at a position. */
 export function toOrderView(state: OrderState, position: ViewPosition): OrderView {
-  const { placed, confirmation, cancellation } = state
+  const { placed, payment, confirmation, cancellation } = state
   const facts: Partial<Pick<OrderState, (typeof FACTS)[number]>> = {}
   for (const name of FACTS) if (state[name]) Object.assign(facts, { [name]: state[name] })
   return {
@@ -59,6 +62,7 @@ export function toOrderView(state: OrderState, position: ViewPosition): OrderVie
       itemCount: placed.items.reduce((sum, line) => sum + line.quantity, 0),
       total: placed.total,
     }),
+    ...(payment && { paidAt: payment.at, paymentId: payment.paymentId }),
     ...(confirmation && { confirmedAt: confirmation.at }),
     ...(cancellation && {
       cancelledAt: cancellation.at,

@@ -1,9 +1,14 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CatalogueEntry } from '../../cli/catalogue.ts'
 import { type DemoOrder, demoOrder } from '../../cli/demo-orders.ts'
 import { demoStockLevels } from '../../cli/demo-stock.ts'
 import { type SagaOutcome, sagaOutcome, stockLevels } from '../../cli/saga-outcome.ts'
+import type { EventTrace } from '../../cli/trace.ts'
 import { createPublisher, type EventEnvelope } from '../../functions/catalogue/index.ts'
+import { EventStore } from '../../functions/event-store/index.ts'
+import type { OrderView } from '../../functions/orders/index.ts'
+import { runPipeline } from '../integration/cli/pipeline-cli.ts'
 import { type DemoPipeline, startDemoPipeline } from '../support/demo-pipeline.ts'
 
 /**
@@ -98,4 +103,61 @@ describe('the order saga on the embedded target', () => {
     expect(again.stock).toEqual(first.stock)
     expect(await rows()).toEqual(rowsBefore)
   }, 300_000)
+
+  // Issue 17, item 9: `payment.authorized` reached no consumer but the saga's orders
+  // service, so the order read model never showed an order paid until it was confirmed.
+  it('shows an order paid in the read model, which takes payment.authorized', async () => {
+    const { target, resources, pipeline } = demo
+    const endpoint = pipeline.aws.endpoint
+    const documents = target.clients.documents
+    const { placed, orderId } = demoOrder({ declined: 0, outOfStock: 0, cancel: 0 })
+    await createPublisher({ topicArn: resources.eventTopicArn, sns: target.clients.sns }).publish(
+      placed,
+    )
+
+    const events = new EventStore({ client: documents, eventsTable: resources.eventsTableName })
+    const deadline = Date.now() + 120_000
+    let row: OrderView | undefined
+    let authorized: Awaited<ReturnType<typeof events.readStream>>[number] | undefined
+    while (!row?.confirmedAt || !authorized) {
+      if (Date.now() > deadline)
+        throw new Error(`order ${orderId} not settled: ${JSON.stringify(row)}`)
+      await sleep(500)
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: resources.ordersTableName, Key: { orderId } }),
+      )
+      row = Item as OrderView | undefined
+      authorized = (await events.readStream(`payment-${orderId}`)).find(
+        (r) => r.event.eventType === 'payment.authorized',
+      )
+    }
+    expect(row).toMatchObject({
+      status: 'confirmed',
+      paidAt: authorized.event.timestamp,
+      paymentId: (authorized.event.payload as { paymentId: string }).paymentId,
+    })
+
+    // The read model consumed the authorization itself (not only folded it in later).
+    const traced = await runPipeline([
+      'trace',
+      authorized.event.eventId,
+      '--endpoint',
+      endpoint,
+      '--json',
+    ])
+    expect(traced.code, traced.stderr).toBe(0)
+    const trace = JSON.parse(traced.stdout) as EventTrace
+    expect(trace.consumers.find((c) => c.consumer === 'projections')).toMatchObject({
+      subscribed: true,
+      state: 'processed',
+    })
+
+    // And the catalogue says so, with the running stack's subscription selecting it.
+    const catalogue = await runPipeline(['catalogue', '--endpoint', endpoint, '--json'])
+    expect(catalogue.code, catalogue.stderr).toBe(0)
+    const { events: entries } = JSON.parse(catalogue.stdout) as { events: CatalogueEntry[] }
+    const entry = entries.find((e) => e.eventType === 'payment.authorized')
+    expect(entry?.consumers.map((c) => c.name)).toContain('projections')
+    expect(entry?.subscribed).toContain('projections')
+  }, 180_000)
 })

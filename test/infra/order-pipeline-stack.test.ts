@@ -65,7 +65,10 @@ describe('the demo consumers', () => {
     inventory: [{ eventType: ['order.placed'], version: ['1'] }, cancelled],
     payments: [{ eventType: ['order.placed'], version: ['1'] }, cancelled],
     notifications: [{ eventType: ['order.placed', 'order.confirmed'], version: ['1'] }, cancelled],
-    projections: [{ eventType: ['order.placed', 'order.confirmed'], version: ['1'] }, cancelled],
+    projections: [
+      { eventType: ['order.placed', 'payment.authorized', 'order.confirmed'], version: ['1'] },
+      cancelled,
+    ],
   }
 
   it('are the saga (orders, inventory, payments), notifications and projections, each subscribed to its event types and versions', () => {

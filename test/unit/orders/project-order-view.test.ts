@@ -62,6 +62,8 @@ describe('projectOrderView', () => {
       placedAt: '2026-05-01T10:00:00.000Z',
       itemCount: 2,
       total: 10,
+      paidAt: '2026-05-01T10:01:00.000Z',
+      paymentId: 'p-1',
       cancelledAt: '2026-05-01T10:02:00.000Z',
       cancelledBy: 'customer',
       cancelReason: 'late',
