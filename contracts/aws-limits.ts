@@ -27,5 +27,7 @@ export const AWS_LIMITS = {
   dynamodb: {
     /** Items in one TransactWriteItems request. */
     maxTransactItems: 100,
+    /** Keys in one BatchGetItem request. */
+    maxBatchGetKeys: 100,
   },
 } as const

@@ -68,6 +68,19 @@ export class LeaseLostError extends ConsumerError {
   }
 }
 
+/**
+ * Without leases: the event's record was completed, or taken, by another invocation between
+ * this one's read and its write (a duplicate delivered twice at once). Retried: the retry
+ * finds it completed and skips it, and the effects this invocation decided were cancelled
+ * with its transaction.
+ */
+export class RecordRaceError extends TransientError {
+  override name = 'RecordRaceError'
+  constructor(key: string, action: string, options?: ErrorOptions) {
+    super(`cannot ${action} ${key}: another invocation completed or holds it meanwhile`, options)
+  }
+}
+
 /** The handler's transactional writes were rejected (a condition failed or a conflict). */
 export class EffectsRejectedError extends TransientError {
   override name = 'EffectsRejectedError'

@@ -5,7 +5,7 @@ import { backoffDelay } from './backoff-delay.ts'
 import { classifyError, type FailureClass } from './classify-error.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { deadLetter } from './dead-letter.ts'
-import { EventInProgressError, LeaseLostError, TransientError } from './errors.ts'
+import { EventInProgressError, LeaseLostError, RecordRaceError, TransientError } from './errors.ts'
 import type { FailureHistory } from './idempotency-record.ts'
 import {
   type Failed,
@@ -40,6 +40,39 @@ export async function settle(
 async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Settled> {
   const { error, log } = state
   const nowSeconds = Math.floor(runtime.now() / 1000)
+  // Without leases, the event was completed meanwhile: by another invocation (its copy and
+  // ours ran at once; our effects were cancelled with our transaction), a duplicate; or by
+  // this one's own completion, which landed though its reply was lost.
+  if (error instanceof RecordRaceError && state.lock) {
+    const completion = await runtime.store.completionOf(state.lock).catch(() => undefined)
+    if (completion === 'own') {
+      log.info('completed after all: the completion landed though its reply was lost')
+      runtime.metrics.addMetric(RUNTIME_METRICS.processed, MetricUnit.Count, 1)
+      return settled(state, { kind: 'processed' })
+    }
+    if (completion === 'another') {
+      log.info('duplicate skipped: another invocation completed the event meanwhile')
+      runtime.metrics.addMetric(RUNTIME_METRICS.duplicate, MetricUnit.Count, 1)
+      return settled(state, { kind: 'duplicate' })
+    }
+    // Not completed (another invocation's lease holds it, or the read failed): come back
+    // after a backoff and look again, rather than after the visibility timeout.
+    runtime.metrics.addMetric(RUNTIME_METRICS.retried, MetricUnit.Count, 1)
+    const delaySeconds = backoffDelay(
+      state.attempt,
+      {
+        baseSeconds: runtime.config.backoffBaseSeconds,
+        capSeconds: runtime.config.backoffCapSeconds,
+      },
+      runtime.random,
+    )
+    log.warn('the record changed hands meanwhile; retried after a backoff', {
+      ...describeError(error),
+      delaySeconds,
+    })
+    await retryAfter(runtime, state, delaySeconds)
+    return settled(state, { kind: 'retry', error, delaySeconds })
+  }
   runtime.metrics.addMetric(RUNTIME_METRICS.failed, MetricUnit.Count, 1)
 
   // Another owner holds the event: never dead-letter or delay what it is processing.
@@ -106,7 +139,7 @@ async function releaseLease(
   try {
     return await runtime.store.release(state.lock)
   } catch (releaseError) {
-    if (releaseError instanceof LeaseLostError) {
+    if (releaseError instanceof LeaseLostError || releaseError instanceof RecordRaceError) {
       state.log.warn(
         'failed after the lease was taken over; the new owner processes the event',
         describeError(state.error),

@@ -19,6 +19,13 @@ import {
  * whose first try landed but whose reply was lost recognises its own work when it is tried
  * again: a completion or an abandonment simply lands again (the same state), a release
  * (which counts a failure, so must not land twice) is refused and finds its own token.
+ *
+ * Without leases (`leases: false`) nothing is written before the handler runs: its lock is
+ * `unheld`, and completing or releasing is conditional on nobody holding the record (what an
+ * acquisition asks) instead of on the owner, and writes the lock's token as the owner's. The
+ * completion then is the record's only write, and when it commits with the handler's
+ * effects, the first invocation to commit wins and the others' effects are cancelled with
+ * their transaction: exactly once without a lease.
  */
 
 /** Proof of holding an event's lease: completing or releasing is conditional on `owner`. */
@@ -27,6 +34,12 @@ export interface Lock {
   readonly owner: string
   /** Epoch seconds. */
   readonly leaseExpiresAt: number
+  /**
+   * `owner`: the record holds this lock's lease, and only its owner may write it. `unheld`:
+   * no lease was written (leases off); a write needs the record held by nobody.
+   * @default 'owner'
+   */
+  readonly fence?: 'owner' | 'unheld'
 }
 
 export type Acquisition =
@@ -76,9 +89,22 @@ export function recordKey(key: string): Item {
   return { [schema.partitionKey]: { S: key } }
 }
 
-export function newLock(key: string, owner: string, now: number, leaseSeconds: number): Lock {
-  return { key, owner, leaseExpiresAt: now + leaseSeconds }
+export function newLock(
+  key: string,
+  owner: string,
+  now: number,
+  leaseSeconds: number,
+  fence: 'owner' | 'unheld' = 'owner',
+): Lock {
+  return { key, owner, leaseExpiresAt: now + leaseSeconds, ...(fence === 'unheld' && { fence }) }
 }
+
+/**
+ * Nobody holds the record: none, a released one, an ended lease, or a completed record past
+ * its dedupe window (TTL deletes lazily). Values `:now`, `:inProgress`, `:released`.
+ */
+const unheld =
+  'attribute_not_exists(#id) OR #expiresAt <= :now OR #status = :released OR (#status = :inProgress AND #leaseExpiresAt <= :now)'
 
 /**
  * Takes the lease when nobody holds it: no record, a released one, an ended lease, or a
@@ -87,8 +113,7 @@ export function newLock(key: string, owner: string, now: number, leaseSeconds: n
 export function acquisitionUpdate(table: RecordTable, lock: Lock, now: number): AcquisitionUpdate {
   const update =
     'SET #status = :inProgress, #owner = :owner, #leaseExpiresAt = :lease, #expiresAt = :expires'
-  const condition =
-    'attribute_not_exists(#id) OR #expiresAt <= :now OR #status = :released OR (#status = :inProgress AND #leaseExpiresAt <= :now)'
+  const condition = unheld
   return {
     TableName: table.tableName,
     Key: recordKey(lock.key),
@@ -109,9 +134,10 @@ export function acquisitionUpdate(table: RecordTable, lock: Lock, now: number): 
 
 /** Completed for the dedupe window, if this lock still owns the record. */
 export function completionUpdate(table: RecordTable, lock: Lock, now: number): Update {
-  return byOwner(
+  return fenced(
     table,
     lock,
+    now,
     'SET #status = :completed, #completedAt = :now, #expiresAt = :expires REMOVE #leaseExpiresAt',
     {
       ':completed': { S: status.completed },
@@ -130,9 +156,10 @@ export function releaseUpdate(
   lock: Lock,
   now: number,
 ): Update & { readonly ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } {
-  const update = byOwner(
+  const update = fenced(
     table,
     lock,
+    now,
     'SET #status = :released, #lastFailureAt = :now, #firstFailureAt = if_not_exists(#firstFailureAt, :now), #failures = if_not_exists(#failures, :zero) + :one REMOVE #leaseExpiresAt',
     {
       ':released': { S: status.released },
@@ -141,7 +168,11 @@ export function releaseUpdate(
       ':zero': { N: '0' },
       ':one': { N: '1' },
     },
-    '#status = :inProgress',
+    // Unheld, the record names no owner until a write of ours names it: a retry of a
+    // release that landed finds its own token on the released record instead.
+    lock.fence === 'unheld'
+      ? 'NOT (#status = :released AND #owner = :owner)'
+      : '#status = :inProgress',
   )
   return { ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
 }
@@ -164,28 +195,44 @@ export function ownOutcome(
 }
 
 /** Released without counting a failure (the event never started), if this lock still owns it. */
-export function abandonmentUpdate(table: RecordTable, lock: Lock): Update {
-  return byOwner(table, lock, 'SET #status = :released REMOVE #leaseExpiresAt', {
+export function abandonmentUpdate(table: RecordTable, lock: Lock, now: number): Update {
+  return fenced(table, lock, now, 'SET #status = :released REMOVE #leaseExpiresAt', {
     ':released': { S: status.released },
   })
 }
 
-/** A write of the record that only the lock's owner may make (the fence). */
-function byOwner(
+/**
+ * A write of the record that only the lock's owner may make (the fence), or, for an unheld
+ * lock, only while nobody holds the record (so a completed event is never completed twice);
+ * an unheld write names the lock's token as the owner, as a lease would have.
+ */
+function fenced(
   table: RecordTable,
   lock: Lock,
+  now: number,
   expression: string,
   values: Item,
   alsoRequired?: string,
 ): Update {
-  const condition = alsoRequired ? `#owner = :owner AND ${alsoRequired}` : '#owner = :owner'
+  const unheldLock = lock.fence === 'unheld'
+  const fence = unheldLock ? `(${unheld})` : '#owner = :owner'
+  const condition = alsoRequired ? `${fence} AND ${alsoRequired}` : fence
+  const update = unheldLock ? expression.replace(/^SET /, 'SET #owner = :owner, ') : expression
   return {
     TableName: table.tableName,
     Key: recordKey(lock.key),
-    UpdateExpression: expression,
+    UpdateExpression: update,
     ConditionExpression: condition,
-    ExpressionAttributeNames: namesIn(expression, condition),
-    ExpressionAttributeValues: { ':owner': { S: lock.owner }, ...values },
+    ExpressionAttributeNames: namesIn(update, condition),
+    ExpressionAttributeValues: {
+      ':owner': { S: lock.owner },
+      ...values,
+      ...(unheldLock && {
+        ':now': { N: String(now) },
+        ':inProgress': { S: status.inProgress },
+        ':released': { S: status.released },
+      }),
+    },
   }
 }
 

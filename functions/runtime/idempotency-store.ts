@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -15,8 +16,9 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
+import { IDEMPOTENCY_TABLE_SCHEMA } from '../../contracts/idempotency-table.ts'
 import { isTransientAwsError } from '../../contracts/transient-aws-errors.ts'
-import { EffectsRejectedError, LeaseLostError, TransientError } from './errors.ts'
+import { EffectsRejectedError, LeaseLostError, RecordRaceError, TransientError } from './errors.ts'
 import {
   type Acquisition,
   abandonmentUpdate,
@@ -108,6 +110,42 @@ export class IdempotencyStore {
     return transactInChunks([...new Set(keys)], this.#acquisitions(leaseSeconds))
   }
 
+  /**
+   * What `acquire` would answer for many events, without writing (leases off): one
+   * eventually consistent BatchGetItem a hundred keys. A completed event, or one another
+   * invocation's lease holds, is refused; any other is given an unheld lock, which its
+   * completion's condition fences instead of a lease. A record the read misses (written just
+   * now, or a key left unprocessed) is caught by that condition.
+   */
+  async lookMany(keys: readonly string[], leaseSeconds: number): Promise<Map<string, Acquisition>> {
+    const unique = [...new Set(keys)]
+    const found = new Map<string, Record<string, AttributeValue>>()
+    for (let start = 0; start < unique.length; start += AWS_LIMITS.dynamodb.maxBatchGetKeys) {
+      let pending = unique
+        .slice(start, start + AWS_LIMITS.dynamodb.maxBatchGetKeys)
+        .map((key) => recordKey(key))
+      for (let round = 0; pending.length > 0 && round < 3; round++) {
+        const { Responses, UnprocessedKeys } = await this.#options.dynamodb.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.#options.tableName]: { Keys: pending } },
+          }),
+        )
+        for (const item of Responses?.[this.#options.tableName] ?? []) {
+          const key = item[IDEMPOTENCY_TABLE_SCHEMA.partitionKey]?.S
+          if (key !== undefined) found.set(key, item)
+        }
+        pending = UnprocessedKeys?.[this.#options.tableName]?.Keys ?? []
+      }
+    }
+    const now = this.#nowSeconds()
+    return new Map(
+      unique.map((key) => {
+        const lock = newLock(key, this.#options.newOwner(), now, leaseSeconds, 'unheld')
+        return [key, refusalOf(found.get(key), lock, now) ?? { status: 'acquired', lock }]
+      }),
+    )
+  }
+
   #acquisitions(leaseSeconds: number): ChunkedWrites<string, Acquisition> {
     return {
       ...this.#chunked(),
@@ -154,7 +192,7 @@ export class IdempotencyStore {
           item: lock,
           update: completionUpdate(this.#options, lock, now),
           committed: 'completed' as const,
-          refused: async (_, error) => new LeaseLostError(lock.key, 'complete', { cause: error }),
+          refused: async (_, error) => refusedWrite(lock, 'complete', error),
         }))
       },
       alone: (lock) =>
@@ -196,7 +234,7 @@ export class IdempotencyStore {
       if (!(error instanceof TransactionCanceledException)) throw error
       const reasons = error.CancellationReasons ?? []
       if (reasons[writes.length]?.Code === 'ConditionalCheckFailed') {
-        throw new LeaseLostError(lock.key, 'commit the effects of', { cause: error })
+        throw refusedWrite(lock, 'commit the effects of', error)
       }
       const rejected = reasons
         .map((reason, index) => ({ index, code: reason.Code }))
@@ -234,7 +272,7 @@ export class IdempotencyStore {
       const own = ownOutcome(error.Item, lock)
       if (own === 'released') return failureHistoryOf(error.Item, now)
       if (own === 'completed') return 'completed'
-      throw new LeaseLostError(lock.key, 'release', { cause: error })
+      throw refusedWrite(lock, 'release', error)
     }
   }
 
@@ -244,14 +282,18 @@ export class IdempotencyStore {
    * behind only ends at its expiry.
    */
   async abandon(locks: readonly Lock[]): Promise<void> {
+    const now = this.#nowSeconds()
     await Promise.allSettled(
-      locks.map((lock) =>
-        this.#retried(() =>
-          this.#options.dynamodb.send(
-            new UpdateItemCommand(abandonmentUpdate(this.#options, lock)),
+      // An unheld lock wrote nothing: nothing to give back.
+      locks
+        .filter((lock) => lock.fence !== 'unheld')
+        .map((lock) =>
+          this.#retried(() =>
+            this.#options.dynamodb.send(
+              new UpdateItemCommand(abandonmentUpdate(this.#options, lock, now)),
+            ),
           ),
         ),
-      ),
     )
   }
 
@@ -264,9 +306,7 @@ export class IdempotencyStore {
     try {
       return await this.#retried(() => this.#options.dynamodb.send(new UpdateItemCommand(update)))
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new LeaseLostError(lock.key, action, { cause: error })
-      }
+      if (error instanceof ConditionalCheckFailedException) throw refusedWrite(lock, action, error)
       throw error
     }
   }
@@ -286,6 +326,18 @@ export class IdempotencyStore {
         await sleep(Math.random() * 25 * 2 ** attempt)
       }
     }
+  }
+
+  /**
+   * Whether the lock's event is completed now, read consistently: by this lock's own
+   * completion (landed though its reply was lost), by `another` invocation, or not.
+   */
+  async completionOf(lock: Lock): Promise<'own' | 'another' | undefined> {
+    const holder = await this.#retried(() => this.#read(lock.key))
+    if (ownOutcome(holder, lock) === 'completed') return 'own'
+    return refusalOf(holder, lock, this.#nowSeconds())?.status === 'completed'
+      ? 'another'
+      : undefined
   }
 
   async #read(key: string): Promise<Record<string, AttributeValue> | undefined> {
@@ -308,6 +360,17 @@ export class IdempotencyStore {
 const ownedWriteAttempts = 4
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The error of a write its fence refused: the lease was taken over (a held lock), or the
+ * event was completed or taken by another invocation meanwhile (an unheld lock), which a
+ * retry finds and skips as a duplicate.
+ */
+function refusedWrite(lock: Lock, action: string, cause: unknown): Error {
+  return lock.fence === 'unheld'
+    ? new RecordRaceError(lock.key, action, { cause })
+    : new LeaseLostError(lock.key, action, { cause })
+}
 
 /** A low-level Update as the document client takes it (its values plain, not AttributeValues). */
 function documentUpdate(update: Update) {

@@ -29,6 +29,12 @@ export interface RuntimeSettings {
   readonly maxBodyBytes?: number
   /** One TransactWriteItems takes (and one completes) a batch's idempotency records. @default true */
   readonly batchIdempotencyWrites?: boolean
+  /**
+   * Lease each record before handling it. `false`: no write before the handler; the
+   * completion's condition (nobody holds the record) fences it, so effects stay exactly once
+   * only when they are returned writes or idempotent by themselves. @default true
+   */
+  readonly leases?: boolean
   /** `ignore` acknowledges records of types the consumer does not handle. @default 'dead-letter' */
   readonly unknownEvents?: 'dead-letter' | 'ignore'
 }
@@ -48,6 +54,7 @@ export interface RuntimeConfig {
   readonly maxBodyBytes: number
   readonly unknownEvents: 'dead-letter' | 'ignore'
   readonly batchIdempotencyWrites: boolean
+  readonly leases: boolean
 }
 
 export const settingNames = [
@@ -64,6 +71,7 @@ export const settingNames = [
   'maxBodyBytes',
   'unknownEvents',
   'batchIdempotencyWrites',
+  'leases',
 ] as const satisfies readonly (keyof RuntimeSettings)[]
 
 /**
@@ -101,6 +109,7 @@ function configOf(name: string, settings: RuntimeSettings, env: NodeJS.ProcessEn
     unknownEvents: settings.unknownEvents ?? runtimeDefaults.unknownEvents,
     batchIdempotencyWrites:
       settings.batchIdempotencyWrites ?? runtimeDefaults.batchIdempotencyWrites,
+    leases: settings.leases ?? runtimeDefaults.leases,
   }
   return config
 }

@@ -36,6 +36,12 @@ export const runtimeDefaults = {
    * DynamoDB a transactional write costs twice the capacity of a plain one.
    */
   batchIdempotencyWrites: true,
+  /**
+   * Write an in-progress lease before the handler runs. Off, the completion is the record's
+   * only write, on the condition that nobody holds it: enough for exactly-once effects when
+   * every effect is a returned write or idempotent by itself, at one write a record less.
+   */
+  leases: true,
 } as const
 
 /** What AWS's limits (contracts/aws-limits.ts) allow the runtime. */

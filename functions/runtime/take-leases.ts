@@ -12,7 +12,9 @@ import {
 
 /**
  * Lease: takes the leases of the batch's valid records together (one TransactWriteItems
- * for up to 100), so the idempotency cost is two requests a batch, not two a record.
+ * for up to 100), so the idempotency cost is two requests a batch, not two a record. With
+ * leases off, one read of the batch's records instead (duplicates skipped before handling)
+ * and unheld locks, which their completion's condition fences.
  * Copies of one event share its acquisition. All or nothing: when asking fails, every
  * valid record carries that error. Nothing is asked once time has run short.
  */
@@ -29,7 +31,10 @@ export async function takeLeases(
     const acquisitions = await batch.trace.phase(
       'idempotency lease',
       records.flatMap((state) => (state.state === 'valid' ? [state.record] : [])),
-      () => runtime.store.acquireMany(keys, batch.leaseSeconds()),
+      () =>
+        runtime.config.leases
+          ? runtime.store.acquireMany(keys, batch.leaseSeconds())
+          : runtime.store.lookMany(keys, batch.leaseSeconds()),
     )
     answerFor = (key) =>
       acquisitions.get(key) ?? { status: 'failed', error: new Error(`${key} was not acquired`) }

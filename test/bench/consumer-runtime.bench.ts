@@ -1,10 +1,13 @@
 /**
  * Records/s through a no-op handler with idempotency on the embedded DynamoDB: our
- * consumer runtime vs Powertools' BatchProcessor + makeIdempotent with its DynamoDB
- * persistence layer. Same emulator, same run, same loop (receive 10, invoke, delete what
+ * consumer runtime (with leases, and with `leases: false`) vs Powertools' BatchProcessor +
+ * makeIdempotent with its DynamoDB persistence layer, each beside the same loop without
+ * idempotency, rounds rotated. Same emulator, same run, same loop (receive 10, invoke, delete what
  * succeeded, as Lambda's event source mapping does), same validation (the catalogue's zod
  * schema), and DynamoDB requests per record counted on each side's client.
  */
+
+import { availableParallelism, loadavg } from 'node:os'
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch'
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
@@ -81,17 +84,23 @@ async function run(
   return result
 }
 
-const ours = (
-  resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
-  dynamodb: DynamoDBClient,
-): Handler =>
-  consumer({
-    name: 'bench',
-    events: { 'order.placed': OrderPlacedV1 },
-    ...fixture.settingsFor(resources),
-    clients: { sqs: resources.sqs, dynamodb },
-    async handle() {},
-  })
+/** Our consumer runtime with its defaults, or with leases off (one read a batch instead of the lease transaction). */
+const oursWith =
+  (leases: boolean) =>
+  (
+    resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
+    dynamodb: DynamoDBClient,
+  ): Handler =>
+    consumer({
+      name: 'bench',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...fixture.settingsFor(resources),
+      clients: { sqs: resources.sqs, dynamodb },
+      leases,
+      async handle() {},
+    })
+const ours = oursWith(true)
+const oursWithoutLeases = oursWith(false)
 
 const powertools = (
   resources: Awaited<ReturnType<typeof fixture.createConsumerResources>>,
@@ -127,20 +136,17 @@ try {
   // Warm the JIT and the emulator for both sides; not counted.
   await run('warm-up: ours', aws.endpoint, ours, 200)
   await run('warm-up: Powertools', aws.endpoint, powertools, 200)
-  await run('baseline: same loop, no idempotency', aws.endpoint, baseline)
+  await run('warm-up: ours without leases', aws.endpoint, oursWithoutLeases, 200)
   for (let round = 0; round < rounds; round++) {
-    // Alternate who goes first, so drift in the machine's load does not favour one side.
-    const order = round % 2 === 0 ? ['ours', 'powertools'] : ['powertools', 'ours']
-    for (const side of order) {
-      results.push(
-        side === 'ours'
-          ? await run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours)
-          : await run(
-              `Powertools BatchProcessor+makeIdempotent r${round + 1}`,
-              aws.endpoint,
-              powertools,
-            ),
-      )
+    // Rotate who goes first, so drift in the machine's load does not favour one side.
+    const sides = [
+      () => run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours),
+      () => run(`unleased: ours, leases off, round ${round + 1}`, aws.endpoint, oursWithoutLeases),
+      () => run(`Powertools BatchProcessor+makeIdempotent r${round + 1}`, aws.endpoint, powertools),
+      () => run(`baseline: same loop, no idempotency, r${round + 1}`, aws.endpoint, baseline),
+    ]
+    for (let i = 0; i < sides.length; i++) {
+      results.push(await (sides[(i + round) % sides.length] as (typeof sides)[number])())
     }
   }
   const mean = (prefix: string, key: 'recordsPerSecond' | 'requestsPerRecord') => {
@@ -148,11 +154,17 @@ try {
     return mine.reduce((s, r) => s + r[key], 0) / mine.length
   }
   const oursRate = mean('ours', 'recordsPerSecond')
+  const unleasedRate = mean('unleased', 'recordsPerSecond')
   const theirsRate = mean('Powertools', 'recordsPerSecond')
+  const baselineRate = mean('baseline', 'recordsPerSecond')
   console.log(
     `mean: ours ${oursRate.toFixed(0)} records/s (${mean('ours', 'requestsPerRecord').toFixed(2)} req/record), ` +
-      `Powertools ${theirsRate.toFixed(0)} records/s (${mean('Powertools', 'requestsPerRecord').toFixed(2)} req/record); ` +
-      `ratio ${(oursRate / theirsRate).toFixed(2)}x`,
+      `ours without leases ${unleasedRate.toFixed(0)} records/s (${mean('unleased', 'requestsPerRecord').toFixed(2)} req/record), ` +
+      `Powertools ${theirsRate.toFixed(0)} records/s (${mean('Powertools', 'requestsPerRecord').toFixed(2)} req/record), ` +
+      `same loop without idempotency ${baselineRate.toFixed(0)} records/s`,
+  )
+  console.log(
+    `ratios: ours ÷ Powertools ${(oursRate / theirsRate).toFixed(2)}x; of the loop without idempotency: ours ${((100 * oursRate) / baselineRate).toFixed(0)}%, without leases ${((100 * unleasedRate) / baselineRate).toFixed(0)}%, Powertools ${((100 * theirsRate) / baselineRate).toFixed(0)}%; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
   )
 } finally {
   await aws.stop()

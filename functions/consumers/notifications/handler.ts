@@ -15,6 +15,9 @@ export const events = consumedEvents(definition.events)
 export const handler = consumer({
   name: definition.name,
   events,
+  // Its notification is a put on the condition that the event's is not there yet, so a copy
+  // run at once with another records nothing twice: no lease needed (docs/decisions/0006).
+  leases: false,
   async handle(event, { logger }) {
     const result = await recordNotification(event, {
       client: documentClient(),

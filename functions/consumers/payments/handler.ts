@@ -21,6 +21,9 @@ export const events = consumedEvents(definition.events)
 export const handler = consumer({
   name: definition.name,
   events,
+  // Its effects are the returned writes, committed with the record (the card provider is
+  // called with the payment id as its idempotency key): no lease needed (docs/decisions/0006).
+  leases: false,
   handle: (event, { logger }) =>
     decidedWrites(logger, 'payment decided', InvalidPaymentCommandError, () =>
       paymentEffects(event, {

@@ -21,7 +21,8 @@ const aws = useEmbeddedAws()
  * configures it) on the consumer runtime, its DynamoDB requests counted on both process
  * clients: on the success path each record's effects (the reservation stream's append, the
  * stock taken, the reservation item) and its idempotency record commit in one
- * TransactWriteItems, besides one for the whole batch's leases; nothing else writes.
+ * TransactWriteItems; with leases off (decision 0006) nothing else writes, and one read of
+ * the batch's idempotency records replaces the leases' transaction.
  */
 describe("the inventory consumer's requests", () => {
   let resources: ConsumerResources
@@ -85,7 +86,7 @@ describe("the inventory consumer's requests", () => {
     )
   })
 
-  it('one transaction per record with effects, one for the batch leases, no other write', async () => {
+  it('one transaction per record with effects, one read of the batch’s records, no other write', async () => {
     const orders = Array.from({ length: 5 }, (_, i) =>
       createEvent(
         OrderPlacedV1,
@@ -119,12 +120,13 @@ describe("the inventory consumer's requests", () => {
         [eventsTable, eventsTable, inventoryTable, inventoryTable, resources.table].sort(),
       )
     }
-    // Besides them, only the batch's leases: one transaction.
-    expect(transactions).toHaveLength(6)
-    expect(transactions[0]!.tables.every((table) => table === resources.table)).toBe(true)
+    // Nothing else: no lease is written.
+    expect(transactions).toHaveLength(5)
     expect(requests.filter((r) => /^(Put|Update|Delete)Item$|BatchWrite/.test(r.name))).toEqual([])
-    // The reads: the stock of each order, its stream.
-    expect(requests.filter((r) => r.name === 'BatchGetItem')).toHaveLength(5)
+    // The reads: the batch's idempotency records (one request), the stock of each order, its stream.
+    const batchReads = requests.filter((r) => r.name === 'BatchGetItem')
+    expect(batchReads.filter((r) => r.tables.includes(resources.table))).toHaveLength(1)
+    expect(batchReads).toHaveLength(6)
     expect(requests.filter((r) => r.name === 'Query')).toHaveLength(5)
     const { Item } = await documentClient().send(
       new GetCommand({ TableName: inventoryTable, Key: { sku: 'MUG' } }),

@@ -27,6 +27,7 @@ describe('resolveConfig', () => {
       maxBodyBytes: runtimeDefaults.maxBodyBytes,
       unknownEvents: runtimeDefaults.unknownEvents,
       batchIdempotencyWrites: runtimeDefaults.batchIdempotencyWrites,
+      leases: runtimeDefaults.leases,
     })
   })
 
