@@ -28,11 +28,16 @@ export const PIPELINE_APP_INPUTS: readonly string[] = [
  * and synthesized only when no template is cached for its inputs as they are now. The cache
  * lives beside the packages, in node_modules/.cache, as tools' caches do.
  */
+const cacheDir = join(root, 'node_modules', '.cache', 'event-pipeline')
+
 export const pipelineApp: CachedApp = {
   load: async () => (await import('../lib/app.ts')).createPipelineApp,
   cache: {
-    dir: join(root, 'node_modules', '.cache', 'event-pipeline', 'templates'),
+    dir: join(cacheDir, 'templates'),
     root,
     inputs: PIPELINE_APP_INPUTS,
   },
 }
+
+/** Where `pipeline dev` keeps its functions' bundles (local/lambda/function-bundles.ts). */
+export const functionBundles = { dir: join(cacheDir, 'functions'), root }

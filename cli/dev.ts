@@ -10,7 +10,7 @@ import { startTracing, stopTracing } from '../functions/tracing/index.ts'
 import type { FaultReport } from '../local/faults/fault-injector.ts'
 import type { FaultRule } from '../local/faults/fault-rules.ts'
 import type { LocalPipeline } from '../local/pipeline/start-local-pipeline.ts'
-import { pipelineApp } from './app-template.ts'
+import { functionBundles, pipelineApp } from './app-template.ts'
 import { CliError } from './cli-error.ts'
 import {
   consoleMount,
@@ -103,6 +103,7 @@ async function runDev(options: DevOptions): Promise<number> {
   const mount = consoleMount()
   const pipeline = await startLocalPipeline({
     createApp: pipelineApp,
+    functionBundles,
     routes: mount.routes,
     tracing: options.tracing,
     port: options.port,

@@ -65,6 +65,11 @@ export interface RunnerOptions {
   /** Long-poll wait of the SQS pollers, in seconds. @default 20 (`localDefaults.longPollSeconds`) */
   readonly waitTimeSeconds?: number
   readonly log?: FunctionLog
+  /**
+   * What the execution environments import instead of each function's entry (a bundle of it,
+   * `bundleFunction`), resolved before any environment starts. @default - the entry itself
+   */
+  readonly loadFrom?: (entry: string) => Promise<string>
   /** Variables every function gets on top of its own. @default - none */
   readonly extraEnvironment?: Readonly<Record<string, string>>
   readonly onBatch?: BatchListener
@@ -92,8 +97,17 @@ export async function startEventSourceMappings(options: RunnerOptions): Promise<
   )
   const sqs = new SQSClient(config)
   const sns = new SNSClient(config)
+  const loadFrom = options.loadFrom
   const definitions = new Map(
-    functionDefinitions(stack, options.projectRoot).map((d) => [d.functionName, d]),
+    await Promise.all(
+      functionDefinitions(stack, options.projectRoot).map(
+        async (d) =>
+          [
+            d.functionName,
+            loadFrom && d.entry ? { ...d, entry: await loadFrom(d.entry) } : d,
+          ] as const,
+      ),
+    ),
   )
   const mappings = eventSourceMappingDefinitions(stack)
   const notes: string[] = []

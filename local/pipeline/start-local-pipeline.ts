@@ -5,6 +5,7 @@ import { type EmbeddedAws, type EmbeddedAwsOptions, startEmbeddedAws } from '../
 import { formatFaults } from '../faults/parse-faults.ts'
 import type { RequestHandler } from '../gateway.ts'
 import type { BatchOutcome } from '../lambda/event-sources/batch-outcome.ts'
+import { bundleFunction, type FunctionBundleOptions } from '../lambda/function-bundles.ts'
 import type { FunctionLog } from '../lambda/function-log.ts'
 import { type RunningMappings, startEventSourceMappings } from '../lambda/runner.ts'
 import { describePlan, planProvisioning } from '../provisioner/plan.ts'
@@ -61,6 +62,12 @@ export interface LocalPipelineOptions {
    * `/_pipeline/spans`: the functions get OTEL_TRACES_EXPORTER=in-process. @default false
    */
   readonly tracing?: boolean
+  /**
+   * Run each function from a bundle of its entry kept in this folder (`bundleFunction`:
+   * rebuilt only when one of its inputs changed) instead of from its TypeScript module graph:
+   * an execution environment then starts in a fraction of the time. @default - from source
+   */
+  readonly functionBundles?: FunctionBundleOptions
   /** More routes on the endpoint (see `EmbeddedAwsOptions.routes`), e.g. the console. @default - none */
   readonly routes?: Readonly<Record<string, RequestHandler>>
 }
@@ -121,8 +128,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       `provisioning ${plan.order.length - [...plan.notProvisioned.values()].flat().length} resources of ${stackName}…`,
     )
     const stack = await provision(plan, { endpoint: aws.endpoint })
+    const loadFrom = options.functionBundles && bundledEntries(options.functionBundles, progress)
     progress('starting the functions and their event source mappings…')
     const mappings = await startEventSourceMappings({
+      loadFrom: loadFrom?.load,
       stack,
       projectRoot,
       prewarm: true,
@@ -138,6 +147,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       },
       onError: (_mapping, error) => options.onMappingError?.(error),
     })
+    loadFrom?.report()
     for (const note of mappings.notes) progress(note)
     const queueNames = stack.resources
       .filter((r) => r.type === 'AWS::SQS::Queue')
@@ -178,6 +188,26 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await aws.stop()
     spans?.close()
     throw error
+  }
+}
+
+/** Bundles each entry on request, and says afterwards how many were reused. */
+function bundledEntries(options: FunctionBundleOptions, progress: (line: string) => void) {
+  const started = performance.now()
+  let built = 0
+  let reused = 0
+  return {
+    async load(entry: string): Promise<string> {
+      const bundle = await bundleFunction(entry, options)
+      if (bundle.cached) reused++
+      else built++
+      return bundle.file
+    },
+    report() {
+      progress(
+        `functions run from bundles: ${reused} reused, ${built} built from changed sources (${((performance.now() - started) / 1000).toFixed(1)} s with their environments' start)`,
+      )
+    },
   }
 }
 

@@ -46,6 +46,9 @@ async function loadHandler(): Promise<Handler> {
     const { register } = await import('tsx/esm/api')
     register()
   }
+  // A bundled entry's stack traces point at its TypeScript, as NODE_OPTIONS=--enable-source-maps
+  // makes them on AWS (a worker thread takes no per-process flags).
+  process.setSourceMapsEnabled(true)
   let module: Record<string, unknown>
   try {
     module = await import(pathToFileURL(entry).href)
