@@ -86,7 +86,7 @@ function order(orderId: string) {
   )
 }
 
-describe('what an operator reads adds up', { timeout: 300_000 }, () => {
+describe('what an operator reads adds up', { timeout: 420_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'operator-figures-'))
   const dataDir = join(dir, 'data')
   const logFile = join(dir, 'functions.log')
@@ -143,7 +143,7 @@ describe('what an operator reads adds up', { timeout: 300_000 }, () => {
     // Settled: nothing queued or in flight, and the ghost dead-lettered, twice in a row.
     let settled: ConsumerStatus[] = []
     let quiet = 0
-    const deadline = Date.now() + 150_000
+    const deadline = Date.now() + 300_000
     while (quiet < 2) {
       if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(settled)}`)
       await sleep(1_000)
@@ -188,7 +188,7 @@ describe('what an operator reads adds up', { timeout: 300_000 }, () => {
     for (let i = 0; i < 40; i++)
       await publish(order(`order-killed-${i}-${randomUUID()}`), 'order.placed')
     // Killed while the consumers are busy with them.
-    const deadline = Date.now() + 60_000
+    const deadline = Date.now() + 120_000
     for (;;) {
       const now = (await status(dev.endpoint)).find((c) => c.consumer === 'projections')!
       if ((now.processed ?? 0) >= (before.processed ?? 0) + 10) break
