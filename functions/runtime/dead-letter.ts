@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
 import { deadLetterAttributes, type FailureMetadata } from './dead-letter-attributes.ts'
+import { retryTransient } from './retry-transient.ts'
 
 /**
  * Sends the record to the DLQ with its original body and attributes plus why it failed,
@@ -20,10 +21,19 @@ export async function deadLetter(
   record: SQSRecord,
   failure: FailureMetadata,
 ): Promise<{ readonly deleteError?: unknown }> {
-  await sqs.send(new SendMessageCommand(deadLetterMessage(queues.dlqUrl, record, failure)))
+  // Tried again while SQS throttles or fails: left to the queue's redrive, the record would
+  // reach the DLQ without its failure metadata. A send whose reply was lost may leave a copy.
+  await retryTransient(() =>
+    sqs.send(new SendMessageCommand(deadLetterMessage(queues.dlqUrl, record, failure))),
+  )
   try {
-    await sqs.send(
-      new DeleteMessageCommand({ QueueUrl: queues.queueUrl, ReceiptHandle: record.receiptHandle }),
+    await retryTransient(() =>
+      sqs.send(
+        new DeleteMessageCommand({
+          QueueUrl: queues.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+        }),
+      ),
     )
     return {}
   } catch (deleteError) {

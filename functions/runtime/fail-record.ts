@@ -14,6 +14,7 @@ import {
   type Settled,
   settled,
 } from './record-state.ts'
+import { retryTransient } from './retry-transient.ts'
 import { awsLimits } from './runtime-defaults.ts'
 
 /** Fail: settles a failed record (see `failRecord`); passes every other state through. */
@@ -220,12 +221,14 @@ async function retryAfter(
   delaySeconds: number,
 ): Promise<void> {
   try {
-    await runtime.sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: runtime.config.queueUrl,
-        ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: Math.min(delaySeconds, awsLimits.maxRetryDelaySeconds),
-      }),
+    await retryTransient(() =>
+      runtime.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: runtime.config.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: Math.min(delaySeconds, awsLimits.maxRetryDelaySeconds),
+        }),
+      ),
     )
   } catch (error) {
     log.warn('could not change the visibility timeout', describeError(error))

@@ -17,7 +17,6 @@ import {
 } from '@aws-sdk/lib-dynamodb'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
 import { IDEMPOTENCY_TABLE_SCHEMA } from '../../contracts/idempotency-table.ts'
-import { isTransientAwsError } from '../../contracts/transient-aws-errors.ts'
 import { EffectsRejectedError, LeaseLostError, RecordRaceError, TransientError } from './errors.ts'
 import {
   type Acquisition,
@@ -33,6 +32,7 @@ import {
   refusalOf,
   releaseUpdate,
 } from './idempotency-record.ts'
+import { retryTransient } from './retry-transient.ts'
 import { runtimeDefaults } from './runtime-defaults.ts'
 import { type ChunkedWrites, transactInChunks } from './transact-in-chunks.ts'
 
@@ -258,7 +258,7 @@ export class IdempotencyStore {
   async release(lock: Lock): Promise<FailureHistory | 'completed'> {
     const now = this.#nowSeconds()
     try {
-      const result = await this.#retried(() =>
+      const result = await retryTransient(() =>
         this.#options.dynamodb.send(
           new UpdateItemCommand({
             ...releaseUpdate(this.#options, lock, now),
@@ -288,7 +288,7 @@ export class IdempotencyStore {
       locks
         .filter((lock) => lock.fence !== 'unheld')
         .map((lock) =>
-          this.#retried(() =>
+          retryTransient(() =>
             this.#options.dynamodb.send(
               new UpdateItemCommand(abandonmentUpdate(this.#options, lock, now)),
             ),
@@ -304,27 +304,10 @@ export class IdempotencyStore {
     update: UpdateItemCommandInput,
   ): Promise<UpdateItemCommandOutput> {
     try {
-      return await this.#retried(() => this.#options.dynamodb.send(new UpdateItemCommand(update)))
+      return await retryTransient(() => this.#options.dynamodb.send(new UpdateItemCommand(update)))
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw refusedWrite(lock, action, error)
       throw error
-    }
-  }
-
-  /**
-   * A write of this lock's record, tried again while AWS answers that a later attempt may
-   * succeed. The SDK retries throttling and 5xx itself but not a TransactionConflict (another
-   * transaction holds the item, which AWS says to retry): a lease left held would stall the
-   * event until it ends. Safe because every owned write is idempotent (see idempotency-record.ts).
-   */
-  async #retried<T>(write: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write()
-      } catch (error) {
-        if (attempt >= ownedWriteAttempts || !isTransientAwsError(error)) throw error
-        await sleep(Math.random() * 25 * 2 ** attempt)
-      }
     }
   }
 
@@ -333,7 +316,7 @@ export class IdempotencyStore {
    * completion (landed though its reply was lost), by `another` invocation, or not.
    */
   async completionOf(lock: Lock): Promise<'own' | 'another' | undefined> {
-    const holder = await this.#retried(() => this.#read(lock.key))
+    const holder = await retryTransient(() => this.#read(lock.key))
     if (ownOutcome(holder, lock) === 'completed') return 'own'
     return refusalOf(holder, lock, this.#nowSeconds())?.status === 'completed'
       ? 'another'
@@ -355,11 +338,6 @@ export class IdempotencyStore {
     return Math.floor(this.#options.now() / 1000)
   }
 }
-
-/** Tries of a write of an owned record (after the SDK's own retries of each). */
-const ownedWriteAttempts = 4
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * The error of a write its fence refused: the lease was taken over (a held lock), or the

@@ -61,10 +61,11 @@ async function recordOf(dynamodb: DynamoDBClient, table: string, key: string) {
 
 /** Calls `onFailure` with each error an operation of `client` answers (after the SDK's retries). */
 function onFailure(
-  client: DynamoDBClient | SNSClient,
+  client: DynamoDBClient | SQSClient,
   onFailure: (error: Error, command: string) => Promise<void> | void,
 ) {
-  client.middlewareStack.add(
+  // Every client's stack takes the same middleware; the union of their types does not.
+  ;(client as DynamoDBClient).middlewareStack.add(
     (next, context) => async (args) => {
       try {
         return await next(args)
@@ -169,6 +170,40 @@ describe('the runtime under AWS faults', () => {
       await recordOf(resources.dynamodb, resources.table, `notifications#${event.eventId}`),
     ).toEqual({ status: 'RELEASED', failures: 1 })
     expect(await backWithin(resources, 5)).toBeDefined()
+  })
+
+  it('tries a backoff’s visibility change again while SQS fails, so the backoff holds', async () => {
+    const resources = await createConsumerResources(aws.endpoint, { visibilityTimeout: 30 })
+    const sqs = new SQSClient({ ...emulatorClientConfig(aws.endpoint), maxAttempts: 1 })
+    const refused: string[] = []
+    onFailure(sqs, async (error, command) => {
+      if (command !== 'ChangeMessageVisibilityCommand') return
+      refused.push(error.name)
+      if (refused.length === 2) await aws.aws.faults.clear()
+    })
+    const handler = consumer({
+      name: 'notifications',
+      events: { 'order.placed': OrderPlacedV1 },
+      ...settingsFor(resources),
+      clients: { sqs, dynamodb: resources.dynamodb },
+      backoffBaseSeconds: 2,
+      random: () => 0.999,
+      async handle() {
+        await aws.aws.faults.set('sqs.ChangeMessageVisibility:5xx=100%')
+        throw new TransientError('mail server busy')
+      },
+    })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(orderPlaced('o-visibility')) },
+    ])
+    try {
+      expect((await pollOnce(handler, resources)).ok).toBe(false)
+    } finally {
+      await aws.aws.faults.clear()
+      sqs.destroy()
+    }
+    expect(refused).toEqual(['InternalFailure', 'InternalFailure'])
+    expect(await backWithin(resources, 5), 'back after its 2 s backoff').toBeDefined()
   })
 
   // What a handler's own SQS and SNS calls answer when AWS throttles or fails, through the
