@@ -203,7 +203,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       Object.keys(demoStockLevels(0)),
     )
 
-    const orders = Array.from({ length: options.orders }, () => demoOrder(defaultMix))
+    const orders = chaosOrders(options.orders)
     const poison = Array.from(
       { length: Math.max(1, Math.round(options.orders * (options.poisonRate ?? 0.01))) },
       poisonEvent,
@@ -219,6 +219,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const publish = async (events: readonly EventEnvelope[], onHalf?: () => Promise<void>) => {
       // Each event once, a share of them again a little later, poison sprinkled in.
       const again = events.filter(() => Math.random() < duplicateRate)
+      // A small run still sends one twice.
+      if (again.length === 0 && duplicateRate > 0 && events.length > 0) {
+        again.push(events[Math.floor(Math.random() * events.length)]!)
+      }
       counts.duplicatesSent += again.length
       const sequence = [...events]
       for (const event of again) {
@@ -309,7 +313,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     }
     await settle(quiet, deadline, progress)
     // Once more after a pause: nothing may move once it looked settled.
-    await new Promise((resolve) => setTimeout(resolve, 3000))
+    await new Promise((resolve) => setTimeout(resolve, 2000))
     const books = await account(target, resources, published, poison, orders)
     const saga = await sagaOutcome(documents, tables, sagaOrders, stockBefore)
     const rows = await scanAll(documents, tables.orders)
@@ -383,6 +387,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   }
 }
 
+/**
+ * The run's demo orders in the demo mix, the first ones one of each branch (declined, out of
+ * stock, cancelled, confirmed), so that a small run takes every path of the saga too.
+ */
+function chaosOrders(count: number): DemoOrder[] {
+  const m = defaultMix
+  const branchPoints = [
+    m.declined / 2,
+    m.declined + m.outOfStock / 2,
+    m.declined + m.outOfStock + m.cancel / 2,
+    0.999,
+  ]
+  return Array.from({ length: count }, (_, i) => {
+    const point = branchPoints[i]
+    return point === undefined ? demoOrder(m) : demoOrder(m, () => point)
+  })
+}
+
 const settled = (c: ConsumerBooks) =>
   c.missing.length === 0 && c.visible === 0 && c.inFlight === 0 && c.unfinished === 0
 
@@ -397,7 +419,7 @@ async function settle(
     const outcome = await check().catch(() => undefined)
     if (outcome?.ok) {
       // Events on their way (in the outbox, on the bus) show up in a moment: look again.
-      await new Promise((resolve) => setTimeout(resolve, 3000))
+      await new Promise((resolve) => setTimeout(resolve, 2000))
       if ((await check().catch(() => undefined))?.ok) return
     }
     if (Date.now() - last > 10_000) {
@@ -407,7 +429,7 @@ async function settle(
       )
       last = Date.now()
     }
-    await new Promise((resolve) => setTimeout(resolve, 2000))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
   }
 }
 

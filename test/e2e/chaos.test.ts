@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { describeChaos, runChaos } from '../chaos/chaos.ts'
 
 /**
- * The chaos run (test/chaos/chaos.ts) at a size that fits `npm test`: 40 orders through
- * `pipeline dev --data-dir` with 10 % transient faults and 2 % lost replies on every
- * service, poison, duplicate publishes and a kill -9. The kill comes between the orders and
+ * The chaos run (test/chaos/chaos.ts) at a size that fits `npm test`: 20 orders (every
+ * branch of the saga among them) through `pipeline dev --data-dir` with 10 % transient
+ * faults and 2 % lost replies on every service, poison, duplicate publishes (one at least)
+ * and a kill -9. The kill comes between the orders and
  * their cancellations, and replies are lost on writes only (where the caller's retry
  * settles them), so that no message waits out its 180 s visibility timeout; `npm run chaos`
  * runs 2,000 orders with the kill mid-run and lost replies everywhere.
@@ -12,7 +13,7 @@ import { describeChaos, runChaos } from '../chaos/chaos.ts'
 describe('the chaos run, sized down', () => {
   it('ends with every event processed exactly once or dead-lettered, every order settled, the counts reconciled', async () => {
     const summary = await runChaos({
-      orders: 40,
+      orders: 20,
       poisonRate: 0.05,
       kill: 'between-phases',
       lostReplies: 'writes',
@@ -31,8 +32,16 @@ describe('the chaos run, sized down', () => {
       injected.reduce((n, c) => n + Object.values(c.errors).reduce((a, b) => a + (b ?? 0), 0), 0),
     ).toBeGreaterThan(0)
     expect(summary.kill).toMatch(/between phases/)
+    expect(summary.published.duplicatesSent).toBeGreaterThan(0)
+    expect(summary.published.cancellations).toBeGreaterThan(0)
+    expect(Object.keys(summary.saga.branches).sort()).toEqual([
+      'cancel',
+      'confirmed',
+      'declined',
+      'out-of-stock',
+    ])
     expect(summary.poisonDeadLettered).toBe(summary.published.poison)
-    expect(summary.readModel).toEqual({ rows: 40, expected: 40 })
+    expect(summary.readModel).toEqual({ rows: 20, expected: 20 })
     for (const books of summary.consumers) {
       expect(books.processed + books.deadLettered, books.consumer).toBe(books.expected)
       expect(books.deadLettered, books.consumer).toBeGreaterThanOrEqual(summary.published.poison)
