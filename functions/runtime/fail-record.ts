@@ -95,10 +95,12 @@ async function failRecord(runtime: ConsumerRuntime, state: Failed): Promise<Sett
   if (released === 'taken-over') return settled(state, { kind: 'retry', error })
   if (released === 'completed') {
     // Its completion (with the handler's writes) committed; only the reply was lost.
-    log.info(
-      'completed after all: the completion landed though its reply was lost',
-      describeError(error),
-    )
+    // One 'processed' line, as processed.ts writes it: the log counts what took effect.
+    log.info('processed', {
+      attempt: state.attempt,
+      note: 'the completion landed though its reply was lost',
+      ...describeError(error),
+    })
     runtime.metrics.addMetric(RUNTIME_METRICS.processed, MetricUnit.Count, 1)
     return settled(state, { kind: 'processed' })
   }
