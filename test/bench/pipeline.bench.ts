@@ -27,13 +27,7 @@
 import { availableParallelism, loadavg } from 'node:os'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SNSClient } from '@aws-sdk/client-sns'
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs'
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { SQSRecord } from 'aws-lambda'
 import { DeliveryTracker } from '../../cli/delivery-tracker.ts'
@@ -49,6 +43,7 @@ import { LatencyWindow } from '../../local/pipeline/latency-window.ts'
 import { envelopeOf, publishedAt } from '../../local/pipeline/published-at.ts'
 import { startLocalPipeline } from '../../local/pipeline/start-local-pipeline.ts'
 import { billPerMillionOrders, powertoolsUsage, priceSources, prices } from './aws-bill.ts'
+import { sendReceiveDelete } from './sqs-ceiling.ts'
 
 const json = process.argv.includes('--json')
 const say = json ? () => {} : (line: string) => console.log(line)
@@ -63,7 +58,7 @@ const deadlineMs = 120_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0))
 
-/** Records/s of send (batches of 10) → receive (10, long poll) → delete (batch) on one queue. */
+/** Records/s of the embedded SQS's send → receive → delete loop (sqs-ceiling.ts), over `transport`. */
 async function rawSqsRate(transport: 'http' | 'in-process'): Promise<number> {
   const aws = await startEmbeddedAws({ port: 0 })
   const sqs = new SQSClient(
@@ -75,41 +70,10 @@ async function rawSqsRate(transport: 'http' | 'in-process'): Promise<number> {
   )
   try {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-ceiling' }))
-    const started = performance.now()
-    let sent = 0
-    let done = 0
-    const senders = Array.from({ length: 2 }, async () => {
-      while (sent < sqsMessages) {
-        const n = Math.min(10, sqsMessages - sent)
-        sent += n
-        await sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl,
-            Entries: Array.from({ length: n }, (_, i) => ({
-              Id: String(i),
-              MessageBody: `{"n":${sent + i}}`,
-            })),
-          }),
-        )
-      }
+    const { done, seconds } = await sendReceiveDelete(sqs, QueueUrl as string, sqsMessages, {
+      deadlineMs,
     })
-    const consumers = Array.from({ length: 4 }, async () => {
-      while (done < sqsMessages && performance.now() - started < deadlineMs) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        )
-        if (Messages.length === 0) continue
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        )
-        done += Messages.length
-      }
-    })
-    await Promise.all([...senders, ...consumers])
-    return done / ((performance.now() - started) / 1000)
+    return done / seconds
   } finally {
     sqs.destroy()
     await aws.stop()
