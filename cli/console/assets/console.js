@@ -29,10 +29,14 @@ function el(tag, attrs = {}, ...children) {
 const $ = (id) => document.getElementById(id)
 const fmt = (n, unit = '') =>
   n === null || n === undefined ? '–' : `${Math.round(n * 10) / 10}${unit}`
-const status = (text, bad) => {
-  $('status').textContent = text
-  $('status').className = bad ? 'error' : ''
+// Two places: #live is the figures' heartbeat, rewritten by every poll; #status is what an
+// action or a load said, kept until the next one (a poll must not wipe a redrive's result).
+const say = (id) => (text, bad) => {
+  $(id).textContent = text
+  $(id).className = bad ? 'error' : ''
 }
+const status = say('status')
+const live = say('live')
 
 // ── Topology ────────────────────────────────────────────────────────────────
 const columns = ['topic', 'subscription', 'queue', 'dlq', 'mapping', 'function', 'table']
@@ -495,9 +499,9 @@ async function refresh() {
     const figures = await api('figures')
     showFigures(figures)
     showFlow(figures)
-    status(`live · ${new Date(figures.at).toLocaleTimeString()}`)
+    live(`live · ${new Date(figures.at).toLocaleTimeString()}`)
   } catch (error) {
-    status(`cannot read the pipeline: ${error.message}`, true)
+    live(`cannot read the pipeline: ${error.message}`, true)
   }
 }
 

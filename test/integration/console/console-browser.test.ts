@@ -163,6 +163,10 @@ describe.skipIf(!browserPath)('the console in headless Chromium', () => {
     await expect
       .poll(() => page.locator('#status').textContent(), { timeout: 20_000 })
       .toBe('redrove 1 message of inventory')
+    // The figures' poll (every 2 s) writes its own line, not over what the redrive said.
+    await page.waitForTimeout(2_500)
+    expect(await page.locator('#status').textContent()).toBe('redrove 1 message of inventory')
+    expect(await page.locator('#live').textContent()).toMatch(/^live · /)
     // Back on its queue, the consumer received it again and, still poison, dead-lettered it anew.
     await expect
       .poll(onDlq, { timeout: 30_000, interval: 1000 })
