@@ -1,5 +1,5 @@
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { createEventsTable } from '../event-store/fixture.ts'
 import { orderPlaced } from './events.ts'
@@ -16,6 +16,7 @@ describe('inventory consumer on the runtime', () => {
   let resources: ConsumerResources
   let handler: typeof import('../../../functions/consumers/inventory/handler.ts').handler
   const table = `inventory-${Date.now()}`
+  const savedEnv = { ...process.env }
 
   beforeAll(async () => {
     resources = await createConsumerResources(aws.endpoint)
@@ -48,6 +49,13 @@ describe('inventory consumer on the runtime', () => {
       }),
     )
     handler = (await import('../../../functions/consumers/inventory/handler.ts')).handler
+  })
+
+  // The environment is the process's: files that share a worker (npm run mutate runs them
+  // in one, isolate: false) must not find this consumer's name and this file's stopped
+  // endpoint in it.
+  afterAll(() => {
+    process.env = savedEnv
   })
 
   it('reserves stock once for an order delivered twice', async () => {
