@@ -17,7 +17,7 @@ import * as scanValidation from 'dynalite/validations/scan.js'
 import * as tagResourceValidation from 'dynalite/validations/tagResource.js'
 import * as untagResourceValidation from 'dynalite/validations/untagResource.js'
 import type { AwsWireRequest, AwsWireResponse } from '../../contracts/local-transport.ts'
-import { InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
+import { faultsFor, InjectedFault, LostReply, withFaults } from '../faults/apply-faults.ts'
 import type { FaultInjector } from '../faults/fault-injector.ts'
 import type { FaultService } from '../faults/fault-rules.ts'
 import type { RequestCounts, WireService } from '../wire-service.ts'
@@ -141,8 +141,12 @@ async function dispatch(
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     throw new DynamoDbError('SerializationException', 'The request body must be a JSON object')
   }
-  const result = await withFaults(faults, service.faults, operation, request, () =>
-    action(context, request),
+  const result = await withFaults(
+    faultsFor(faults, wire.headers),
+    service.faults,
+    operation,
+    request,
+    () => action(context, request),
   )
   if (service.name === 'DynamoDB') {
     // The total and each table's share (`DynamoDB.WRU <table>`): the bill tells them apart.

@@ -21,6 +21,23 @@ export class LostReply extends Error {
 }
 
 /**
+ * A request that carries this header (any value) is served as if no fault were injected,
+ * and is not counted: for an observer whose reads must not be perturbed by the faults it
+ * measures (the chaos run's reconciliation). A lost ReceiveMessage reply, for one, hides
+ * the messages it took for their visibility timeout, and the observer would report those
+ * events as lost. AWS has no such header and nothing in the pipeline sends it.
+ */
+export const faultFreeHeader = 'x-embedded-aws-fault-free'
+
+/** The injector for one request: none when the request asks to be fault-free ({@link faultFreeHeader}). */
+export function faultsFor(
+  faults: FaultInjector | undefined,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): FaultInjector | undefined {
+  return headers[faultFreeHeader] === undefined ? faults : undefined
+}
+
+/**
  * Runs one operation under fault injection: waits the added latency, then throws the
  * injected error instead of running it, or runs it and throws `LostReply` instead of
  * returning. With no fault decided it only runs it.

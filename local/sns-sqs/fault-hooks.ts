@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendAwsError } from '../aws-errors.ts'
+import { faultsFor } from '../faults/apply-faults.ts'
 import { injectedError } from '../faults/fault-errors.ts'
 import type { FaultDecision, FaultInjector } from '../faults/fault-injector.ts'
 import { type FaultService, faultOperations } from '../faults/fault-rules.ts'
@@ -35,7 +36,8 @@ export function faultHooks(faults: FaultInjector) {
   return {
     preHandler(request: HookRequest, reply: HookReply, done: () => void): void {
       const target = operationOf(request)
-      const decision = target && faults.decide(target.service, target.operation)
+      const decision =
+        target && faultsFor(faults, request.headers)?.decide(target.service, target.operation)
       if (!target || !decision) {
         done()
         return

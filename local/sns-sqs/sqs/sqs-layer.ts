@@ -1,4 +1,4 @@
-import { withFaults } from '../../faults/apply-faults.ts'
+import { faultsFor, withFaults } from '../../faults/apply-faults.ts'
 import type { FaultInjector } from '../../faults/fault-injector.ts'
 import { sqsActions } from './actions/index.ts'
 import type { FauxqsSqsStore } from './fauxqs-sqs.ts'
@@ -52,7 +52,7 @@ export function createSqsLayer(
         },
       }
       // Injected faults (InjectedFault, LostReply) pass through for each protocol to write.
-      return withFaults(faults, 'sqs', action, input, async () => {
+      return withFaults(faultsFor(faults, request.headers), 'sqs', action, input, async () => {
         try {
           return ours ? await ours(input, context) : await context.fauxqs(input)
         } catch (error) {

@@ -21,7 +21,20 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { type EmbeddedAws, faultsRoute, startEmbeddedAws } from '../../../local/embedded-aws.ts'
+import { faultFreeHeader } from '../../../local/faults/apply-faults.ts'
 import { FaultSpecError } from '../../../local/faults/parse-faults.ts'
+
+/** A client whose requests carry the header that exempts them from fault injection. */
+function faultFree<T extends DynamoDBClient | SQSClient | SNSClient>(client: T): T {
+  ;(client as SQSClient).middlewareStack.add(
+    (next) => async (args) => {
+      ;(args.request as { headers: Record<string, string> }).headers[faultFreeHeader] = '1'
+      return next(args)
+    },
+    { step: 'build' },
+  )
+  return client
+}
 
 /** Clients that try once, so that what the embedded AWS answers is what the test sees. */
 const once = (endpoint: string) => ({ ...emulatorClientConfig(endpoint), maxAttempts: 1 })
@@ -198,6 +211,41 @@ describe.each([
     expect(await aws.faults.report()).toMatchObject({
       'sns.Publish': { requests: 1, errors: { throttle: 1 } },
     })
+  })
+
+  it('leaves a request marked fault-free alone, and does not count it', async () => {
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'fault-free' }))
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'fault-free' }))).QueueUrl
+    const observer = {
+      dynamodb: faultFree(new DynamoDBClient(once(aws.dynamoDbEndpoint))),
+      sqs: faultFree(new SQSClient(once(aws.endpoint))),
+      sns: faultFree(new SNSClient(once(aws.endpoint))),
+    }
+    try {
+      await aws.faults.set('dynamodb:5xx=100%; sqs:lost=100%; sns:throttle=100%')
+      const before = await aws.faults.report()
+      await observer.dynamodb.send(
+        new PutItemCommand({ TableName, Item: { id: { S: 'fault-free' } } }),
+      )
+      const item = await observer.dynamodb.send(
+        new GetItemCommand({ TableName, Key: { id: { S: 'fault-free' } } }),
+      )
+      expect(item.Item).toEqual({ id: { S: 'fault-free' } })
+      await observer.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'seen' }))
+      const received = await observer.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0 }),
+      )
+      expect(received.Messages?.map((m) => m.Body)).toEqual(['seen'])
+      await observer.sns.send(new PublishCommand({ TopicArn: topic.TopicArn, Message: 'x' }))
+      expect(await aws.faults.report()).toEqual(before)
+      // The rules were in force for everyone else.
+      await expect(put('not-fault-free')).rejects.toMatchObject({ name: 'InternalServerError' })
+      await expect(
+        sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0 })),
+      ).rejects.toMatchObject({ code: 'ECONNRESET' })
+    } finally {
+      for (const client of Object.values(observer)) client.destroy()
+    }
   })
 
   it('serves the rules in force and what they injected on the endpoint, for tools in another process', async () => {
