@@ -10,7 +10,9 @@ import type { FailureHistory } from './idempotency-record.ts'
 import {
   type Failed,
   type Handled,
+  type Held,
   type NotStarted,
+  type Refused,
   type Settled,
   settled,
 } from './record-state.ts'
@@ -217,9 +219,25 @@ async function sendToDeadLetterQueue(
 }
 
 /** Hides the message for `delaySeconds` from now; a failure only means the default timeout applies. */
+/**
+ * A later copy of an event in the batch whose first copy is retried: comes back with it,
+ * after the first copy's delay when it had one. Left to its visibility timeout instead, it
+ * came back minutes after the event was processed (180 s for projections, whose first copy
+ * waits 2 s for the orders service to record the order).
+ */
+export async function retryWithFirstCopy(
+  runtime: ConsumerRuntime,
+  copy: Held | Refused,
+  error: Error,
+  delaySeconds: number | undefined,
+): Promise<Settled> {
+  if (delaySeconds !== undefined) await retryAfter(runtime, copy, delaySeconds)
+  return settled(copy, { kind: 'retry', error, delaySeconds })
+}
+
 async function retryAfter(
   runtime: ConsumerRuntime,
-  { record, log }: Failed,
+  { record, log }: Pick<Failed, 'record' | 'log'>,
   delaySeconds: number,
 ): Promise<void> {
   try {

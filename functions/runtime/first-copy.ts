@@ -4,18 +4,22 @@ import {
   type Refused,
   type Settled,
   type Started,
-  settled,
   succeeded,
 } from './record-state.ts'
 
 /**
  * `run` for the first copy of each event in the batch; a later copy, in any lane, follows
- * the first: a `duplicate` (counted and logged there) when it succeeded, retried when it
- * did not.
+ * the first: a `duplicate` (counted and logged there) when it succeeded, retried with it
+ * when it did not (`retry`, given the first copy's delay when it had one).
  */
 export function firstCopyDecides(
   run: (state: Started) => Promise<Handled | Settled>,
   duplicate: (state: Held | Refused) => Settled,
+  retry: (
+    state: Held | Refused,
+    error: Error,
+    delaySeconds: number | undefined,
+  ) => Promise<Settled>,
 ): (state: Started) => Promise<Handled | Settled> {
   const firstCopies = new Map<string, Promise<Handled | Settled>>()
   return (state) => {
@@ -25,10 +29,13 @@ export function firstCopyDecides(
       return first.then((outcome) =>
         succeeded(outcome)
           ? duplicate(state)
-          : settled(state, {
-              kind: 'retry',
-              error: new Error(`an earlier copy of ${state.key} in this batch did not succeed`),
-            }),
+          : retry(
+              state,
+              new Error(`an earlier copy of ${state.key} in this batch did not succeed`),
+              outcome.state === 'settled' && outcome.outcome.kind === 'retry'
+                ? outcome.outcome.delaySeconds
+                : undefined,
+            ),
       )
     }
     const outcome = run(state)

@@ -4,7 +4,7 @@ import { openBatch } from './batch-scope.ts'
 import { completeHandled } from './complete-handled.ts'
 import type { ConsumerRuntime } from './consumer-runtime.ts'
 import { skippedDuplicate } from './duplicate.ts'
-import { settle } from './fail-record.ts'
+import { retryWithFirstCopy, settle } from './fail-record.ts'
 import { firstCopyDecides } from './first-copy.ts'
 import { giveBackUnused } from './give-back-unused.ts'
 import { handleRecord } from './handle-record.ts'
@@ -39,6 +39,7 @@ export async function processBatch(
   const handle = firstCopyDecides(
     async (state) => settle(runtime, await handleRecord(runtime, state, batch)),
     (copy) => skippedDuplicate(runtime, copy, 'an earlier copy in this batch was processed'),
+    (copy, error, delaySeconds) => retryWithFirstCopy(runtime, copy, error, delaySeconds),
   )
   const ran = await runInLanes(leased, batch, runtime.config.concurrency, handle).finally(
     batch.close,
