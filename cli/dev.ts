@@ -98,7 +98,7 @@ async function runDev(options: DevOptions): Promise<number> {
   const { startLocalPipeline } = await import('../local/pipeline/start-local-pipeline.ts')
   // The demo orders' publishes start their traces; the functions' spans join them in the store.
   if (options.tracing) {
-    startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
+    await startTracing({ [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER }, 'pipeline-dev')
   }
   const mount = consoleMount()
   const pipeline = await startLocalPipeline({

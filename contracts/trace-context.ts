@@ -33,6 +33,12 @@ export const TRACING_ENVIRONMENT = {
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
   otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   serviceName: 'OTEL_SERVICE_NAME',
+  /**
+   * Ours: the file of the tracing SDK module a function loads when tracing is on (its bundle
+   * holds the OpenTelemetry API only). The stack's tracing layer sets it on AWS, the local
+   * pipeline under `npm start`; unset, the module's source is used.
+   */
+  sdkModule: 'EVENT_PIPELINE_TRACING_SDK',
 } as const
 
 /** The `OTEL_TRACES_EXPORTER` value of the local span store. */

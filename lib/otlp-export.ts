@@ -3,13 +3,14 @@ import { LayerVersion } from 'aws-cdk-lib/aws-lambda'
 import type { Construct } from 'constructs'
 import { TRACING_ENVIRONMENT } from '../contracts/trace-context.ts'
 import { PipelineFunction } from './pipeline-function.ts'
+import { TRACING_LAYER_MODULE, tracingLayer } from './tracing-layer.ts'
 import { validateProps } from './validation.ts'
 
 /**
  * Where the pipeline's functions send their OpenTelemetry spans on AWS. The functions' code
- * does not change: its tracer exports over OTLP/HTTP when its environment names an endpoint
- * (contracts/trace-context.ts, TRACING_ENVIRONMENT), as the OpenTelemetry specification's
- * variables say.
+ * does not change: it loads the tracing SDK from the stack's tracing layer and exports over
+ * OTLP/HTTP when its environment names an endpoint (contracts/trace-context.ts,
+ * TRACING_ENVIRONMENT), as the OpenTelemetry specification's variables say.
  */
 export interface OtlpExportProps {
   /**
@@ -39,9 +40,11 @@ export interface OtlpExportProps {
 const layerArnPattern = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/
 
 /**
- * Gives every {@link PipelineFunction} under `scope` the environment (and layers) that make
- * its spans go to an OTLP collector: `OTEL_TRACES_EXPORTER=otlp`, the endpoint, and what
- * `props.environment` adds. Call it once every function exists.
+ * Gives every {@link PipelineFunction} under `scope` the environment and layers that make
+ * its spans go to an OTLP collector: the tracing SDK's layer (lib/tracing-layer.ts) and the
+ * variable naming its module, `OTEL_TRACES_EXPORTER=otlp`, the endpoint, what
+ * `props.environment` adds, and the layers of `props.layerArns`. Call it once every
+ * function exists.
  */
 export function exportTracesOverOtlp(scope: Construct, props: OtlpExportProps): void {
   const { endpoint, layerArns = [], environment = {} } = props
@@ -57,14 +60,19 @@ export function exportTracesOverOtlp(scope: Construct, props: OtlpExportProps): 
     {
       failed:
         Object.hasOwn(environment, TRACING_ENVIRONMENT.exporter) ||
-        Object.hasOwn(environment, TRACING_ENVIRONMENT.otlpEndpoint),
-      message: `otlp.environment must not set ${TRACING_ENVIRONMENT.exporter} or ${TRACING_ENVIRONMENT.otlpEndpoint}: they come from otlp.endpoint`,
+        Object.hasOwn(environment, TRACING_ENVIRONMENT.otlpEndpoint) ||
+        Object.hasOwn(environment, TRACING_ENVIRONMENT.sdkModule),
+      message: `otlp.environment must not set ${TRACING_ENVIRONMENT.exporter}, ${TRACING_ENVIRONMENT.otlpEndpoint} or ${TRACING_ENVIRONMENT.sdkModule}: they come from otlp.endpoint and the tracing layer`,
     },
   ])
   const functions = scope.node
     .findAll()
     .filter((c): c is PipelineFunction => c instanceof PipelineFunction)
+  if (functions.length === 0) return
+  const sdk = tracingLayer(scope)
   for (const fn of functions) {
+    fn.function.addLayers(sdk)
+    fn.addEnvironment(TRACING_ENVIRONMENT.sdkModule, TRACING_LAYER_MODULE)
     fn.addEnvironment(TRACING_ENVIRONMENT.exporter, 'otlp')
     fn.addEnvironment(TRACING_ENVIRONMENT.otlpEndpoint, endpoint)
     for (const [name, value] of Object.entries(environment)) fn.addEnvironment(name, value)

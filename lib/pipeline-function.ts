@@ -11,12 +11,35 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import { Construct } from 'constructs'
+import type { BuildOptions } from 'esbuild'
 import { AWS_LIMITS } from '../contracts/aws-limits.ts'
 import { type FunctionSourceMetadata, SOURCE_METADATA_KEY } from '../contracts/function-source.ts'
 import { isBelow, outOfRange, validateProps } from './validation.ts'
 
 /** The repository root: entries are resolved against it and the lock file lives there. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..')
+
+/**
+ * How a deployed function is bundled, as esbuild options (NodejsFunction runs the local
+ * esbuild with them; the tracing layer and test/infra/bundle-size.test.ts use them too):
+ * minified ESM for node24, the AWS SDK left external (the Lambda runtime provides it), a
+ * source map that maps stack traces to file and line without the sources inside it (75% of
+ * a zip was sources), and a `require` for CommonJS dependencies inside the ESM bundle.
+ */
+export const DEPLOYED_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['@aws-sdk/*'],
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+} as const satisfies BuildOptions
 
 /** A pipeline function's timeout when its props name none; Consumer sizes its queue's visibility from it. */
 export const DEFAULT_FUNCTION_TIMEOUT = Duration.seconds(30)
@@ -60,8 +83,7 @@ export interface PipelineFunctionProps {
 
 /**
  * A Node.js Lambda function with the pipeline's defaults: nodejs24.x on arm64, bundled at
- * synth by the local esbuild (no Docker) into minified ESM with source maps and the AWS SDK
- * left external (the runtime provides it), JSON logs in its own log group with a retention,
+ * synth by the local esbuild (no Docker) as {@link DEPLOYED_BUNDLE} says, JSON logs in its own log group with a retention,
  * X-Ray tracing, and a role that starts with write access to that log group and nothing
  * else (no AWS managed policy). The function resource carries {@link SOURCE_METADATA_KEY}
  * metadata so the local runner can run the handler from source.
@@ -134,16 +156,13 @@ export class PipelineFunction extends Construct implements IGrantable {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Stack traces map to file and line without the sources inside the map (75% of a zip was sources).
-        sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
-        // Lets CommonJS dependencies that call require() work inside the ESM bundle.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        target: DEPLOYED_BUNDLE.target,
+        mainFields: [...DEPLOYED_BUNDLE.mainFields],
+        minify: DEPLOYED_BUNDLE.minify,
+        sourceMap: DEPLOYED_BUNDLE.sourcemap,
+        sourcesContent: DEPLOYED_BUNDLE.sourcesContent,
+        externalModules: [...DEPLOYED_BUNDLE.external],
+        banner: DEPLOYED_BUNDLE.banner.js,
       },
     })
     ;(this.function.node.defaultChild as CfnFunction).addMetadata(SOURCE_METADATA_KEY, this.source)

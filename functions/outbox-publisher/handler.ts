@@ -22,7 +22,9 @@ import { type BusEvent, storedEventName, toBusEvent } from './stored-event.ts'
 
 const logger = new Logger({ serviceName: 'outbox-publisher' })
 let sns: SNSClient | undefined
-startTracing(process.env, 'outbox-publisher')
+// Loaded at init when tracing is on; awaited by each invocation, which fails if it could not be.
+const tracing = startTracing(process.env, 'outbox-publisher')
+tracing.catch(() => {})
 
 /**
  * The outbox publisher: for each event newly stored in the events table (a stream INSERT)
@@ -34,6 +36,7 @@ startTracing(process.env, 'outbox-publisher')
  * same way, so it ends in the failure queue instead of blocking its shard forever.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  await tracing
   const topicArn = process.env[PUBLISHER_ENVIRONMENT.topicArn]
   if (!topicArn)
     throw new Error(`environment variable ${PUBLISHER_ENVIRONMENT.topicArn} is not set`)

@@ -96,8 +96,11 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
   if (name === '') problems.push('name is required (option name or env CONSUMER_NAME)')
   if (problems.length > 0) throw new ConsumerConfigError(name, problems)
   const serviceName = env[CONSUMER_ENVIRONMENT.serviceName] ?? name
-  // Before any client is made, so that the process's DynamoDB client is traced too.
-  startTracing(env, serviceName)
+  // Loading the tracing SDK (when tracing is on) starts at init; the first invocation waits
+  // for it before any client is made, so that the process's DynamoDB client is traced too.
+  const tracing = startTracing(env, serviceName)
+  // A failure to load it fails each invocation, which awaits it, with its reason.
+  tracing.catch(() => {})
   const logger = options.logger ?? new Logger({ serviceName })
   const metrics =
     options.metrics ??
@@ -137,7 +140,10 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics))
-    .handler((event, context) => processBatch(runtimeFor(), event, context))
+    .handler(async (event, context) => {
+      await tracing
+      return processBatch(runtimeFor(), event, context)
+    })
 }
 
 /** The clients given, the process's own for those not given. */

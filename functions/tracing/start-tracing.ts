@@ -1,22 +1,13 @@
-import { context, propagation, trace } from '@opentelemetry/api'
-import { type ExportResult, ExportResultCode, W3CTraceContextPropagator } from '@opentelemetry/core'
-import { resourceFromAttributes } from '@opentelemetry/resources'
-import {
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace'
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
+import { pathToFileURL } from 'node:url'
 import { POWERTOOLS_ENVIRONMENT } from '../../contracts/environment.ts'
 import { IN_PROCESS_EXPORTER, TRACING_ENVIRONMENT } from '../../contracts/trace-context.ts'
-import { AsyncContextManager } from './async-context.ts'
-import { InProcessSpanExporter } from './in-process-exporter.ts'
+import type { registerTracing, TracingSdk } from './tracer-provider.ts'
 
 /** Where this process's spans go, from its environment; undefined: tracing is off. */
 export type TracesExporter = 'otlp' | typeof IN_PROCESS_EXPORTER
 
-let provider: TracerProvider | undefined
+let sdk: TracingSdk | undefined
+let starting: Promise<boolean> | undefined
 
 /**
  * Which exporter the environment asks for (see TRACING_ENVIRONMENT): OTEL_TRACES_EXPORTER
@@ -32,42 +23,59 @@ export function tracesExporterOf(env: NodeJS.ProcessEnv): TracesExporter | undef
 }
 
 /**
- * Turns tracing on for this process when its environment asks for it, once: a tracer
- * provider with the exporter asked for, W3C Trace Context propagation and an async context.
- * Otherwise nothing is registered and every span is the API's no-op, which costs next to
- * nothing. Returns whether tracing is on.
+ * The tracing SDK's module: the one the environment names (TRACING_ENVIRONMENT.sdkModule,
+ * the tracing layer's file on AWS, a bundle of it under `npm start`), else its source beside
+ * this file. A non-literal import, so that esbuild leaves the SDK out of function bundles.
+ */
+function sdkModule(env: NodeJS.ProcessEnv): string {
+  const named = env[TRACING_ENVIRONMENT.sdkModule]
+  if (named) return named.startsWith('file:') ? named : pathToFileURL(named).href
+  return new URL('./tracer-provider.ts', import.meta.url).href
+}
+
+/**
+ * Turns tracing on for this process when its environment asks for it, once: loads the
+ * tracing SDK (tracer-provider.ts) and registers it, with the exporter asked for.
+ * Otherwise nothing is loaded and every span is the API's no-op, which costs next to
+ * nothing. Resolves to whether tracing is on; rejects, naming the module, when tracing is
+ * asked for and its SDK cannot be loaded. A function starts it at init and awaits it
+ * before its first record.
  */
 export function startTracing(
   env: NodeJS.ProcessEnv = process.env,
   fallbackService = 'event-pipeline',
-): boolean {
-  if (provider) return true
+): Promise<boolean> {
+  if (sdk) return Promise.resolve(true)
   const exporter = tracesExporterOf(env)
-  if (!exporter) return false
+  if (!exporter) return Promise.resolve(false)
   const service =
     env[TRACING_ENVIRONMENT.serviceName] ??
     env[POWERTOOLS_ENVIRONMENT.serviceName] ??
     env.AWS_LAMBDA_FUNCTION_NAME ??
     fallbackService
-  provider = new TracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
-    spanProcessors: [
-      new BatchSpanProcessor({
-        exporter: exporter === 'otlp' ? new LazyOtlpExporter() : new InProcessSpanExporter(),
-        // The console shows spans a moment after they end; an OTLP collector takes the default.
-        ...(exporter === IN_PROCESS_EXPORTER ? { scheduledDelayMillis: 250 } : {}),
-      }),
-    ],
-  })
-  context.setGlobalContextManager(new AsyncContextManager())
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator())
-  trace.setGlobalTracerProvider(provider)
-  return true
+  const url = sdkModule(env)
+  starting ??= (async () => {
+    let register: typeof registerTracing
+    try {
+      ;({ registerTracing: register } = (await import(url)) as {
+        registerTracing: typeof registerTracing
+      })
+    } catch (error) {
+      starting = undefined
+      throw new Error(
+        `${TRACING_ENVIRONMENT.exporter}=${exporter} turns tracing on, but its SDK could not be loaded from ${url} (${TRACING_ENVIRONMENT.sdkModule}; a deployed function gets it from the stack's tracing layer): ${(error as Error).message}`,
+        { cause: error },
+      )
+    }
+    sdk ??= register(exporter, service)
+    return true
+  })()
+  return starting
 }
 
 /** True once `startTracing` turned tracing on. */
 export function tracingOn(): boolean {
-  return provider !== undefined
+  return sdk !== undefined
 }
 
 /**
@@ -75,46 +83,14 @@ export function tracingOn(): boolean {
  * execution environment sends nothing.
  */
 export async function flushSpans(): Promise<void> {
-  await provider?.forceFlush()
+  await sdk?.forceFlush()
 }
 
 /** Ends tracing in this process, exporting what is left (for tests and a CLI that exits). */
 export async function stopTracing(): Promise<void> {
-  const stopping = provider
-  provider = undefined
-  if (!stopping) return
-  await stopping.shutdown()
-  trace.disable()
-  propagation.disable()
-  context.disable()
-}
-
-/**
- * The OTLP/HTTP exporter, loaded on the first export: configured by the OTEL_EXPORTER_OTLP_*
- * variables as the specification says, and not loaded at all by a process that traces nothing.
- */
-class LazyOtlpExporter implements SpanExporter {
-  #exporter: Promise<SpanExporter> | undefined
-
-  #load(): Promise<SpanExporter> {
-    this.#exporter ??= import('@opentelemetry/exporter-trace-otlp-http').then(
-      ({ OTLPTraceExporter }) => new OTLPTraceExporter() as unknown as SpanExporter,
-    )
-    return this.#exporter
-  }
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.#load().then(
-      (exporter) => exporter.export(spans, resultCallback),
-      (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }),
-    )
-  }
-
-  async shutdown(): Promise<void> {
-    if (this.#exporter) await (await this.#exporter).shutdown()
-  }
-
-  async forceFlush(): Promise<void> {
-    if (this.#exporter) await (await this.#exporter).forceFlush?.()
-  }
+  await starting?.catch(() => false)
+  const stopping = sdk
+  sdk = undefined
+  starting = undefined
+  await stopping?.shutdown()
 }

@@ -85,6 +85,9 @@ export interface LocalPipeline {
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url))
 
+/** The tracing SDK module the functions load when tracing is on (functions/tracing/start-tracing.ts). */
+const tracingSdkEntry = 'functions/tracing/tracer-provider.ts'
+
 /**
  * What `npm start` runs: the embedded AWS, the CDK app synthesized in process and its
  * template provisioned on it, and every event source mapping running its function from
@@ -129,6 +132,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     )
     const stack = await provision(plan, { endpoint: aws.endpoint })
     const loadFrom = options.functionBundles && bundledEntries(options.functionBundles, progress)
+    // Bundles hold the OpenTelemetry API only: a traced one loads the SDK from a bundle of
+    // its own (from source, the functions find its source themselves).
+    const tracingSdk =
+      spans && loadFrom && (await loadFrom.load(join(projectRoot, tracingSdkEntry)))
     progress('starting the functions and their event source mappings…')
     const mappings = await startEventSourceMappings({
       loadFrom: loadFrom?.load,
@@ -140,7 +147,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       inProcess: options.inProcessTransport === false ? undefined : aws,
       maxConcurrencyPerMapping: options.maxConcurrencyPerMapping,
       log: options.functionLog,
-      extraEnvironment: spans ? { [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER } : undefined,
+      extraEnvironment: spans
+        ? {
+            [TRACING_ENVIRONMENT.exporter]: IN_PROCESS_EXPORTER,
+            ...(tracingSdk ? { [TRACING_ENVIRONMENT.sdkModule]: tracingSdk } : {}),
+          }
+        : undefined,
       onBatch: (outcome) => {
         stats.record(outcome)
         options.onBatch?.(outcome)

@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { SOURCE_METADATA_KEY } from '../../contracts/function-source.ts'
 import { createPipelineApp, OTLP_CONTEXT } from '../../lib/app.ts'
 import { OrderPipelineStack } from '../../lib/order-pipeline-stack.ts'
+import { TRACING_LAYER_MODULE } from '../../lib/tracing-layer.ts'
 import { NO_BUNDLING, resourcesOf } from './support.ts'
 
 /**
  * The functions' spans go to an OTLP collector on AWS when the stack is told where (its
- * `otlp` prop, or `-c otlpEndpoint`): every pipeline function gets the exporter's
- * environment and the collector's layer; without it, none does.
+ * `otlp` prop, or `-c otlpEndpoint`): every pipeline function gets the tracing SDK's layer
+ * (its bundle holds the OpenTelemetry API only), the exporter's environment and the
+ * collector's layer; without it, none does.
  */
 const layer = 'arn:aws:lambda:eu-west-1:901920570463:layer:aws-otel-collector-arm64-ver-0-117-0:1'
 
@@ -25,7 +27,7 @@ function pipelineFunctions(template: Template) {
 }
 
 describe('OTLP export on AWS', () => {
-  it('gives every pipeline function the OTLP exporter and the collector layer (-c otlpEndpoint)', () => {
+  it('gives every pipeline function the tracing SDK layer, the OTLP exporter and the collector layer (-c otlpEndpoint)', () => {
     const { stack } = createPipelineApp({
       context: {
         ...NO_BUNDLING,
@@ -34,15 +36,24 @@ describe('OTLP export on AWS', () => {
       },
       builtinValidation: false,
     })
-    const functions = pipelineFunctions(Template.fromStack(stack))
+    const template = Template.fromStack(stack)
+    const functions = pipelineFunctions(template)
     // Five consumers and the outbox publisher.
     expect(functions).toHaveLength(6)
+    const sdkLayers = Object.entries(resourcesOf(template, 'AWS::Lambda::LayerVersion'))
+    expect(sdkLayers).toHaveLength(1)
+    const [[sdkLayer, sdk]] = sdkLayers as [[string, { Properties: Record<string, unknown> }]]
+    expect(sdk.Properties).toMatchObject({
+      CompatibleRuntimes: ['nodejs24.x'],
+      CompatibleArchitectures: ['arm64'],
+    })
     for (const fn of functions) {
       expect(fn.Properties.Environment?.Variables).toMatchObject({
+        EVENT_PIPELINE_TRACING_SDK: TRACING_LAYER_MODULE,
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://localhost:4318',
       })
-      expect(fn.Properties.Layers).toEqual([layer])
+      expect(fn.Properties.Layers).toEqual([{ Ref: sdkLayer }, layer])
     }
   })
 
@@ -58,7 +69,8 @@ describe('OTLP export on AWS', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example.com:4318',
         OPENTELEMETRY_COLLECTOR_CONFIG_URI: '/var/task/collector.yaml',
       })
-      expect(fn.Properties.Layers).toBeUndefined()
+      // The tracing SDK's layer only: the collector is elsewhere.
+      expect(fn.Properties.Layers).toHaveLength(1)
     }
   })
 

@@ -49,7 +49,7 @@ if (!browserPath) {
 describe.skipIf(!browserPath)('the console in headless Chromium', () => {
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true })
-    startTracing({ OTEL_TRACES_EXPORTER: 'in-process' }, 'pipeline-dev')
+    await startTracing({ OTEL_TRACES_EXPORTER: 'in-process' }, 'pipeline-dev')
     const mount = consoleMount()
     demo = await startDemoPipeline({ tracing: true, routes: mount.routes })
     const reader = pipelineReader(demo.target)

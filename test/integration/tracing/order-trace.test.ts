@@ -15,7 +15,7 @@ let demo: DemoPipeline
 
 beforeAll(async () => {
   // This process publishes, as `npm start` does: its spans go to the same store.
-  startTracing({ OTEL_TRACES_EXPORTER: 'in-process' }, 'test-publisher')
+  await startTracing({ OTEL_TRACES_EXPORTER: 'in-process' }, 'test-publisher')
   demo = await startDemoPipeline({ tracing: true })
 }, 120_000)
 afterAll(async () => {
