@@ -1,8 +1,6 @@
-import {
-  PublishBatchCommand,
-  type PublishBatchCommandOutput,
-  type PublishBatchRequestEntry,
-  PublishCommand,
+import type {
+  PublishBatchCommandOutput,
+  PublishBatchRequestEntry,
   SNSClient,
 } from '@aws-sdk/client-sns'
 import { AWS_LIMITS } from '../../contracts/aws-limits.ts'
@@ -57,7 +55,17 @@ export interface Publisher {
   publishAll(events: readonly unknown[]): Promise<PublishedEvent[]>
 }
 
-let defaultSns: SNSClient | undefined
+let defaultSns: Promise<SNSClient> | undefined
+let snsPackage: Promise<typeof import('@aws-sdk/client-sns')> | undefined
+
+/**
+ * The SDK's SNS package, loaded on the first publish: every consumer imports the catalogue,
+ * and a static import would load the SNS client in each one's init, where none publishes.
+ */
+function snsModule() {
+  snsPackage ??= import('@aws-sdk/client-sns')
+  return snsPackage
+}
 
 /** The semantic conventions' attribute for the id SNS gave the message. */
 const MESSAGE_ID = 'messaging.message.id'
@@ -71,7 +79,7 @@ export function createPublisher(options: PublisherOptions): Publisher {
       `topic ${options.topicArn} is FIFO: give the publisher a messageGroupId(event) function`,
     )
   }
-  const sns = () => options.sns ?? processSnsClient()
+  const sns = async () => options.sns ?? (await processSnsClient())
   const retries = options.retries ?? publishRetryDefaults
 
   const prepare = (raw: unknown) => {
@@ -104,9 +112,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
     async publish(raw) {
       const { event, span, message, attributes, ...fifoIds } = traced(prepare(raw))
       try {
+        const [{ PublishCommand }, client] = await Promise.all([snsModule(), sns()])
         const result = await withPublishRetries(
           () =>
-            sns().send(
+            client.send(
               new PublishCommand({
                 TopicArn: options.topicArn,
                 Message: message,
@@ -146,9 +155,10 @@ export function createPublisher(options: PublisherOptions): Publisher {
           }))
           let result: PublishBatchCommandOutput
           try {
+            const [{ PublishBatchCommand }, client] = await Promise.all([snsModule(), sns()])
             result = await withPublishRetries(
               () =>
-                sns().send(
+                client.send(
                   new PublishBatchCommand({
                     TopicArn: options.topicArn,
                     PublishBatchRequestEntries: entries,
@@ -211,8 +221,8 @@ export function createPublisher(options: PublisherOptions): Publisher {
  * One client per process, created on first use; SDK v3 reads AWS_ENDPOINT_URL and the region
  * (and locally it may use the in-process transport, contracts/local-transport.ts).
  */
-function processSnsClient(): SNSClient {
-  defaultSns ??= new SNSClient(sdkTransportConfig())
+function processSnsClient(): Promise<SNSClient> {
+  defaultSns ??= snsModule().then(({ SNSClient }) => new SNSClient(sdkTransportConfig()))
   return defaultSns
 }
 

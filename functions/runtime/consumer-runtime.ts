@@ -36,7 +36,8 @@ export interface ConsumerRuntime {
   readonly definitions: ReadonlyMap<string, EventDefinition>
   readonly handle: EventHandler<EventEnvelope>
   readonly store: IdempotencyStore
-  readonly sqs: SQSClient
+  /** The SQS client, made (and its package loaded) when a failed record first needs it. */
+  readonly sqs: () => Promise<SQSClient>
   readonly logger: Logger
   readonly metrics: Metrics
   /** Epoch milliseconds. */

@@ -3,6 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware'
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware'
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { SQSClient } from '@aws-sdk/client-sqs'
 import middy, { type MiddyfiedHandler } from '@middy/core'
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda'
 import { CONSUMER_ENVIRONMENT } from '../../contracts/environment.ts'
@@ -14,7 +16,7 @@ import type { ConsumerRuntime, EventHandler } from './consumer-runtime.ts'
 import { ConsumerConfigError } from './errors.ts'
 import { IdempotencyStore } from './idempotency-store.ts'
 import { processBatch } from './process-batch.ts'
-import { type ConsumerClients, processClients } from './process-clients.ts'
+import { type ConsumerClients, processDynamoDb, processSqs } from './process-clients.ts'
 import { type RuntimeSettings, resolveConfig, settingNames } from './resolve-config.ts'
 
 /** The event a handler receives: the union of its definitions' envelopes. */
@@ -33,7 +35,7 @@ export interface ConsumerOptions<TEvents extends Readonly<Record<string, EventDe
   readonly events: TEvents
   /** Handles one valid, not yet processed event. Throw `PermanentError` or `TransientError` to choose how it is retried. */
   readonly handle: EventHandler<ConsumedEvent<TEvents>>
-  /** @default - one SQS and one DynamoDB client per process (processClients) */
+  /** @default - one SQS and one DynamoDB client per process (processSqs, processDynamoDb) */
   readonly clients?: Partial<ConsumerClients>
   /** @default - a Powertools Logger for the POWERTOOLS_SERVICE_NAME service */
   readonly logger?: Logger
@@ -146,11 +148,16 @@ export function consumer<const TEvents extends Readonly<Record<string, EventDefi
     })
 }
 
-/** The clients given, the process's own for those not given. */
-function clientsOf(given: Partial<ConsumerClients> = {}): ConsumerClients {
-  if (given.sqs && given.dynamodb) return { sqs: given.sqs, dynamodb: given.dynamodb }
-  const shared = processClients()
-  return { sqs: given.sqs ?? shared.sqs, dynamodb: given.dynamodb ?? shared.dynamodb }
+/** The clients given, the process's own for those not given (SQS made on first need). */
+function clientsOf(given: Partial<ConsumerClients> = {}): {
+  sqs: () => Promise<SQSClient>
+  dynamodb: DynamoDBClient
+} {
+  const { sqs } = given
+  return {
+    sqs: sqs ? () => Promise.resolve(sqs) : processSqs,
+    dynamodb: given.dynamodb ?? processDynamoDb(),
+  }
 }
 
 function pickSettings(options: RuntimeSettings): RuntimeSettings {

@@ -1,12 +1,8 @@
-import {
-  DeleteMessageCommand,
-  SendMessageCommand,
-  type SendMessageCommandInput,
-  type SQSClient,
-} from '@aws-sdk/client-sqs'
+import type { SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs'
 import type { SQSRecord } from 'aws-lambda'
 import { deadLetterAttributes, type FailureMetadata } from './dead-letter-attributes.ts'
 import { retryTransient } from './retry-transient.ts'
+import { sqsModule } from './sqs-module.ts'
 
 /**
  * Sends the record to the DLQ with its original body and attributes plus why it failed,
@@ -23,6 +19,7 @@ export async function deadLetter(
 ): Promise<{ readonly deleteError?: unknown }> {
   // Tried again while SQS throttles or fails: left to the queue's redrive, the record would
   // reach the DLQ without its failure metadata. A send whose reply was lost may leave a copy.
+  const { SendMessageCommand, DeleteMessageCommand } = await sqsModule()
   await retryTransient(() =>
     sqs.send(new SendMessageCommand(deadLetterMessage(queues.dlqUrl, record, failure))),
   )

@@ -1,5 +1,4 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics'
-import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs'
 import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import { backoffDelay } from './backoff-delay.ts'
 import { classifyError, type FailureClass } from './classify-error.ts'
@@ -18,6 +17,7 @@ import {
 } from './record-state.ts'
 import { retryTransient } from './retry-transient.ts'
 import { awsLimits } from './runtime-defaults.ts'
+import { sqsModule } from './sqs-module.ts'
 
 /** Fail: settles a failed record (see `failRecord`); passes every other state through. */
 export function settle(
@@ -187,7 +187,7 @@ async function sendToDeadLetterQueue(
   const details = describeError(error)
   let sent: Awaited<ReturnType<typeof deadLetter>>
   try {
-    sent = await deadLetter(runtime.sqs, config, state.record, {
+    sent = await deadLetter(await runtime.sqs(), config, state.record, {
       ...details,
       consumer: config.name,
       attempts: attempt,
@@ -241,8 +241,12 @@ async function retryAfter(
   delaySeconds: number,
 ): Promise<void> {
   try {
+    const [sqs, { ChangeMessageVisibilityCommand }] = await Promise.all([
+      runtime.sqs(),
+      sqsModule(),
+    ])
     await retryTransient(() =>
-      runtime.sqs.send(
+      sqs.send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: runtime.config.queueUrl,
           ReceiptHandle: record.receiptHandle,

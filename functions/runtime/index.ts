@@ -28,7 +28,7 @@ export {
   type IdempotencyStoreOptions,
   type Lock,
 } from './idempotency-store.ts'
-export { type ConsumerClients, processClients } from './process-clients.ts'
+export { type ConsumerClients, processDynamoDb, processSqs } from './process-clients.ts'
 export type { RecordLogger } from './record-logger.ts'
 export type { RuntimeConfig, RuntimeSettings } from './resolve-config.ts'
 export { awsLimits, runtimeDefaults } from './runtime-defaults.ts'

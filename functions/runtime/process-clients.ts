@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { SQSClient } from '@aws-sdk/client-sqs'
+import type { SQSClient } from '@aws-sdk/client-sqs'
 import { sdkTransportConfig } from '../../contracts/local-transport.ts'
 import { traceDynamoDb } from '../tracing/index.ts'
+import { sqsModule } from './sqs-module.ts'
 
 /** The AWS clients the runtime calls. */
 export interface ConsumerClients {
@@ -9,18 +10,25 @@ export interface ConsumerClients {
   readonly dynamodb: DynamoDBClient
 }
 
-let clients: ConsumerClients | undefined
+let dynamodb: DynamoDBClient | undefined
+let sqs: Promise<SQSClient> | undefined
 
 /**
- * One SQS and one DynamoDB client per process, created on first use so that warm
- * invocations reuse their connections. No endpoint here: SDK v3 reads AWS_ENDPOINT_URL
- * (the embedded AWS or LocalStack) and the region from the environment; `sdkTransportConfig`
- * is `{}` except in a local execution environment (contracts/local-transport.ts).
+ * The process's one DynamoDB client, created on first use so that warm invocations reuse
+ * its connections. No endpoint here: SDK v3 reads AWS_ENDPOINT_URL (the embedded AWS or
+ * LocalStack) and the region from the environment; `sdkTransportConfig` is `{}` except in a
+ * local execution environment (contracts/local-transport.ts).
  */
-export function processClients(): ConsumerClients {
-  clients ??= {
-    sqs: new SQSClient(sdkTransportConfig()),
-    dynamodb: traceDynamoDb(new DynamoDBClient(sdkTransportConfig())),
-  }
-  return clients
+export function processDynamoDb(): DynamoDBClient {
+  dynamodb ??= traceDynamoDb(new DynamoDBClient(sdkTransportConfig()))
+  return dynamodb
+}
+
+/**
+ * The process's one SQS client, configured as {@link processDynamoDb}'s, created on first
+ * use with its package (sqs-module.ts): only a failed record needs SQS.
+ */
+export function processSqs(): Promise<SQSClient> {
+  sqs ??= sqsModule().then(({ SQSClient }) => new SQSClient(sdkTransportConfig()))
+  return sqs
 }

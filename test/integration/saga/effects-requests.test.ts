@@ -3,7 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createEvent, OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import { documentClient } from '../../../functions/consumers/shared/dynamodb.ts'
-import { processClients } from '../../../functions/runtime/index.ts'
+import { processDynamoDb } from '../../../functions/runtime/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { createEventsTable } from '../event-store/fixture.ts'
 import { attributesOf } from '../runtime/events.ts'
@@ -56,7 +56,7 @@ describe("the inventory consumer's requests", () => {
       EVENTS_TABLE: eventsTable,
     })
     // Both process clients (the runtime's, the handler's) send through this counter.
-    for (const client of [processClients().dynamodb, documentClient()]) {
+    for (const client of [processDynamoDb(), documentClient()]) {
       client.middlewareStack.add(
         (next, context) => async (args) => {
           const input = args.input as {
