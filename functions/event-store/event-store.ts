@@ -83,6 +83,14 @@ export interface AppendOptions {
    * @default 'decided' (the outbox publishes the events)
    */
   readonly origin?: StoredOrigin | ((event: EventEnvelope) => StoredOrigin)
+  /**
+   * The exact `expectedVersion` is the stream's version as a consistent read of it just
+   * returned (a decision's), not a caller's number: its event exists and events are never
+   * removed, so the ConditionCheck on it is left out (2 WRU in a transaction). The put of the
+   * next version, on the condition that it is free, still refuses a writer that came first.
+   * @default false
+   */
+  readonly versionRead?: boolean
 }
 
 /** An append as writes, for a caller to commit in its own TransactWriteItems. */
@@ -93,7 +101,10 @@ export interface PreparedAppend {
   readonly streamVersion: number
   /** The stream's version after the writes commit. */
   readonly nextExpectedVersion: number
-  /** A ConditionCheck on the current last event when needed, then one Put per event. */
+  /**
+   * A ConditionCheck on the current last event when a caller's number needs one, then one
+   * Put per event.
+   */
   readonly writes: AppendWrite[]
   readonly events: RecordedEvent[]
 }
@@ -141,8 +152,8 @@ export interface AggregateResult<TState> {
 /**
  * The event store client: streams of events in the events table, keyed by stream id and
  * version (EVENT_STORE_SCHEMA). An append is one TransactWriteItems of conditional puts (a put per new
- * version, `attribute_not_exists`, and a ConditionCheck that the expected last version
- * exists), so a multi-event append is atomic and two writers cannot both take a version.
+ * version, `attribute_not_exists`, and, for a caller's expected version, a ConditionCheck
+ * that it exists), so a multi-event append is atomic and two writers cannot both take a version.
  * The stored items are what the outbox publisher reads from the table's stream.
  */
 export class EventStore {
@@ -236,7 +247,7 @@ export class EventStore {
     const writes: AppendWrite[] = []
     // A version read just now exists and events are immutable; only a caller's number needs
     // the check that the stream has got that far.
-    if (exact && streamVersion > 0) {
+    if (exact && streamVersion > 0 && options.versionRead !== true) {
       writes.push({
         ConditionCheck: {
           TableName: table,

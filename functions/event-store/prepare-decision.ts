@@ -27,9 +27,10 @@ export interface PreparedDecision<TEvent extends EventEnvelope, TState> {
   /** The new events, at their versions; empty when the command changes nothing. */
   readonly events: RecordedEvent<TEvent>[]
   /**
-   * The append's writes (a ConditionCheck on the version read, then a conditional Put per
-   * event) and the snapshot's Put when one is due; empty when there are no new events.
-   * A ConditionalCheckFailed on them means another writer appended first: decide again.
+   * The append's writes (a Put per event, each on the condition that its version is free:
+   * the version read exists, so it needs no check of its own) and the snapshot's Put when one
+   * is due; empty when there are no new events. A ConditionalCheckFailed on them means
+   * another writer appended first: decide again.
    */
   readonly writes: AppendWrite[]
   /** How the state was read. */
@@ -68,6 +69,7 @@ export async function prepareDecision<TCommand, TEvent extends EventEnvelope, TS
   if (decided.length === 0) return unchanged
   const append = await store.prepareAppend(streamId, decided, {
     expectedVersion: read.streamVersion,
+    versionRead: true,
     ...(options.origin === undefined ? {} : { origin: options.origin }),
   })
   // As a later read sees them (validated, upcast), so the state matches a replay.

@@ -78,13 +78,16 @@ describe('prepareDecision', () => {
       now,
     })
     expect(second).toMatchObject({ streamVersion: 1, nextExpectedVersion: 2, state: { total: 7 } })
-    expect(second.writes[0]).toEqual({
-      ConditionCheck: expect.objectContaining({
-        Key: { pk: 'tally-a', sk: 1 },
-        ConditionExpression: 'attribute_exists(#stream)',
-        ExpressionAttributeNames: { '#stream': 'pk' },
-      }),
-    })
+    // No ConditionCheck on version 1: the read saw it (2 WRU less a transaction); the put of
+    // version 2 on the condition that it is free is the whole append.
+    expect(second.writes).toEqual([
+      {
+        Put: expect.objectContaining({
+          Item: expect.objectContaining({ pk: 'tally-a', sk: 2, eventId: 'a-2' }),
+          ConditionExpression: 'attribute_not_exists(#stream)',
+        }),
+      },
+    ])
     await commit([...second.writes, effect('a-2')])
     expect((await store.aggregateStream(tallyDecider, 'tally-a')).state).toEqual(second.state)
   })
@@ -124,6 +127,37 @@ describe('prepareDecision', () => {
     expect((await store.aggregateStream(tallyDecider, 'tally-b')).state).toEqual({
       total: 3,
       eventIds: ['b-1', 'b-2'],
+    })
+  })
+
+  it('lets a decision on a stale state of a stream that has events fail on its put alone', async () => {
+    await commit(
+      (
+        await prepareDecision(store, tallyDecider, 'tally-stale', {
+          amount: 1,
+          eventId: 's-1',
+          now,
+        })
+      ).writes,
+    )
+    // Both decide on version 1; the second to commit finds version 2 taken.
+    const [one, other] = await Promise.all([
+      prepareDecision(store, tallyDecider, 'tally-stale', { amount: 2, eventId: 's-2', now }),
+      prepareDecision(store, tallyDecider, 'tally-stale', { amount: 3, eventId: 's-3', now }),
+    ])
+    expect(one.writes.map((write) => Object.keys(write))).toEqual([['Put']])
+    await commit([...one.writes, effect('s-2')])
+    const error: unknown = await commit([...other.writes, effect('s-3')]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(
+      (error as { CancellationReasons: { Code: string }[] }).CancellationReasons.map((r) => r.Code),
+    ).toEqual(['ConditionalCheckFailed', 'None'])
+    expect(await effectExists('s-3')).toBe(false)
+    expect((await store.aggregateStream(tallyDecider, 'tally-stale')).state).toEqual({
+      total: 3,
+      eventIds: ['s-1', 's-2'],
     })
   })
 

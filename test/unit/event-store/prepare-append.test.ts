@@ -55,6 +55,24 @@ describe('prepareAppend', () => {
     ])
   })
 
+  it('leaves the check out for a version a read of the stream returned', async () => {
+    const prepared = await store.prepareAppend('order-o-1', [cancelled('a')], {
+      expectedVersion: 3,
+      versionRead: true,
+    })
+    expect(prepared).toMatchObject({ streamVersion: 3, nextExpectedVersion: 4 })
+    expect(prepared.writes).toEqual([
+      {
+        Put: {
+          TableName: 'events',
+          Item: { pk: 'order-o-1', sk: 4, origin: 'decided', ...cancelled('a') },
+          ConditionExpression: 'attribute_not_exists(#stream)',
+          ExpressionAttributeNames: { '#stream': 'pk' },
+        },
+      },
+    ])
+  })
+
   it('starts a new stream with puts alone', async () => {
     for (const expectedVersion of ['no-stream', 0] as const) {
       const prepared = await store.prepareAppend('s', [cancelled('a')], {
