@@ -6,8 +6,10 @@ import type { RequestHandler } from '../gateway.ts'
 import { RequestCounts, serveOverHttp, servePort, type WireService } from '../wire-service.ts'
 import type { LayerContext } from './context.ts'
 import { closeDynaliteStore, openDynaliteStore } from './dynalite-store.ts'
+import { keepItemsInMemory } from './item-map.ts'
 import { createDynamoDbService } from './router.ts'
 import { StreamLog } from './stream-log.ts'
+import { cacheTableReads } from './table-cache.ts'
 import { TableSettingsStore } from './table-settings.ts'
 import { TransactionTokens } from './transaction-tokens.ts'
 import { sweepExpiredItems } from './ttl-sweeper.ts'
@@ -24,6 +26,16 @@ export interface DynamoDbLayerOptions {
   readonly ttlSweepIntervalMs?: number
   /** Faults to inject into DynamoDB and DynamoDB Streams requests (checked by `parseFaults`). @default - none */
   readonly faults?: readonly FaultRule[]
+  /**
+   * Keep table descriptions in memory for the item actions' reads (`table-cache.ts`). Off only
+   * to measure what it saves (test/bench/dynamodb.bench.ts). @default true
+   */
+  readonly cacheTables?: boolean
+  /**
+   * Keep every item in memory in front of LevelDB for point reads (`item-map.ts`). Off only to
+   * measure what it saves (test/bench/dynamodb.bench.ts). @default true
+   */
+  readonly itemsInMemory?: boolean
 }
 
 export interface DynamoDbLayer {
@@ -58,10 +70,12 @@ const defaultTtlSweepIntervalMs = 30_000
 
 /** dynalite's store with what the layer keeps beside it (table settings, stream records), loaded. */
 export async function openLayerContext(
-  options: Pick<DynamoDbLayerOptions, 'dataDir' | 'region'> = {},
+  options: Pick<DynamoDbLayerOptions, 'dataDir' | 'region' | 'cacheTables' | 'itemsInMemory'> = {},
 ): Promise<LayerContext> {
   const region = options.region ?? localDefaults.region
   const store = openDynaliteStore({ dataDir: options.dataDir, region })
+  if (options.cacheTables ?? true) cacheTableReads(store)
+  if (options.itemsInMemory ?? true) await keepItemsInMemory(store)
   const context: LayerContext = {
     store,
     region,

@@ -14,7 +14,6 @@ import type { Custom } from 'dynalite/validations/index.js'
 import { checkValidations } from 'dynalite/validations/index.js'
 import * as putItemValidation from 'dynalite/validations/putItem.js'
 import * as updateItemValidation from 'dynalite/validations/updateItem.js'
-import { canonicalJson } from '../canonical-json.ts'
 import type { LayerContext } from '../context.ts'
 import {
   callAction,
@@ -164,9 +163,7 @@ export const transactWriteItems: Action = async (context, request) => {
 
   const token = data.ClientRequestToken as string | undefined
   if (token) {
-    // A repeat is the same request whatever the order of its objects' keys (JSON objects are
-    // unordered; an SDK may send an item's attributes in any order).
-    const claim = context.tokens.claim(token, canonicalJson(named), Date.now())
+    const claim = context.tokens.claim(token, named, Date.now())
     if (claim === 'done') return {} satisfies TransactWriteItemsOutput
     if (claim === 'mismatch') {
       throw new DynamoDbError(

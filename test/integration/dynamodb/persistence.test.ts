@@ -2,11 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  BatchGetItemCommand,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
@@ -65,6 +70,68 @@ describe('the embedded DynamoDB with a data folder', () => {
       expect(describeRecords(records)).toEqual(['INSERT before', 'INSERT after'])
       const [before, after] = records.map((r) => BigInt(r.dynamodb?.SequenceNumber ?? '0'))
       expect(after as bigint).toBeGreaterThan(before as bigint)
+    } finally {
+      await second.aws.stop()
+    }
+  })
+
+  it('keeps the items across a restart: read, updated and deleted after it as before', async () => {
+    const first = await start()
+    await first.ddb.send(
+      new CreateTableCommand({
+        TableName: 'items',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    for (const pk of ['counted', 'deleted', 'kept']) {
+      await first.ddb.send(
+        new PutItemCommand({ TableName: 'items', Item: { pk: { S: pk }, n: { N: '1' } } }),
+      )
+    }
+    await first.ddb.send(new DeleteItemCommand({ TableName: 'items', Key: { pk: { S: 'kept' } } }))
+    await first.ddb.send(
+      new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'kept' }, n: { N: '2' } } }),
+    )
+    await first.aws.stop()
+
+    const second = await start()
+    try {
+      const get = async (pk: string) =>
+        (
+          await second.ddb.send(
+            new GetItemCommand({
+              TableName: 'items',
+              Key: { pk: { S: pk } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item
+      expect(await get('kept')).toEqual({ pk: { S: 'kept' }, n: { N: '2' } })
+      const batch = await second.ddb.send(
+        new BatchGetItemCommand({
+          RequestItems: { items: { Keys: [{ pk: { S: 'counted' } }, { pk: { S: 'absent' } }] } },
+        }),
+      )
+      expect(batch.Responses?.items).toEqual([{ pk: { S: 'counted' }, n: { N: '1' } }])
+      // A conditional update on an item read back from disk sees it.
+      await second.ddb.send(
+        new UpdateItemCommand({
+          TableName: 'items',
+          Key: { pk: { S: 'counted' } },
+          UpdateExpression: 'ADD n :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': { N: '1' } },
+        }),
+      )
+      expect(await get('counted')).toEqual({ pk: { S: 'counted' }, n: { N: '2' } })
+      await second.ddb.send(
+        new DeleteItemCommand({ TableName: 'items', Key: { pk: { S: 'deleted' } } }),
+      )
+      expect(await get('deleted')).toBeUndefined()
+      const scan = await second.ddb.send(new ScanCommand({ TableName: 'items' }))
+      expect(scan.Items?.map((item) => item.pk?.S).sort()).toEqual(['counted', 'kept'])
     } finally {
       await second.aws.stop()
     }
