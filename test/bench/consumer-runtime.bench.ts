@@ -12,6 +12,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SQSClient } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT'
@@ -25,13 +26,27 @@ const fixture = await import('../integration/runtime/fixture.ts')
 const { orderPlaced } = await import('../integration/runtime/events.ts')
 
 const records = Number(process.env.BENCH_RECORDS ?? 1_000)
+const warmUpRecords = Number(process.env.BENCH_WARMUP_RECORDS ?? 1_000)
+/**
+ * BENCH_IN_PROCESS=1: every client (SQS and DynamoDB, each side alike) reaches the embedded
+ * AWS over its in-process transport, unsigned, as the functions do in the local pipeline;
+ * the default is signed HTTP, as the figures in the README were measured.
+ */
+const inProcess = process.env.BENCH_IN_PROCESS === '1'
+/** Under --cpu-prof, each measured loop's start and end on the profile's clock (µs), to cut it to them. */
+const profiled = process.execArgv.some((arg) => arg.startsWith('--cpu-prof'))
+const mark = (what: string) => {
+  if (profiled) console.error(`profile mark ${what} ${process.hrtime.bigint() / 1000n}`)
+}
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+/** BENCH_SIDES=unleased,baseline runs only those sides (for a profile of one); the default runs all four. */
+const sides = new Set((process.env.BENCH_SIDES ?? 'ours,unleased,powertools,baseline').split(','))
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>
 
-/** A DynamoDB client that counts the HTTP requests it sends (retries included). */
+/** A DynamoDB client that counts the requests it sends (retries included). */
 function countingClient(endpoint: string) {
-  const client = new DynamoDBClient(emulatorClientConfig(endpoint))
+  const client = new DynamoDBClient(emulatorClientConfig(endpoint, undefined, transport))
   const counter = { requests: 0 }
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -52,7 +67,10 @@ async function run(
   ) => Handler,
   count = records,
 ) {
-  const resources = await fixture.createConsumerResources(endpoint)
+  const created = await fixture.createConsumerResources(endpoint)
+  const resources = transport
+    ? { ...created, sqs: new SQSClient(emulatorClientConfig(endpoint, undefined, transport)) }
+    : created
   const { client, counter } = countingClient(endpoint)
   const handler = build(resources, client)
   const bodies = Array.from({ length: count }, (_, i) => ({
@@ -61,7 +79,9 @@ async function run(
   await fixture.sendBodies(resources.sqs, resources.queueUrl, bodies)
   let done = 0
   let failures = 0
+  mark(`start ${label}`)
   const started = performance.now()
+  const cpu = process.cpuUsage()
   while (done < count) {
     const invocation = await fixture.pollOnce(handler, resources)
     if (!invocation.ok) throw invocation.error
@@ -70,16 +90,21 @@ async function run(
     done += invocation.messages.length - invocation.response.batchItemFailures.length
   }
   const seconds = (performance.now() - started) / 1000
+  const { user, system } = process.cpuUsage(cpu)
+  mark(`end ${label}`)
   const result = {
     label,
     recordsPerSecond: done / seconds,
+    // The whole process's CPU (client, emulator and runtime alike) a record: less at the
+    // mercy of the machine's load than the rate, which counts the time others took too.
+    cpuMsPerRecord: (user + system) / 1000 / done,
     requestsPerRecord: counter.requests / done,
     done,
     failures,
   }
   console.log(
     `${label.padEnd(44)} ${result.recordsPerSecond.toFixed(0).padStart(6)} records/s  ` +
-      `${result.requestsPerRecord.toFixed(2)} DynamoDB requests/record  (${done} records, ${failures} failures)`,
+      `${result.cpuMsPerRecord.toFixed(2)} ms CPU/record  ${result.requestsPerRecord.toFixed(2)} DynamoDB requests/record  (${done} records, ${failures} failures)`,
   )
   return result
 }
@@ -128,43 +153,92 @@ const powertools = (
 const baseline = (): Handler => async () => ({ batchItemFailures: [] })
 
 const aws = await startEmbeddedAws({ port: 0 })
+const transport = inProcess ? aws.transport : undefined
 try {
   console.log(
-    `${records} records a run, ${rounds} rounds, batches of 10, embedded AWS ${aws.endpoint}`,
+    `${records} records a run, ${rounds} rounds, batches of 10, embedded AWS ${aws.endpoint} ${inProcess ? 'in process (BENCH_IN_PROCESS=1)' : 'over signed HTTP'}`,
   )
   const results: Awaited<ReturnType<typeof run>>[] = []
-  // Warm the JIT and the emulator for both sides; not counted.
-  await run('warm-up: ours', aws.endpoint, ours, 200)
-  await run('warm-up: Powertools', aws.endpoint, powertools, 200)
-  await run('warm-up: ours without leases', aws.endpoint, oursWithoutLeases, 200)
+  // Warm the JIT and the emulator for every side; not counted.
+  // 200 records were too few: a side's first rounds still ran 1.3-1.5x its last.
+  if (sides.has('ours')) await run('warm-up: ours', aws.endpoint, ours, warmUpRecords)
+  if (sides.has('powertools'))
+    await run('warm-up: Powertools', aws.endpoint, powertools, warmUpRecords / 2)
+  if (sides.has('unleased'))
+    await run('warm-up: ours without leases', aws.endpoint, oursWithoutLeases, warmUpRecords)
+  if (sides.has('baseline')) await run('warm-up: baseline', aws.endpoint, baseline, warmUpRecords)
   for (let round = 0; round < rounds; round++) {
     // Rotate who goes first, so drift in the machine's load does not favour one side.
-    const sides = [
-      () => run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours),
-      () => run(`unleased: ours, leases off, round ${round + 1}`, aws.endpoint, oursWithoutLeases),
-      () => run(`Powertools BatchProcessor+makeIdempotent r${round + 1}`, aws.endpoint, powertools),
-      () => run(`baseline: same loop, no idempotency, r${round + 1}`, aws.endpoint, baseline),
-    ]
-    for (let i = 0; i < sides.length; i++) {
-      results.push(await (sides[(i + round) % sides.length] as (typeof sides)[number])())
+    const runs = [
+      ['ours', () => run(`ours (consumer runtime) round ${round + 1}`, aws.endpoint, ours)],
+      [
+        'unleased',
+        () =>
+          run(`unleased: ours, leases off, round ${round + 1}`, aws.endpoint, oursWithoutLeases),
+      ],
+      [
+        'powertools',
+        () =>
+          run(`Powertools BatchProcessor+makeIdempotent r${round + 1}`, aws.endpoint, powertools),
+      ],
+      [
+        'baseline',
+        () => run(`baseline: same loop, no idempotency, r${round + 1}`, aws.endpoint, baseline),
+      ],
+    ] as const
+    const chosen = runs.filter(([side]) => sides.has(side))
+    for (let i = 0; i < chosen.length; i++) {
+      results.push(await (chosen[(i + round) % chosen.length] as (typeof chosen)[number])[1]())
     }
   }
-  const mean = (prefix: string, key: 'recordsPerSecond' | 'requestsPerRecord') => {
+  const mean = (
+    prefix: string,
+    key: 'recordsPerSecond' | 'requestsPerRecord' | 'cpuMsPerRecord',
+  ) => {
     const mine = results.filter((r) => r.label.startsWith(prefix))
     return mine.reduce((s, r) => s + r[key], 0) / mine.length
   }
-  const oursRate = mean('ours', 'recordsPerSecond')
-  const unleasedRate = mean('unleased', 'recordsPerSecond')
-  const theirsRate = mean('Powertools', 'recordsPerSecond')
-  const baselineRate = mean('baseline', 'recordsPerSecond')
+  const figures = [
+    ['ours', 'ours'],
+    ['unleased', 'ours without leases'],
+    ['Powertools', 'Powertools'],
+    ['baseline', 'same loop without idempotency'],
+  ]
+    .filter(([prefix]) => results.some((r) => r.label.startsWith(prefix as string)))
+    .map(([prefix, name]) => ({
+      prefix: prefix as string,
+      name: name as string,
+      rate: mean(prefix as string, 'recordsPerSecond'),
+      cpu: mean(prefix as string, 'cpuMsPerRecord'),
+      requests: mean(prefix as string, 'requestsPerRecord'),
+    }))
   console.log(
-    `mean: ours ${oursRate.toFixed(0)} records/s (${mean('ours', 'requestsPerRecord').toFixed(2)} req/record), ` +
-      `ours without leases ${unleasedRate.toFixed(0)} records/s (${mean('unleased', 'requestsPerRecord').toFixed(2)} req/record), ` +
-      `Powertools ${theirsRate.toFixed(0)} records/s (${mean('Powertools', 'requestsPerRecord').toFixed(2)} req/record), ` +
-      `same loop without idempotency ${baselineRate.toFixed(0)} records/s`,
+    `mean: ${figures
+      .map(
+        (f) =>
+          `${f.name} ${f.rate.toFixed(0)} records/s, ${f.cpu.toFixed(2)} ms CPU/record` +
+          (f.prefix === 'baseline' ? '' : ` (${f.requests.toFixed(2)} req/record)`),
+      )
+      .join('; ')}`,
   )
+  const of = (prefix: string) => figures.find((f) => f.prefix === prefix)
+  const baselineFigure = of('baseline')
+  const oursFigure = of('ours')
+  const theirs = of('Powertools')
+  const ratios = [
+    oursFigure && theirs ? `ours ÷ Powertools ${(oursFigure.rate / theirs.rate).toFixed(2)}x` : '',
+    baselineFigure
+      ? `of the loop without idempotency (records/s; CPU a record, baseline ÷ side): ${figures
+          .filter((f) => f !== baselineFigure)
+          .map(
+            (f) =>
+              `${f.name} ${(f.rate / baselineFigure.rate).toFixed(2)}; ${(baselineFigure.cpu / f.cpu).toFixed(2)}`,
+          )
+          .join(', ')}`
+      : '',
+  ].filter(Boolean)
   console.log(
-    `ratios: ours ÷ Powertools ${(oursRate / theirsRate).toFixed(2)}x; of the loop without idempotency: ours ${((100 * oursRate) / baselineRate).toFixed(0)}%, without leases ${((100 * unleasedRate) / baselineRate).toFixed(0)}%, Powertools ${((100 * theirsRate) / baselineRate).toFixed(0)}%; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
+    `ratios: ${ratios.join('; ')}; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`,
   )
 } finally {
   await aws.stop()
