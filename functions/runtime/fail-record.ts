@@ -259,10 +259,14 @@ async function retryAfter(
   }
 }
 
-/** The least delay the handler asked for (`TransientError.retryAfterSeconds`), whole seconds. */
+/**
+ * The least delay the handler asked for (`TransientError.retryAfterSeconds`), whole seconds;
+ * 0 when it asked for none or for no finite number. Zero or negative delays need no check:
+ * the caller takes the larger of this and the backoff.
+ */
 function retryAfterOf(error: unknown): number {
   const seconds = error instanceof TransientError ? error.retryAfterSeconds : undefined
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0
+  return Number.isFinite(seconds) ? Math.ceil(Number(seconds)) : 0
 }
 
 function describeError(error: unknown): { errorName: string; errorMessage: string } {

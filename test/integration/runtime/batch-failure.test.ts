@@ -4,13 +4,7 @@ import { OrderPlacedV1 } from '../../../functions/catalogue/index.ts'
 import { BatchFailedError, consumer } from '../../../functions/runtime/index.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
 import { orderPlaced } from './events.ts'
-import {
-  createConsumerResources,
-  type Invocation,
-  pollOnce,
-  sendBodies,
-  settingsFor,
-} from './fixture.ts'
+import { createConsumerResources, pollOnce, sendBodies, settingsFor, withLogs } from './fixture.ts'
 
 const aws = useEmbeddedAws()
 
@@ -37,23 +31,6 @@ async function setUp(options: { fifo?: boolean } = {}) {
     },
   })
   return { resources, handler, handled }
-}
-
-/** Runs `poll` and returns its invocation with the JSON log lines written meanwhile. */
-async function withLogs(poll: () => Promise<Invocation>) {
-  const lines: string[] = []
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk))
-      return true
-    })
-  }
-  const invocation = await poll().finally(() => vi.restoreAllMocks())
-  const entries = lines
-    .flatMap((line) => line.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
-  return { invocation, entries }
 }
 
 const notStartedWarning = 'records not started, reported as failures'

@@ -10,6 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs'
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
+import { vi } from 'vitest'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 
 // Quiet Powertools in tests: the runtime logs and emits EMF on every invocation.
@@ -249,4 +250,21 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<numb
     Number(result.Attributes?.ApproximateNumberOfMessages ?? 0) +
     Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
   )
+}
+
+/** Runs `poll` and returns its invocation with the JSON log lines written meanwhile. */
+export async function withLogs<T = Invocation>(poll: () => Promise<T>) {
+  const lines: string[] = []
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk))
+      return true
+    })
+  }
+  const invocation = await poll().finally(() => vi.restoreAllMocks())
+  const entries = lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+  return { invocation, entries }
 }

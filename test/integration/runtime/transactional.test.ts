@@ -123,6 +123,46 @@ describe('transactional mode', () => {
     expect([await stockOf('A'), await stockOf('B')]).toEqual([7, 1])
   })
 
+  it('takes up to 99 writes besides the record; refuses more, saying how many, and commits none', async () => {
+    const resources = await createConsumerResources(aws.endpoint)
+    const { table, stockOf } = await inventoryTable(resources, {})
+    const taking = (writes: number) =>
+      consumer({
+        name: 'inventory',
+        events: { 'order.placed': OrderPlacedV1 },
+        ...settingsFor(resources),
+        async handle(event) {
+          return Array.from({ length: writes }, (_, i) => ({
+            Put: {
+              TableName: table,
+              Item: { sku: `${event.payload.orderId}-${i}`, available: 1 },
+            },
+          }))
+        },
+      })
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(placedWith('o-100', [{ sku: 'A', quantity: 1 }])) },
+    ])
+    const refused = await pollOnce(taking(100), resources)
+    expect(refused.ok).toBe(false)
+    if (refused.ok) return
+    expect(refused.error.cause).toMatchObject({
+      name: 'EffectsRejectedError',
+      message:
+        'inventory#' +
+        JSON.parse(refused.messages[0]!.Body!).eventId +
+        ': the handler returned 100 writes; one transaction takes at most 99 besides the idempotency record',
+    })
+    expect(await stockOf('o-100-0')).toBeNaN()
+
+    await sendBodies(resources.sqs, resources.queueUrl, [
+      { body: JSON.stringify(placedWith('o-99', [{ sku: 'A', quantity: 1 }])) },
+    ])
+    const taken = await pollOnce(taking(99), resources)
+    expect(taken).toMatchObject({ ok: true, response: { batchItemFailures: [] } })
+    expect([await stockOf('o-99-0'), await stockOf('o-99-98')]).toEqual([1, 1])
+  })
+
   it('commits nothing for a stale owner whose lease was taken over', async () => {
     const resources = await createConsumerResources(aws.endpoint)
     const { table, stockOf } = await inventoryTable(resources, { A: 10 })
