@@ -1,7 +1,7 @@
 /**
  * `npm run chaos`: the chaos run at full size (2,000 orders, 10 % transient faults, 2 % lost
  * replies, 1 % poison, 5 % duplicates, one kill -9 mid-run), its reconciliation printed.
- * `npm run chaos -- --orders 300` for a shorter one, `--timeout <seconds>` (default 900) for
+ * `npm run chaos -- --orders 300` for a shorter one, `--timeout <seconds>` (default 2400) for
  * a longer wait on a busy machine. Exits 0 only if everything reconciles.
  */
 import { parseArgs } from 'node:util'
@@ -11,7 +11,7 @@ const { values } = parseArgs({
   options: {
     orders: { type: 'string', default: '2000' },
     kill: { type: 'string', default: 'mid-run' },
-    timeout: { type: 'string', default: '900' },
+    timeout: { type: 'string', default: '2400' },
     json: { type: 'boolean', default: false },
   },
 })
