@@ -34,6 +34,7 @@ import { DeliveryTracker } from '../../cli/delivery-tracker.ts'
 import { demoOrder } from '../../cli/demo-orders.ts'
 import { seedDemoStock } from '../../cli/demo-stock.ts'
 import { parseStackOutputs } from '../../contracts/outputs.ts'
+import { RUNTIME_METRICS } from '../../contracts/runtime-metrics.ts'
 import { createPublisher, type EventEnvelope } from '../../functions/catalogue/index.ts'
 import { createPipelineApp } from '../../lib/app.ts'
 import { emulatorClientConfig } from '../../local/client-config.ts'
@@ -57,6 +58,32 @@ const deadlineMs = 120_000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0))
+
+/**
+ * The hops of publish → processed, for a record delivered on its first receive: SNS's fan-out
+ * (publish to SQS's SentTimestamp), waiting in the queue for a poller's receive (to its
+ * ApproximateFirstReceiveTimestamp), gathering the batch (to the invocation), the invocation
+ * (the worker's round trip, the handler and its DynamoDB requests), settling (the delete).
+ */
+const stageNames = ['fanOut', 'queued', 'gathered', 'invocation', 'settling'] as const
+
+/** When the event in a record was decided: its envelope's timestamp. */
+function decidedAt(record: SQSRecord): number | undefined {
+  try {
+    let body = JSON.parse(record.body) as { Type?: string; Message?: string; timestamp?: string }
+    if (body.Type === 'Notification' && typeof body.Message === 'string')
+      body = JSON.parse(body.Message) as typeof body
+    const at = Date.parse(body.timestamp ?? '')
+    return Number.isFinite(at) ? at : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const percentiles = (window: LatencyWindow) => ({
+  p50: Number((window.percentile(50) ?? Number.NaN).toFixed(1)),
+  p99: Number((window.percentile(99) ?? Number.NaN).toFixed(1)),
+})
 
 /** Records/s of the embedded SQS's send → receive → delete loop (sqs-ceiling.ts), over `transport`. */
 async function rawSqsRate(transport: 'http' | 'in-process'): Promise<number> {
@@ -114,6 +141,7 @@ const publisher = createPublisher({ topicArn: resources.eventTopicArn, sns })
 // The saga's unhappy branches as `npm start` mixes them (no cancellations: they come later).
 const mix = { declined: 0.05, outOfStock: 0.05, cancel: 0 }
 const projections = resources.consumers.find((c) => c.name === 'projections')?.functionName
+const consumerNames = new Map(resources.consumers.map((c) => [c.functionName, c.name]))
 /** The saga's steps: an order waits on each of them in turn. */
 const latencySensitiveFunctions = new Set(
   resources.consumers
@@ -133,6 +161,16 @@ async function run(orders: number, ratePerSecond: number | undefined) {
   const settled = new Map<string, number>()
   const delivery = new LatencyWindow(100_000)
   const orderDone = new Map<string, { published: number; last: number }>()
+  const stages = Object.fromEntries(
+    stageNames.map((name) => [name, new LatencyWindow(100_000)]),
+  ) as Record<(typeof stageNames)[number], LatencyWindow>
+  const handlerMs = new LatencyWindow(100_000)
+  const outboxHop = new LatencyWindow(100_000)
+  const hopSeen = new Set<string>()
+  const placedAt = new Map<string, number>()
+  const byConsumer = new Map<string, { latency: LatencyWindow; redelivered: number }>()
+  // The hops are taken apart at a steady rate only, so the bursts' CPU figures stay as they were.
+  const paced = ratePerSecond !== undefined
   observe = (outcome) => {
     tracker.observe(outcome)
     const fn = invocations.get(outcome.functionName) ?? { count: 0, ms: 0 }
@@ -141,12 +179,46 @@ async function run(orders: number, ratePerSecond: number | undefined) {
       ms: fn.ms + outcome.durationMs,
     })
     const latencySensitive = latencySensitiveFunctions.has(outcome.functionName)
+    if (paced && latencySensitive)
+      for (const ms of outcome.metrics[RUNTIME_METRICS.processingLatency] ?? []) handlerMs.add(ms)
     for (const record of outcome.records as SQSRecord[]) {
       if (!outcome.succeeded.has(record.messageId)) continue
       const at = publishedAt(record)
       delivery.add(outcome.settledAt - at)
       if (latencySensitive) sensitive.add(outcome.settledAt - at)
+      if (paced) {
+        const name = consumerNames.get(outcome.functionName) ?? outcome.functionName
+        const consumer = byConsumer.get(name) ?? {
+          latency: new LatencyWindow(100_000),
+          redelivered: 0,
+        }
+        consumer.latency.add(outcome.settledAt - at)
+        if (record.attributes.ApproximateReceiveCount !== '1') consumer.redelivered++
+        byConsumer.set(name, consumer)
+      }
+      // Where a first delivery's time goes, hop by hop (a redelivery's first receive is older).
+      if (paced && latencySensitive && record.attributes.ApproximateReceiveCount === '1') {
+        const sent = Number(record.attributes.SentTimestamp)
+        const received = Number(record.attributes.ApproximateFirstReceiveTimestamp)
+        const invoked = outcome.invokedAt + outcome.durationMs
+        stages.fanOut.add(sent - at)
+        stages.queued.add(received - sent)
+        stages.gathered.add(outcome.invokedAt - received)
+        stages.invocation.add(outcome.durationMs)
+        stages.settling.add(outcome.settledAt - invoked)
+      }
       const envelope = envelopeOf(record)
+      // The outbox's hop: from the event's decision (its timestamp) to the publisher's publish.
+      if (
+        paced &&
+        envelope &&
+        envelope.eventType !== 'order.placed' &&
+        !hopSeen.has(envelope.eventId)
+      ) {
+        hopSeen.add(envelope.eventId)
+        const decided = decidedAt(record)
+        if (decided !== undefined) outboxHop.add(at - decided)
+      }
       const settling =
         envelope?.eventType === 'order.confirmed' || envelope?.eventType === 'order.cancelled'
       if (settling && outcome.functionName === projections) {
@@ -175,6 +247,7 @@ async function run(orders: number, ratePerSecond: number | undefined) {
   } else {
     for (const event of events) {
       tracker.published(event)
+      placedAt.set((event.payload as { orderId: string }).orderId, Date.now())
       await publisher.publish(event)
       await sleep(1000 / ratePerSecond)
     }
@@ -204,6 +277,11 @@ async function run(orders: number, ratePerSecond: number | undefined) {
   const { delivered, expected } = tracker.counts()
   const completion = new LatencyWindow(100_000)
   for (const { published, last } of orderDone.values()) completion.add(last - published)
+  const orderSettled = new LatencyWindow(100_000)
+  for (const [orderId, at] of placedAt) {
+    const done = settled.get(orderId)
+    if (done !== undefined) orderSettled.add(done - at)
+  }
   return {
     seconds,
     settledSeconds,
@@ -213,6 +291,11 @@ async function run(orders: number, ratePerSecond: number | undefined) {
     delivery,
     sensitive,
     completion,
+    stages,
+    byConsumer,
+    handlerMs,
+    outboxHop,
+    orderSettled,
     cost,
     requests,
     invocations,
@@ -321,6 +404,11 @@ const figures = {
   warmupBursts: warmups + 1,
   steadyDeliveriesPerSecond: round(rate(steady), 0),
   cpuMsPerDelivery: round(steady.cost.cpuMsPerOrder / steadyDeliveriesPerOrder, 2),
+  // The main thread runs SNS/SQS, the pollers and the runner: when it is busy all the time,
+  // its CPU per delivery bounds deliveries/s on its own.
+  mainThreadCpuMsPerDelivery: round(steady.cost.mainCpuMsPerOrder / steadyDeliveriesPerOrder, 2),
+  mainEventLoopUtilization: round(steady.cost.mainUtilization, 2),
+  coresUsed: round(steady.cost.cores, 2),
   ordersPerSecond: round(settledPerSecond(steady)),
   steadyToCeiling: round(rate(steady) / ceiling, 3),
   deliveriesPerOrder: round(steadyDeliveriesPerOrder, 2),
@@ -329,6 +417,19 @@ const figures = {
   p99LatencyMs: round(paced.sensitive.percentile(99), 0),
   allConsumersP50LatencyMs: round(paced.delivery.percentile(50), 0),
   allConsumersP99LatencyMs: round(paced.delivery.percentile(99), 0),
+  latencySensitiveHopsMs: {
+    ...Object.fromEntries(stageNames.map((name) => [name, percentiles(paced.stages[name])])),
+    handlerPerRecord: percentiles(paced.handlerMs),
+  },
+  /** Each consumer's publish → processed at the paced rate, and how many records it was given again (retries). */
+  byConsumerMs: Object.fromEntries(
+    [...paced.byConsumer].map(([name, { latency, redelivered }]) => [
+      name,
+      { ...percentiles(latency), records: latency.size, redelivered },
+    ]),
+  ),
+  outboxHopMs: percentiles(paced.outboxHop),
+  orderPlacedToSettledMs: percentiles(paced.orderSettled),
   requestsPerOrder: steadyBill.requestsPerOrder,
   billPerMillionOrdersUsd: {
     steadyBurst: steadyBill,
@@ -355,6 +456,14 @@ if (json) {
   )
   say(
     `${pacedOrders} orders at ${pacedRate}/s: publish→processed p50 ${fmt(figures.p50LatencyMs)} ms, p99 ${fmt(figures.p99LatencyMs)} ms for the saga's steps (orders, inventory, payments); all consumers p50 ${fmt(figures.allConsumersP50LatencyMs)} ms, p99 ${fmt(figures.allConsumersP99LatencyMs)} ms; load average ${paced.cost.load.toFixed(1)}`,
+  )
+  const hops = figures.latencySensitiveHopsMs
+  say(
+    `  where it goes (p50/p99 ms, first deliveries to the saga's steps): ${Object.entries(hops)
+      .map(([name, { p50, p99 }]) => `${name} ${p50}/${p99}`)
+      .join(
+        ', ',
+      )}; the outbox's hop (decided → published) ${figures.outboxHopMs.p50}/${figures.outboxHopMs.p99}; order placed → settled ${figures.orderPlacedToSettledMs.p50}/${figures.orderPlacedToSettledMs.p99}`,
   )
   const bill = (b: Record<string, number | undefined>) =>
     `$${b.total} (Lambda ${b.lambda}, SQS ${b.sqs}, SNS ${b.sns}, DynamoDB ${b.dynamodb})`

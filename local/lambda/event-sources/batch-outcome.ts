@@ -15,7 +15,9 @@ export interface BatchOutcome {
   readonly durationMs: number
   /** The metrics the invocation emitted (EMF), as CloudWatch would have them. */
   readonly metrics: EmfMetrics
-  /** Epoch ms when the batch settled. */
+  /** Epoch ms when the function was invoked with the batch (its records gathered and filtered). */
+  readonly invokedAt: number
+  /** Epoch ms when the batch settled: its successes deleted (SQS) or checkpointed (streams). */
   readonly settledAt: number
 }
 

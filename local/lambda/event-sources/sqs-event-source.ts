@@ -165,6 +165,7 @@ export class SqsEventSource {
     if (filteredOut.length > 0) await this.#delete(filteredOut)
     if (matching.length === 0) return true
 
+    const invokedAt = Date.now()
     const result = await this.#options.fn.invoke({ Records: matching })
     let succeeded: SQSRecord[] = []
     if (result.ok) {
@@ -185,6 +186,7 @@ export class SqsEventSource {
         : { errorType: result.errorType, errorMessage: result.errorMessage },
       durationMs: result.durationMs,
       metrics: result.metrics,
+      invokedAt,
       settledAt: Date.now(),
     })
     return result.ok

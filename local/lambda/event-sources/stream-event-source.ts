@@ -248,6 +248,7 @@ export class StreamEventSource {
         await this.#discard(shardId, batch, 'RecordAgeExceeded', '', undefined)
         continue
       }
+      const invokedAt = Date.now()
       const result = await this.#options.fn.invoke({ Records: batch.records })
       const sequenceNumbers = batch.records.map((r) => r.dynamodb?.SequenceNumber ?? '')
       let remaining: readonly DynamoDBRecord[] = []
@@ -273,6 +274,7 @@ export class StreamEventSource {
           : { errorType: result.errorType, errorMessage: result.errorMessage },
         durationMs: result.durationMs,
         metrics: result.metrics,
+        invokedAt,
         settledAt: Date.now(),
       })
       first = false

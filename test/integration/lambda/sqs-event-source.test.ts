@@ -4,6 +4,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs'
+import type { SQSRecord } from 'aws-lambda'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { useEmbeddedAws } from '../../support/embedded-aws.ts'
@@ -195,6 +196,42 @@ describe('SQS event source mapping', () => {
       ...intervals.map(([start]) => intervals.filter(([s, e]) => s <= start && start < e).length),
     )
     expect(overlap).toBe(2)
+  })
+
+  it('invokes a batch as soon as it is full, and a partial one when its batching window closes', async () => {
+    // A visibility timeout longer than the window, or the window's records come back into it.
+    const f = await start({ batchSize: 4, batchingWindow: 3, visibilityTimeout: 10 })
+    const { QueueUrl } = f.outputs
+    const bodies = (o: (typeof f.outcomes)[number]) => (o.records as SQSRecord[]).map((r) => r.body)
+    const batchWith = (body: string) =>
+      eventually(`the batch with ${body}`, () => f.outcomes.find((o) => bodies(o).includes(body)))
+    const waited = (o: (typeof f.outcomes)[number]) =>
+      o.invokedAt - Number((o.records[0] as SQSRecord).attributes.ApproximateFirstReceiveTimestamp)
+
+    await send(QueueUrl, ['ok#1', 'ok#2', 'ok#3', 'ok#4'])
+    const full = await batchWith('ok#1')
+    expect(bodies(full)).toEqual(['ok#1', 'ok#2', 'ok#3', 'ok#4'])
+    // Full: invoked at once, well before the 3 s window would close.
+    expect(waited(full)).toBeLessThan(2000)
+
+    await send(QueueUrl, ['ok#5', 'ok#6'])
+    const partial = await batchWith('ok#5')
+    expect(bodies(partial)).toEqual(['ok#5', 'ok#6'])
+    expect(waited(partial)).toBeGreaterThanOrEqual(2900)
+    // The receive still waiting when the window closed is carried into the next batch.
+    await send(QueueUrl, ['ok#7'])
+    await eventually('the next message', () => deliveries(f).get('ok#7') === 1)
+    expect(f.errors).toEqual([])
+  })
+
+  it('invokes without a batching window with what one receive returns, at once', async () => {
+    const f = await start({ batchSize: 10 })
+    await send(f.outputs.QueueUrl, ['ok#1', 'ok#2'])
+    const batch = await eventually('a batch', () => f.outcomes[0])
+    expect(batch.records).toHaveLength(2)
+    const [first] = batch.records as SQSRecord[]
+    const received = Number(first?.attributes.ApproximateFirstReceiveTimestamp)
+    expect(batch.invokedAt - received).toBeLessThan(1000)
   })
 
   it('gives each function its own environment variables, the emulator endpoint, and a Lambda context', async () => {
