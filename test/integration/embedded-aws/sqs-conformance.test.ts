@@ -468,6 +468,32 @@ describe.each(conformanceTargets)('SQS API rules on $name', (target) => {
         expect(await received(['b.*'])).toEqual(['b.x', 'b.y'])
       },
     )
+    // WaitTimeSeconds: "If a message is available, the call returns sooner than WaitTimeSeconds.
+    // If no messages are available and the wait time expires, the call does not return a
+    // message list." A receive another receive beat to the message goes on waiting.
+    check(
+      'long-poll-waits-out',
+      'answers a long poll that another receive beat to the message only when its wait time ends',
+      async () => {
+        const { url } = await queue()
+        const receive = async () => {
+          const started = Date.now()
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2 }),
+          )
+          return { messages: Messages.length, ms: Date.now() - started }
+        }
+        const both = Promise.all([receive(), receive()])
+        await sleep(300)
+        await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm' }))
+        const [a, b] = (await both).sort((x, y) => y.messages - x.messages)
+        expect(a?.messages).toBe(1)
+        expect(a?.ms).toBeLessThan(1800)
+        expect(b).toMatchObject({ messages: 0 })
+        expect(b?.ms).toBeGreaterThanOrEqual(1900)
+      },
+      10_000,
+    )
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
     check(
       'approximate-counts',
