@@ -87,6 +87,40 @@ describe('parseRecord', () => {
     expect(reasonFor(JSON.stringify({ ...event, payload: { orderId: 'o-1' } }))).toBe('schema')
   })
 
+  it('says what it got when the body is not a JSON object', () => {
+    const messageFor = (body: string) => {
+      try {
+        parseRecord(record(body), definitions, 262_144)
+      } catch (error) {
+        return (error as InvalidRecordError).message
+      }
+      return 'parsed'
+    }
+    expect(messageFor('null')).toBe('event is not a JSON object (got null)')
+    expect(messageFor('[1,2]')).toBe('event is not a JSON object (got an array)')
+    expect(messageFor('5')).toBe('event is not a JSON object (got number)')
+    expect(messageFor('"text"')).toBe('event is not a JSON object (got string)')
+  })
+
+  it('takes a body of exactly maxBodyBytes, refuses one byte more', () => {
+    const body = JSON.stringify(event)
+    const bytes = Buffer.byteLength(body)
+    expect(reasonFor(body, bytes)).toBe('parsed')
+    expect(reasonFor(body, bytes - 1)).toBe('oversize')
+  })
+
+  it('unwraps only a whole SNS notification: Type Notification, a string Message and a TopicArn', () => {
+    const notification = { Type: 'Notification', TopicArn: 't', Message: JSON.stringify(event) }
+    const { TopicArn: _, ...noTopic } = notification
+    // Not unwrapped: read as the event itself, which has no eventId.
+    expect(reasonFor(JSON.stringify(noTopic))).toBe('missing-id')
+    expect(reasonFor(JSON.stringify({ ...notification, Type: 'SubscriptionConfirmation' }))).toBe(
+      'missing-id',
+    )
+    expect(reasonFor(JSON.stringify({ ...notification, Message: event }))).toBe('missing-id')
+    expect(reasonFor(JSON.stringify(notification))).toBe('parsed')
+  })
+
   it('refuses nesting deeper than maxJsonDepth before parsing; brackets in strings do not count', () => {
     const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`
     const withExtra = (extra: string) => JSON.stringify(event).replace(/}$/, `,"extra":${extra}}`)
