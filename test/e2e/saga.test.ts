@@ -137,20 +137,28 @@ describe('the order saga on the embedded target', () => {
       paymentId: (authorized.event.payload as { paymentId: string }).paymentId,
     })
 
-    // The read model consumed the authorization itself (not only folded it in later).
-    const traced = await runPipeline([
-      'trace',
-      authorized.event.eventId,
-      '--endpoint',
-      endpoint,
-      '--json',
-    ])
-    expect(traced.code, traced.stderr).toBe(0)
-    const trace = JSON.parse(traced.stdout) as EventTrace
-    expect(trace.consumers.find((c) => c.consumer === 'projections')).toMatchObject({
-      subscribed: true,
-      state: 'processed',
-    })
+    // The read model consumed the authorization itself (not only folded it in later). The
+    // row can show the payment first, folded from the order's stream while projecting
+    // another event, while the authorization's own delivery is still retried (a lost race on
+    // the row's version, or the order not yet recorded): so wait for it to be processed.
+    const traceDeadline = Date.now() + 90_000
+    let projections: EventTrace['consumers'][number] | undefined
+    for (;;) {
+      const traced = await runPipeline([
+        'trace',
+        authorized.event.eventId,
+        '--endpoint',
+        endpoint,
+        '--json',
+      ])
+      expect(traced.code, traced.stderr).toBe(0)
+      const trace = JSON.parse(traced.stdout) as EventTrace
+      projections = trace.consumers.find((c) => c.consumer === 'projections')
+      const settling = ['retrying', 'in-progress', 'pending'].includes(projections?.state ?? '')
+      if (!settling || Date.now() > traceDeadline) break
+      await sleep(1000)
+    }
+    expect(projections).toMatchObject({ subscribed: true, state: 'processed' })
 
     // And the catalogue says so, with the running stack's subscription selecting it.
     const catalogue = await runPipeline(['catalogue', '--endpoint', endpoint, '--json'])
