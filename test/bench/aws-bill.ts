@@ -150,7 +150,7 @@ export function ourIdempotencyRru(counts: IdempotencyCounts): number {
  * mappings, invocations and durations (which flatters it: its two round trips a record are
  * not added), the same effects written the same way (ours commit on their own, as its
  * handlers would: an append with the stock it moves in one transaction, a single conditional
- * put as a plain PutItem: decision 0008). Its idempotency record is
+ * put as a plain PutItem: decision 0007). Its idempotency record is
  * {@link powertoolsWruPerRecord} a delivery, not atomic with the effects: exactly once rests
  * on the effects' own conditions, as ours does.
  */

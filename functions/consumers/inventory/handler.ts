@@ -24,7 +24,7 @@ export const handler = consumer({
   events,
   // Its effects are exactly once by their own condition (the append on the version read, the
   // stream recording the event consumed): no lease (docs/decisions/0006), and the record
-  // completes on its own with a plain update, 1 WRU instead of 2 (docs/decisions/0008).
+  // completes on its own with a plain update, 1 WRU instead of 2 (docs/decisions/0007).
   leases: false,
   batchIdempotencyWrites: false,
   async handle(event, { logger }) {

@@ -27,7 +27,7 @@ export const handler = consumer({
   events,
   // Its append is exactly once by its own condition (the stream records the event consumed):
   // no lease (docs/decisions/0006), and the record completes on its own with a plain update,
-  // 1 WRU instead of 2 inside the append's transaction (docs/decisions/0008).
+  // 1 WRU instead of 2 inside the append's transaction (docs/decisions/0007).
   leases: false,
   batchIdempotencyWrites: false,
   async handle(event, { logger }) {

@@ -26,7 +26,7 @@ export const handler = consumer({
   // Its effects are exactly once by their own condition (the append on the version read, the
   // stream recording the event consumed; the card provider is called with the payment id as
   // its idempotency key): no lease (docs/decisions/0006), and the record completes on its own
-  // with a plain update, 1 WRU instead of 2 (docs/decisions/0008).
+  // with a plain update, 1 WRU instead of 2 (docs/decisions/0007).
   leases: false,
   batchIdempotencyWrites: false,
   async handle(event, { logger }) {

@@ -24,7 +24,7 @@ export const handler = consumer({
   events,
   // Its row is exactly once by its own condition (on the version read): no lease
   // (docs/decisions/0006), and row and record are each a plain write, 1 WRU each, where one
-  // transaction took 2 each (docs/decisions/0008).
+  // transaction took 2 each (docs/decisions/0007).
   leases: false,
   batchIdempotencyWrites: false,
   async handle(event, { logger, attempt }) {

@@ -14,7 +14,7 @@ import type { AppendWrite } from '../../event-store/index.ts'
 /**
  * Commits a step's effects on their own, before the runtime completes the idempotency record
  * with a plain conditional update (1 WRU, where inside the effects' transaction it took 2:
- * docs/decisions/0008). They stay exactly once because each carries its own condition: the
+ * docs/decisions/0007). They stay exactly once because each carries its own condition: the
  * event store's put of the next version on the stream the step read (which records the event
  * it consumed, so a second run decides nothing), the read model's row on the version read. A
  * run again after a crash between the two commits finds its effects there and writes nothing;

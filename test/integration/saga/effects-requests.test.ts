@@ -22,7 +22,7 @@ const aws = useEmbeddedAws()
  * clients: on the success path each record's effects (the reservation stream's append, the
  * stock taken, the reservation item) commit in one TransactWriteItems of their own, and its
  * idempotency record completes with a plain UpdateItem (1 WRU, where inside the transaction
- * it took 2: decision 0008); with leases off (decision 0006) nothing else writes, and one
+ * it took 2: decision 0007); with leases off (decision 0006) nothing else writes, and one
  * read of the batch's idempotency records replaces the leases' transaction.
  */
 describe("the inventory consumer's requests", () => {
