@@ -43,15 +43,7 @@ import type { BatchOutcome } from '../../local/lambda/event-sources/batch-outcom
 import { LatencyWindow } from '../../local/pipeline/latency-window.ts'
 import { envelopeOf, publishedAt } from '../../local/pipeline/published-at.ts'
 import { startLocalPipeline } from '../../local/pipeline/start-local-pipeline.ts'
-import {
-  billPerMillionOrders,
-  floorOf,
-  ourIdempotencyRru,
-  powertoolsUsage,
-  powertoolsWruPerRecord,
-  priceSources,
-  prices,
-} from './aws-bill.ts'
+import { billPerMillionOrders, powertoolsUsage, priceSources, prices } from './aws-bill.ts'
 import { sendReceiveDelete } from './sqs-ceiling.ts'
 
 const json = process.argv.includes('--json')
@@ -355,29 +347,25 @@ function billOf(r: typeof steady, orders: number) {
     lambdaInvocations += count / orders
     lambdaGbSeconds += ((functionMemory.get(name) ?? 128) / 1024) * (ms / 1000 / orders)
   }
-  const idempotencyTable = resources.idempotencyTableName
-  const counts = {
-    records: r.delivered / orders,
-    wru: perOrder(`DynamoDB.WRU ${idempotencyTable}`),
-    rru: perOrder(`DynamoDB.RRU ${idempotencyTable}`),
-  }
   const usage = {
     requests,
-    effectsWru: perOrder('DynamoDB.WRU') - counts.wru,
-    effectsRru: perOrder('DynamoDB.RRU') - counts.rru,
-    idempotencyWru: counts.wru,
-    idempotencyRru: ourIdempotencyRru(counts),
+    writeRequestUnits: perOrder('DynamoDB.WRU'),
+    readRequestUnits: perOrder('DynamoDB.RRU'),
     lambdaInvocations,
     lambdaGbSeconds,
   }
+  const share = {
+    records: r.delivered / orders,
+    idempotencyWru: perOrder(`DynamoDB.WRU ${resources.idempotencyTableName}`),
+    idempotencyRru: perOrder(`DynamoDB.RRU ${resources.idempotencyTableName}`),
+  }
   const ours = billPerMillionOrders(usage)
-  const powertools = billPerMillionOrders(powertoolsUsage(usage, counts))
-  const floor = floorOf(ours, powertools)
+  const powertools = billPerMillionOrders(powertoolsUsage(usage, share))
   return {
     requestsPerOrder: rounded(requests),
     dynamoDbRequestUnitsPerOrder: {
-      write: round(usage.effectsWru + usage.idempotencyWru, 2),
-      read: round(usage.effectsRru + usage.idempotencyRru, 2),
+      write: round(usage.writeRequestUnits, 2),
+      read: round(usage.readRequestUnits, 2),
       byTable: rounded(
         Object.fromEntries(
           Object.entries(r.requests)
@@ -390,24 +378,10 @@ function billOf(r: typeof steady, orders: number) {
       invocations: round(lambdaInvocations, 2),
       gbSeconds: round(lambdaGbSeconds, 4),
     },
-    idempotencyPerOrder: rounded({
-      records: counts.records,
-      oursWru: usage.idempotencyWru,
-      oursRru: usage.idempotencyRru,
-      oursRruCounted: counts.rru,
-      powertoolsWru: powertoolsWruPerRecord * counts.records,
-    }),
+    idempotencyShare: rounded({ ...share }),
     ours: rounded({ ...ours }),
     powertools: rounded({ ...powertools }),
     oursToPowertools: round(ours.total / powertools.total, 2),
-    floor: {
-      oursWithoutIdempotency: round(floor.oursWithoutIdempotency, 2),
-      powertools: round(floor.powertools, 2),
-      halfOfPowertools: round(floor.halfOfPowertools, 2),
-      ratio: round(floor.ratio, 2),
-      ratioWithoutLambda: round(floor.ratioWithoutLambda, 2),
-      halfReachable: floor.halfReachable,
-    },
   }
 }
 
@@ -491,7 +465,7 @@ if (json) {
       )}; the outbox's hop (decided → published) ${figures.outboxHopMs.p50}/${figures.outboxHopMs.p99}; order placed → settled ${figures.orderPlacedToSettledMs.p50}/${figures.orderPlacedToSettledMs.p99}`,
   )
   const bill = (b: Record<string, number | undefined>) =>
-    `$${b.total} = effects ${b.effects} + idempotency ${b.idempotency} (DynamoDB ${b.dynamodb}) + Lambda ${b.lambda} + SQS ${b.sqs} + SNS ${b.sns}`
+    `$${b.total} (Lambda ${b.lambda}, SQS ${b.sqs}, SNS ${b.sns}, DynamoDB ${b.dynamodb})`
   for (const [name, b] of [
     ['steady burst', steadyBill],
     [`${pacedRate} orders/s`, pacedBill],
@@ -510,20 +484,12 @@ if (json) {
           ', ',
         )}); Lambda ${b.lambdaPerOrder.invocations} invocations, ${b.lambdaPerOrder.gbSeconds} GB-s (local durations)`,
     )
-    const i = b.idempotencyPerOrder
     say(
-      `  idempotency an order: ${i.records} records; ours ${i.oursWru} WRU + ${i.oursRru} RRU (a lookup of 0.5 RRU each; ${i.oursRruCounted} counted), Powertools ${i.powertoolsWru} WRU (${powertoolsWruPerRecord} a record: the in-progress put and the completed update); the effects the same, written the same way`,
-    )
-    say(`  AWS bill per million orders: ours ${bill(b.ours)}`)
-    say(
-      `    Powertools BatchProcessor + makeIdempotent ${bill(b.powertools)}; ours ÷ Powertools ${b.oursToPowertools}`,
-    )
-    say(
-      `    floor (ours with no idempotency cost): $${b.floor.oursWithoutIdempotency} ÷ $${b.floor.powertools} = ${b.floor.ratio} (${b.floor.ratioWithoutLambda} with Lambda left out of both); ≤ 0.5 needs ours ≤ $${b.floor.halfOfPowertools}: ${b.floor.halfReachable ? 'reachable' : 'out of reach, as what both designs pay besides idempotency is more than half'}`,
+      `  AWS bill per million orders: ours ${bill(b.ours)}; Powertools BatchProcessor + makeIdempotent ${bill(b.powertools)}; ours ÷ Powertools ${b.oursToPowertools}`,
     )
   }
   say(
-    `  prices: ${priceSources.region} on-demand as read on ${priceSources.readOn} from ${[priceSources.lambda, priceSources.sqs, priceSources.sns, priceSources.dynamodb].join(', ')}; DynamoDB metering ${priceSources.dynamodbMetering} (test/bench/aws-bill.ts)`,
+    `  prices: ${priceSources.region} on-demand as read on ${priceSources.readOn} from ${[priceSources.lambda, priceSources.sqs, priceSources.sns, priceSources.dynamodb].join(', ')} (test/bench/aws-bill.ts)`,
   )
   if (!figures.complete)
     say(
