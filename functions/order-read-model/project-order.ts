@@ -29,8 +29,8 @@ export interface OrderProjection {
   readonly version: number
   /**
    * The row at its new version on the condition that it is still at the version read, to
-   * commit (the projections consumer puts it on its own). A writer that got there first
-   * makes the condition fail: retried, the projection finds the row moved on.
+   * commit with the idempotency record. A writer that got there first cancels the
+   * transaction: retried.
    */
   readonly writes: AppendWrite[]
 }

@@ -91,20 +91,29 @@ interface IdempotencyShare {
   /** WRU and RRU on the idempotency table: leases, completions, releases and their reads. */
   readonly idempotencyWru: number
   readonly idempotencyRru: number
+  /**
+   * WRU of effects that were one item beside the idempotency record in a transaction (the
+   * read model's row): Powertools, which cannot join the record's transaction, writes it on
+   * its own, at half the units.
+   */
+  readonly loneEffectWru: number
 }
 
 /**
  * The same pipeline on Powertools' BatchProcessor + makeIdempotent: the same queues,
  * mappings, invocations and durations (which flatters it: its two round trips a record are
- * not added), the same effects committed the same way (ours commit on their own, as its
- * handlers would: decision 0007). Its idempotency record is a conditional PutItem (in
+ * not added), the same effects committed the same way (the event store's append, with the
+ * stock it moves, is a transaction of its own whoever calls it), except a lone effect item,
+ * written on its own at half the units. Its idempotency record is a conditional PutItem (in
  * progress) and an UpdateItem (completed) a record, 1 WRU each, outside any transaction, so
- * not atomic with the effects, which are exactly once by their own conditions, as ours are.
+ * not atomic with the effects. Ours takes a batch's leases (one transaction for two or more)
+ * and commits each record's completion inside its effects' transaction.
  */
 export function powertoolsUsage(usage: OrderUsage, share: IdempotencyShare): OrderUsage {
   return {
     ...usage,
-    writeRequestUnits: usage.writeRequestUnits - share.idempotencyWru + 2 * share.records,
+    writeRequestUnits:
+      usage.writeRequestUnits - share.idempotencyWru - share.loneEffectWru / 2 + 2 * share.records,
     readRequestUnits: usage.readRequestUnits - share.idempotencyRru,
   }
 }

@@ -358,6 +358,7 @@ function billOf(r: typeof steady, orders: number) {
     records: r.delivered / orders,
     idempotencyWru: perOrder(`DynamoDB.WRU ${resources.idempotencyTableName}`),
     idempotencyRru: perOrder(`DynamoDB.RRU ${resources.idempotencyTableName}`),
+    loneEffectWru: perOrder(`DynamoDB.WRU ${resources.ordersTableName}`),
   }
   const ours = billPerMillionOrders(usage)
   const powertools = billPerMillionOrders(powertoolsUsage(usage, share))

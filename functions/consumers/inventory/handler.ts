@@ -3,7 +3,6 @@ import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
 import { InvalidStockCommandError } from '../../inventory/index.ts'
 import { consumer } from '../../runtime/index.ts'
-import { commitEffects } from '../shared/commit-effects.ts'
 import { decidedWrites } from '../shared/decided-writes.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
@@ -16,26 +15,22 @@ export const events = consumedEvents(definition.events)
 
 /**
  * Consumes order.placed (reserve the stock, or reject the order) and order.cancelled
- * (release it); its effects commit in one transaction of their own, then the idempotency
- * record completes, and its decisions reach the bus through the event store's outbox.
+ * (release it); its effects commit with the idempotency record in one transaction, and its
+ * decisions reach the bus through the event store's outbox.
  */
 export const handler = consumer({
   name: definition.name,
   events,
-  // Its effects are exactly once by their own condition (the append on the version read, the
-  // stream recording the event consumed): no lease (docs/decisions/0006), and the record
-  // completes on its own with a plain update, 1 WRU instead of 2 (docs/decisions/0007).
+  // Its effects are the returned writes, committed with the record: no lease needed to keep
+  // them exactly once (docs/decisions/0006), one write a record less.
   leases: false,
-  batchIdempotencyWrites: false,
-  async handle(event, { logger }) {
-    const writes = await decidedWrites(logger, 'inventory decided', InvalidStockCommandError, () =>
+  handle: (event, { logger }) =>
+    decidedWrites(logger, 'inventory decided', InvalidStockCommandError, () =>
       stockEffects(event, {
         client: documentClient(),
         table: requireEnv(TABLE_ENVIRONMENT.inventory),
         eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         now: new Date(),
       }),
-    )
-    await commitEffects(documentClient(), writes)
-  },
+    ),
 })

@@ -22,9 +22,8 @@ import type { OrderEvent } from '../shared/order-events.ts'
 export const reservationKey = (orderId: string) => `reservation#${orderId}`
 
 /**
- * A transaction takes 100 writes: the append (the recorded order, the decision), the
- * reservation item, and a stock update per SKU, with room to spare (for the idempotency
- * record too, should the runtime commit them with it).
+ * A transaction takes 100 writes: the idempotency record, the append (a version check, the
+ * recorded order, the decision), the reservation item, and a stock update per SKU.
  */
 const MAX_SKUS_PER_RESERVATION = 95
 
@@ -38,7 +37,7 @@ export interface StockDeps {
 export interface StockEffects {
   readonly outcome: ReservationStatus | 'duplicate'
   readonly decided: readonly string[]
-  /** The effects, committed together (commitEffects); empty for a duplicate. */
+  /** For one transaction with the idempotency record; empty for a duplicate. */
   readonly writes: AppendWrite[]
 }
 

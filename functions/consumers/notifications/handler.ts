@@ -17,10 +17,7 @@ export const handler = consumer({
   events,
   // Its notification is a put on the condition that the event's is not there yet, so a copy
   // run at once with another records nothing twice: no lease needed (docs/decisions/0006).
-  // Each record completes with a plain update, 1 WRU, not in a batch's transaction at 2
-  // (docs/decisions/0007).
   leases: false,
-  batchIdempotencyWrites: false,
   async handle(event, { logger }) {
     const result = await recordNotification(event, {
       client: documentClient(),

@@ -3,7 +3,6 @@ import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
 import { InvalidOrderCommandError } from '../../orders/index.ts'
 import { consumer } from '../../runtime/index.ts'
-import { commitEffects } from '../shared/commit-effects.ts'
 import { decidedWrites } from '../shared/decided-writes.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
@@ -17,27 +16,22 @@ export const events = consumedEvents(definition.events)
 /**
  * The order saga (choreography: it only reacts to events): records each fact about an order
  * in the order's stream, and confirms the order once its stock is reserved and its payment
- * authorized, or cancels it on a rejection or a decline. The append commits on its own, on
- * the condition that the stream is still at the version read, then the idempotency record
- * completes; order.confirmed and order.cancelled reach the bus through the event store's
- * outbox.
+ * authorized, or cancels it on a rejection or a decline. The append commits with the
+ * idempotency record in one transaction; order.confirmed and order.cancelled reach the bus
+ * through the event store's outbox.
  */
 export const handler = consumer({
   name: definition.name,
   events,
-  // Its append is exactly once by its own condition (the stream records the event consumed):
-  // no lease (docs/decisions/0006), and the record completes on its own with a plain update,
-  // 1 WRU instead of 2 inside the append's transaction (docs/decisions/0007).
+  // Its effects are the returned append, committed with the record: no lease needed to keep
+  // them exactly once (docs/decisions/0006), one write a record less.
   leases: false,
-  batchIdempotencyWrites: false,
-  async handle(event, { logger }) {
-    const writes = await decidedWrites(logger, 'order settled', InvalidOrderCommandError, () =>
+  handle: (event, { logger }) =>
+    decidedWrites(logger, 'order settled', InvalidOrderCommandError, () =>
       settleEffects(event, {
         client: documentClient(),
         eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         now: new Date(),
       }),
-    )
-    await commitEffects(documentClient(), writes)
-  },
+    ),
 })

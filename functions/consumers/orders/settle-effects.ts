@@ -18,7 +18,7 @@ export interface SettleDeps {
 export interface SettleEffects {
   readonly outcome: OrderStatus | 'duplicate'
   readonly decided: readonly string[]
-  /** The effects, committed together (commitEffects); empty for a duplicate. */
+  /** For one transaction with the idempotency record; empty for a duplicate. */
   readonly writes: AppendWrite[]
 }
 

@@ -3,7 +3,6 @@ import { TABLE_ENVIRONMENT } from '../../../contracts/environment.ts'
 import { consumedEvents } from '../../catalogue/index.ts'
 import { InvalidPaymentCommandError } from '../../payments/index.ts'
 import { consumer } from '../../runtime/index.ts'
-import { commitEffects } from '../shared/commit-effects.ts'
 import { decidedWrites } from '../shared/decided-writes.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
@@ -16,28 +15,22 @@ export const events = consumedEvents(definition.events)
 
 /**
  * Consumes order.placed (authorize the total, or record the decline) and order.cancelled
- * (void the authorization); its effects commit in one transaction of their own, then the
- * idempotency record completes, and its decisions reach the bus through the event store's
- * outbox.
+ * (void the authorization); its effects commit with the idempotency record in one
+ * transaction, and its decisions reach the bus through the event store's outbox.
  */
 export const handler = consumer({
   name: definition.name,
   events,
-  // Its effects are exactly once by their own condition (the append on the version read, the
-  // stream recording the event consumed; the card provider is called with the payment id as
-  // its idempotency key): no lease (docs/decisions/0006), and the record completes on its own
-  // with a plain update, 1 WRU instead of 2 (docs/decisions/0007).
+  // Its effects are the returned writes, committed with the record (the card provider is
+  // called with the payment id as its idempotency key): no lease needed (docs/decisions/0006).
   leases: false,
-  batchIdempotencyWrites: false,
-  async handle(event, { logger }) {
-    const writes = await decidedWrites(logger, 'payment decided', InvalidPaymentCommandError, () =>
+  handle: (event, { logger }) =>
+    decidedWrites(logger, 'payment decided', InvalidPaymentCommandError, () =>
       paymentEffects(event, {
         client: documentClient(),
         paymentsTable: requireEnv(TABLE_ENVIRONMENT.payments),
         eventsTable: requireEnv(TABLE_ENVIRONMENT.events),
         now: new Date(),
       }),
-    )
-    await commitEffects(documentClient(), writes)
-  },
+    ),
 })

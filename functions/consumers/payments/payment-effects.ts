@@ -22,7 +22,7 @@ export interface PaymentDeps {
 export interface PaymentEffects {
   readonly outcome: PaymentStatus | 'duplicate'
   readonly decided: readonly string[]
-  /** The effects, committed together (commitEffects); empty for a duplicate. */
+  /** For one transaction with the idempotency record; empty for a duplicate. */
   readonly writes: AppendWrite[]
 }
 

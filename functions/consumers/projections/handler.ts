@@ -4,7 +4,6 @@ import { consumedEvents } from '../../catalogue/index.ts'
 import { projectOrder } from '../../order-read-model/index.ts'
 import { ProjectionGapError } from '../../orders/index.ts'
 import { consumer, TransientError } from '../../runtime/index.ts'
-import { commitEffects } from '../shared/commit-effects.ts'
 import { documentClient } from '../shared/dynamodb.ts'
 import { requireEnv } from '../shared/env.ts'
 import { notRecordedRetrySeconds } from './not-recorded-retry.ts'
@@ -16,17 +15,14 @@ export const events = consumedEvents(definition.events)
 
 /**
  * Consumes the order events and projects the order's stream (kept by the orders service)
- * into the order read model: the row put on the condition that it is still at the version
- * read, then the idempotency record completed.
+ * into the order read model, the row committed with the idempotency record.
  */
 export const handler = consumer({
   name: definition.name,
   events,
-  // Its row is exactly once by its own condition (on the version read): no lease
-  // (docs/decisions/0006), and row and record are each a plain write, 1 WRU each, where one
-  // transaction took 2 each (docs/decisions/0007).
+  // Its effect is the returned row, committed with the record: no lease needed to keep it
+  // exactly once (docs/decisions/0006), one write a record less.
   leases: false,
-  batchIdempotencyWrites: false,
   async handle(event, { logger, attempt }) {
     const retryAfterSeconds = notRecordedRetrySeconds(attempt)
     let result: Awaited<ReturnType<typeof projectOrder>>
@@ -50,7 +46,7 @@ export const handler = consumer({
         { retryAfterSeconds },
       )
     }
-    await commitEffects(documentClient(), writes)
     logger.info('order projected', { result: outcome })
+    return writes
   },
 })

@@ -2,9 +2,9 @@ import type { RecordLogger } from '../../runtime/index.ts'
 import { PermanentError } from '../../runtime/index.ts'
 
 /**
- * One deciding step of the saga: the effects decided, logged, and their writes returned for
- * the handler to commit (`commitEffects`, before the runtime completes the idempotency
- * record). A command its decider refuses whatever the state (`refusal`) is permanent:
+ * One deciding step of the saga as its handler returns it: the effects decided, logged, and
+ * their writes handed to the runtime, which commits them with the idempotency record in one
+ * transaction. A command its decider refuses whatever the state (`refusal`) is permanent:
  * retrying cannot help, so the record is dead-lettered at once.
  */
 export async function decidedWrites<TWrite>(
