@@ -54,8 +54,11 @@ describe('pipeline dev --once', () => {
       timeoutMs: 120_000,
     })
     expect(result.code, result.stderr).toBe(1)
+    // Which events are still undelivered depends on how fast the pipeline is: every
+    // order.placed can be delivered while the 20 orders are still being published, and then
+    // what is named is a later step of the saga.
     expect(result.stdout).toMatch(
-      /not delivered: order\.placed [0-9a-f-]{36} to (orders|inventory|payments|notifications|projections)/,
+      /not delivered: [a-z]+\.[a-z]+ [0-9a-f-]{36} to (orders|inventory|payments|notifications|projections)/,
     )
     expect(result.stdout).toMatch(
       /saga: order order-[0-9a-f]{8} \([a-z-]+\) is not in the read model/,
