@@ -13,6 +13,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
   UpdateTimeToLiveCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -85,6 +86,9 @@ describe('the embedded DynamoDB with a data folder', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     )
+    // A new table is CREATING until it turns ACTIVE, as on AWS: an item write before then is
+    // refused with ResourceNotFoundException (it happened under load in CI).
+    await waitUntilTableExists({ client: first.ddb, maxWaitTime: 30 }, { TableName: 'items' })
     for (const pk of ['counted', 'deleted', 'kept']) {
       await first.ddb.send(
         new PutItemCommand({ TableName: 'items', Item: { pk: { S: pk }, n: { N: '1' } } }),
