@@ -12,6 +12,7 @@ import {
   PutItemCommand,
   ScanCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
@@ -19,7 +20,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams'
 import { afterAll, describe, expect, it } from 'vitest'
 import { emulatorClientConfig } from '../../../local/client-config.ts'
 import { startEmbeddedAws } from '../../../local/embedded-aws.ts'
-import { describeRecords, readStream } from '../../support/dynamodb-streams.ts'
+import { describeRecords, firstShard, readStream } from '../../support/dynamodb-streams.ts'
 
 describe('the embedded DynamoDB with a data folder', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-dynamodb-'))
@@ -136,6 +137,55 @@ describe('the embedded DynamoDB with a data folder', () => {
       expect(await get('deleted')).toBeUndefined()
       const scan = await second.ddb.send(new ScanCommand({ TableName: 'items' }))
       expect(scan.Items?.map((item) => item.pk?.S).sort()).toEqual(['counted', 'kept'])
+    } finally {
+      await second.aws.stop()
+    }
+  })
+
+  it('keeps a disabled stream closed at its last record across a restart; the next stream numbers on after it', async () => {
+    const TableName = 'closed'
+    const first = await start()
+    let arn: string
+    let closedRange: unknown
+    try {
+      await first.ddb.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+        }),
+      )
+      await waitUntilTableExists({ client: first.ddb, maxWaitTime: 30 }, { TableName })
+      await first.ddb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } } }))
+      arn = (await first.ddb.send(new DescribeTableCommand({ TableName }))).Table
+        ?.LatestStreamArn as string
+      await first.ddb.send(
+        new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } }),
+      )
+      closedRange = (await firstShard(first.streams, arn)).SequenceNumberRange
+    } finally {
+      await first.aws.stop()
+    }
+
+    const second = await start()
+    try {
+      expect((await firstShard(second.streams, arn)).SequenceNumberRange).toEqual(closedRange)
+      expect(describeRecords(await readStream(second.streams, arn))).toEqual(['INSERT a'])
+      await second.ddb.send(
+        new UpdateTableCommand({
+          TableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+        }),
+      )
+      const next = (await second.ddb.send(new DescribeTableCommand({ TableName }))).Table
+        ?.LatestStreamArn as string
+      expect(next).not.toBe(arn)
+      const { SequenceNumberRange } = await firstShard(second.streams, next)
+      expect(BigInt(SequenceNumberRange?.StartingSequenceNumber as string)).toBeGreaterThan(
+        BigInt((closedRange as { EndingSequenceNumber: string }).EndingSequenceNumber),
+      )
     } finally {
       await second.aws.stop()
     }
