@@ -1,62 +1,17 @@
 import { createKey } from 'dynalite/db/index.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { LayerContext } from '../../../local/dynamodb/context.ts'
-import {
-  closeDynaliteStore,
-  getItem,
-  getTable,
-  lockItems,
-} from '../../../local/dynamodb/dynalite-store.ts'
+import { getItem, getTable, lockItems } from '../../../local/dynamodb/dynalite-store.ts'
 import { commitChanges } from '../../../local/dynamodb/item-writes.ts'
-import { openLayerContext } from '../../../local/dynamodb/layer.ts'
-import { createDynamoDbService } from '../../../local/dynamodb/router.ts'
 import { sweepExpiredItems } from '../../../local/dynamodb/ttl-sweeper.ts'
-import { RequestCounts } from '../../../local/wire-service.ts'
+import { sleep, useDynamoDbLayers } from '../../support/dynamodb-layer.ts'
 
 // What the layer's commits promise where only its own store can make them fail or race:
 // a write that fails in storage leaves no stream record, and the time-to-live sweeper
 // deletes only what is still expired once it holds the item's lock.
 
-let opened: LayerContext[] = []
-afterEach(async () => {
-  await Promise.all(opened.map((context) => closeDynaliteStore(context.store)))
-  opened = []
-})
-
-async function layer() {
-  const context = await openLayerContext()
-  opened.push(context)
-  const service = createDynamoDbService(context, new RequestCounts())
-  const send = async (operation: string, body: object) => {
-    const reply = await service({
-      method: 'POST',
-      path: '/',
-      headers: {
-        'x-amz-target': `DynamoDB_20120810.${operation}`,
-        'content-type': 'application/x-amz-json-1.0',
-      },
-      body: JSON.stringify(body),
-    })
-    return { status: reply.status, body: JSON.parse(reply.body || '{}') }
-  }
-  const createTable = async (TableName: string, extra: object = {}) => {
-    const created = await send('CreateTable', {
-      TableName,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      ...extra,
-    })
-    // dynalite makes the table ACTIVE on a timer, even with no delay.
-    while ((await send('DescribeTable', { TableName })).body.Table?.TableStatus !== 'ACTIVE') {
-      await sleep(10)
-    }
-    return created
-  }
-  return { context, send, createTable }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const layers = useDynamoDbLayers()
+afterEach(layers.close)
+const layer = () => layers.open()
 
 describe('the DynamoDB layer’s commits', () => {
   it('writes no stream record for a write that failed in storage, and the stream goes on after it', async () => {
