@@ -1,4 +1,9 @@
-import { DescribeTableCommand, PutItemCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb'
+import {
+  DescribeTableCommand,
+  PutItemCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb'
 import {
   DescribeStreamCommand,
   GetRecordsCommand,
@@ -104,6 +109,9 @@ describe('DynamoDB Streams reads at the edges, on the embedded DynamoDB', () => 
       )
       expect(rest.Streams).toEqual(expected?.slice(2))
       expect(rest.LastEvaluatedStreamArn).toBeUndefined()
+      const one = await db.streams.send(new ListStreamsCommand({ TableName: table, Limit: 1 }))
+      expect(one.Streams).toEqual(expected?.slice(0, 1))
+      expect(one.LastEvaluatedStreamArn).toBe(expected?.[0]?.StreamArn)
       const exact = await db.streams.send(new ListStreamsCommand({ TableName: table, Limit: 3 }))
       expect(exact.Streams).toEqual(expected)
       expect(exact.LastEvaluatedStreamArn).toBeUndefined()
@@ -209,6 +217,14 @@ describe('DynamoDB Streams reads at the edges, on the embedded DynamoDB', () => 
       })
       const missing = `${arn}0`
       await expect(
+        db.streams.send(
+          new GetShardIteratorCommand({ StreamArn: missing, ShardId, ShardIteratorType: 'LATEST' }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+        message: `Requested resource not found: Stream: ${missing} not found`,
+      })
+      await expect(
         db.streams.send(new DescribeStreamCommand({ StreamArn: missing })),
       ).rejects.toMatchObject({
         name: 'ResourceNotFoundException',
@@ -228,10 +244,17 @@ describe('DynamoDB Streams reads at the edges, on the embedded DynamoDB', () => 
 
       await expect(
         db.streams.send(new GetRecordsCommand({ ShardIterator: fromHorizon })),
-      ).rejects.toMatchObject({ name: 'TrimmedDataAccessException' })
+      ).rejects.toMatchObject({
+        name: 'TrimmedDataAccessException',
+        message:
+          'The iterator points before the trim horizon of its shard: those records have expired',
+      })
+      const { ShardId } = await firstShard(db.streams, arn)
+      const expired = old?.dynamodb?.SequenceNumber
       for (const type of ['AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] as const) {
-        await expect(iterator(arn, type, old?.dynamodb?.SequenceNumber)).rejects.toMatchObject({
+        await expect(iterator(arn, type, expired)).rejects.toMatchObject({
           name: 'TrimmedDataAccessException',
+          message: `SequenceNumber ${expired} is before the trim horizon of shard ${ShardId}: its record has expired`,
         })
       }
       expect(describeRecords(await readStream(db.streams, arn))).toEqual(['INSERT new'])
@@ -255,6 +278,12 @@ describe('DynamoDB Streams reads at the edges, on the embedded DynamoDB', () => 
         message: `Requested resource not found: Stream: ${arn} not found`,
       })
     })
+  })
+
+  it('answers ValidationException to a ShardIterator it did not issue', async () => {
+    await expect(
+      db.streams.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator' })),
+    ).rejects.toMatchObject({ name: 'ValidationException', message: 'Invalid ShardIterator' })
   })
 
   it('expires a shard iterator 15 minutes after GetShardIterator returned it', async () => {
@@ -319,10 +348,35 @@ describe('DynamoDB Streams reads at the edges, on the embedded DynamoDB', () => 
 
     it('refuses to disable the stream of a table that never had one', async () => {
       const table = await db.createTable({ ...pkTable, TableName: 'never' })
-      await expect(update(table, { StreamEnabled: false })).rejects.toMatchObject({
-        name: 'ValidationException',
-        message: `Table has no stream to disable: TableName: ${table}`,
-      })
+      const withTimeToLive = await db.createTable({ ...pkTable, TableName: 'never-ttl' })
+      await db.ddb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: withTimeToLive,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' },
+        }),
+      )
+      for (const TableName of [table, withTimeToLive]) {
+        await expect(update(TableName, { StreamEnabled: false })).rejects.toMatchObject({
+          name: 'ValidationException',
+          message: `Table has no stream to disable: TableName: ${TableName}`,
+        })
+      }
+    })
+
+    it('gives a stream re-enabled in the same millisecond a label and ARN of its own', async () => {
+      const table = await db.createTable({ ...pkTable, TableName: 'same-ms' })
+      const latest = async () =>
+        (await db.ddb.send(new DescribeTableCommand({ TableName: table }))).Table
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+      const arns: (string | undefined)[] = []
+      for (let i = 0; i < 2; i++) {
+        if (i > 0) await disable(table)
+        await update(table, { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' })
+        arns.push((await latest())?.LatestStreamArn)
+      }
+      expect(new Set(arns).size).toBe(2)
+      const { Streams } = await db.streams.send(new ListStreamsCommand({ TableName: table }))
+      expect(new Set(Streams?.map((s) => s.StreamLabel)).size).toBe(2)
     })
   })
 })

@@ -35,7 +35,9 @@ describe('shard iterators', () => {
   it.each([
     ['not base64 JSON', 'not-an-iterator'],
     ['JSON but not a list', encode({ arn, shard, after, at: 1 })],
-    ['a list of the wrong length', encode([arn, shard, after])],
+    ['a list too short', encode([arn, shard, after])],
+    ['a list too long', encode([arn, shard, after, 1, 'more'])],
+    ['a position that is a number of 21 digits', encode([arn, shard, 1e20, 1])],
     ['a stream that is not a string', encode([1, shard, after, 1])],
     ['a shard that is not a string', encode([arn, null, after, 1])],
     ['a position that is not a string', encode([arn, shard, 42, 1])],

@@ -360,6 +360,13 @@ describe('reading a stream', () => {
     expect(log.has(other, mine[0]?.dynamodb.SequenceNumber as string)).toBe(false)
     expect(log.has(`${arn}-nope`, mine[0]?.dynamodb.SequenceNumber as string)).toBe(false)
   })
+
+  it('of a stream that does not exist gives nothing, and never an end', () => {
+    const { log } = openLog()
+    const nowhere = 'arn:aws:dynamodb:eu-west-1:000000000000:table/x/stream/none'
+    expect(log.read(nowhere, log.trimHorizon(nowhere), 10).records).toEqual([])
+    expect(log.exhausted(nowhere, log.trimHorizon(nowhere))).toBe(false)
+  })
 })
 
 describe('a disabled stream', () => {
@@ -421,7 +428,30 @@ describe('retention', () => {
 
     const restarted = await reopen(store)
     expect(restarted.trimHorizon(arn)).toBe(old?.dynamodb.SequenceNumber)
+    expect(restarted.has(arn, old?.dynamodb.SequenceNumber as string)).toBe(false)
     expect(names(readAll(restarted, arn).records)).toEqual(['INSERT young'])
+  })
+
+  it('drops records written before a restart once they are 24 hours old', async () => {
+    const { log, store } = openLog()
+    const arn = await stream(log, store, 'KEYS_ONLY')
+    const old = await write(log, store, arn, change(undefined, item('old')))
+    const restarted = await reopen(store)
+    await store.db.batch(restarted.trim(start + dayMs + 1))
+    expect(restarted.trimHorizon(arn)).toBe(old?.dynamodb.SequenceNumber)
+    expect(readAll(restarted, arn).records).toEqual([])
+  })
+
+  it('keeps a disabled stream without records until it is more than 24 hours old', async () => {
+    const { log, store } = openLog()
+    const arn = await stream(log, store, 'KEYS_ONLY')
+    log.disableStream(arn)
+    for (const atMs of [start + 1000, start + dayMs]) {
+      await store.db.batch(log.trim(atMs))
+      expect(log.stream(arn)?.status).toBe('DISABLED')
+    }
+    await store.db.batch(log.trim(start + dayMs + 1))
+    expect(log.stream(arn)).toBeUndefined()
   })
 
   it('keeps a record whose write is still in flight, and what comes after it', async () => {
@@ -480,6 +510,38 @@ describe('after a restart', () => {
     expect(BigInt(next?.dynamodb.SequenceNumber as string)).toBeGreaterThan(
       BigInt(restarted.stream(closed)?.endingSequenceNumber as string),
     )
+  })
+
+  it('numbers on after the newest record, also one of an open stream, and after an empty stream’s start', async () => {
+    const { log, store } = openLog()
+    const arn = await stream(log, store, 'KEYS_ONLY')
+    await write(log, store, arn, change(undefined, item('a')))
+    const last = await write(log, store, arn, change(undefined, item('b')))
+    const afterRecord = await reopen(store)
+    const { info } = afterRecord.createStream(table('next'), 'KEYS_ONLY', undefined)
+    expect(BigInt(info.startingSequenceNumber)).toBe(
+      BigInt(last?.dynamodb.SequenceNumber as string) + 1n,
+    )
+    await store.db.batch([
+      afterRecord.createStream(table('empty'), 'KEYS_ONLY', undefined).operation,
+    ])
+    const empty = afterRecord.streams().find((s) => s.tableName === 'empty')
+    const afterEmpty = await reopen(store)
+    const { info: third } = afterEmpty.createStream(table('third'), 'KEYS_ONLY', undefined)
+    expect(BigInt(third.startingSequenceNumber)).toBeGreaterThan(
+      BigInt(empty?.startingSequenceNumber as string),
+    )
+  })
+
+  it('keeps sequence numbers 21 digits long however often it restarts', async () => {
+    const { log, store } = openLog()
+    const arn = await stream(log, store, 'KEYS_ONLY')
+    let current = log
+    for (let restart = 0; restart < 12; restart++) {
+      const record = await write(current, store, arn, change(undefined, item(`k${restart}`)))
+      expect(record?.dynamodb.SequenceNumber).toMatch(/^\d{21}$/)
+      current = await reopen(store)
+    }
   })
 
   it('never reuses a sequence number a closed shard ends at, even one whose record’s write failed', async () => {
