@@ -547,7 +547,8 @@ describe('after a restart', () => {
   it('never reuses a sequence number a closed shard ends at, even one whose record’s write failed', async () => {
     const { log, store } = openLog()
     const arn = await stream(log, store, 'KEYS_ONLY')
-    const failed = log.append(arn, change(undefined, item('a')))
+    await write(log, store, arn, change(undefined, item('a')))
+    const failed = log.append(arn, change(item('a'), item('a', { n: { N: '1' } })))
     if (!failed) throw new Error('no record appended')
     failed.entry.state = 'dropped' // its record never reached the store
     await store.db.batch([log.disableStream(arn) ?? []].flat())
