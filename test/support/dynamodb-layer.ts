@@ -16,7 +16,10 @@ export function useDynamoDbLayers() {
     opened = []
   }
   const open = async (
-    options: Pick<DynamoDbLayerOptions, 'cacheTables' | 'itemsInMemory'> = {},
+    options: Pick<
+      DynamoDbLayerOptions,
+      'dataDir' | 'region' | 'cacheTables' | 'itemsInMemory'
+    > = {},
   ) => {
     const context = await openLayerContext(options)
     opened.push(context)

@@ -9,6 +9,7 @@ export const batchWriteItem: Action = (context, request) => {
   const data = validateRequest(context.store, batchWriteItemValidation, request)
   return callAction<object>(
     batchWriteItemAction,
+    // Stryker disable next-line StringLiteral: ItemWriteView tells its modes apart by === 'staged' alone, so any other string is autocommit
     new ItemWriteView(context, 'autocommit').store,
     data,
   )

@@ -23,6 +23,7 @@ export function singleItemWrite(validation: RequestValidation, action: DynaliteA
   }
   return async (context, request) => {
     const data = validateRequest(context.store, withReturnOnFailure, request)
+    // Stryker disable next-line StringLiteral: ItemWriteView tells its modes apart by === 'staged' alone, so any other string is autocommit
     const view = new ItemWriteView(context, 'autocommit')
     try {
       return await callAction<object>(action, view.store, data)
@@ -33,6 +34,7 @@ export function singleItemWrite(validation: RequestValidation, action: DynaliteA
         dynaliteErrorCode(error) === 'ConditionalCheckFailedException'
       ) {
         const item = view.onlyItemRead()
+        // Stryker disable next-line ConditionalExpression: an undefined Item member is left out of the JSON reply, the same reply as without it
         if (item) {
           throw new DynamoDbError(dynaliteErrorCode(error), dynaliteErrorMessage(error), {
             Item: item,
